@@ -1,0 +1,208 @@
+package pipeline
+
+import "github.com/apache/arrow/go/v17/arrow"
+
+// Column names of the canonical input fields (SPEC §2). A source maps each
+// file's own headers onto these names through the alias table.
+const (
+	ColNIK              = "nik"
+	ColNKK              = "nkk"
+	ColNama             = "nama"
+	ColTempatLahir      = "tempat_lahir"
+	ColTanggalLahir     = "tanggal_lahir"
+	ColJenisKelamin     = "jenis_kelamin"
+	ColStatusKawin      = "status_kawin"
+	ColNamaIbu          = "nama_ibu"
+	ColAlamat           = "alamat"
+	ColRT               = "rt"
+	ColRW               = "rw"
+	ColKelurahan        = "kelurahan"
+	ColKecamatan        = "kecamatan"
+	ColKabupatenKota    = "kabupaten_kota"
+	ColJenisPerubahan   = "jenis_perubahan"
+	ColTanggalPengajuan = "tanggal_pengajuan"
+	ColStatusLayanan    = "status_layanan"
+	ColTanggalLayanan   = "tanggal_layanan"
+	ColKabupatenTujuan  = "kabupaten_tujuan"
+)
+
+// InputColumns lists the canonical input fields in the order they appear in
+// RawSchema. A source fills each with the cell's text, empty when the cell
+// is empty and null when the file has no such column.
+var InputColumns = []string{
+	ColNIK, ColNKK, ColNama, ColTempatLahir, ColTanggalLahir, ColJenisKelamin,
+	ColStatusKawin, ColNamaIbu, ColAlamat, ColRT, ColRW, ColKelurahan,
+	ColKecamatan, ColKabupatenKota, ColJenisPerubahan, ColTanggalPengajuan,
+	ColStatusLayanan, ColTanggalLayanan, ColKabupatenTujuan,
+}
+
+// RequiredColumns are the input fields a header must have.
+var RequiredColumns = []string{ColNIK, ColNama, ColJenisPerubahan}
+
+// Provenance columns, first in every row schema.
+const (
+	ColFile         = "file"          // input path as given, slash-separated
+	ColSheet        = "sheet"         // sheet name; empty for CSV
+	ColRow          = "row"           // row number as a spreadsheet program shows it
+	ColOriginal     = "original"      // the row's cells as JSON keyed by the file's own headers
+	ColNIKNumeric   = "nik_numeric"   // the NIK came from a numeric cell
+	ColCellWarnings = "cell_warnings" // warnings the source found in the row's cells
+)
+
+// Columns added by the normalize stage.
+const (
+	ColNIKClean       = "nik_clean"        // NIK without spaces, dots, hyphens and leading apostrophe
+	ColNameDisplay    = "name_display"     // name trimmed, spaces collapsed, upper case
+	ColNameNorm       = "name_norm"        // name normalised for matching (SPEC §5)
+	ColMotherNorm     = "mother_norm"      // mother's name normalised for matching
+	ColBirthDate      = "birth_date"       // tanggal_lahir parsed; null if empty or unreadable
+	ColSex            = "sex"              // "L" or "P"; null if empty or unknown
+	ColMarital        = "marital"          // BELUM KAWIN, KAWIN, CERAI HIDUP, CERAI MATI; null if unknown
+	ColEvent          = "event"            // canonical event (SPEC §4); null if missing or unknown
+	ColRequestDate    = "request_date"     // tanggal_pengajuan parsed
+	ColServiceState   = "service_state"    // BELUM REKAM, SUDAH REKAM, SUDAH CETAK, SELESAI; null if none
+	ColServiceDate    = "service_date"     // tanggal_layanan parsed
+	ColRegionCode     = "region_code"      // submitting region; null if it cannot be found
+	ColDestRegionCode = "dest_region_code" // destination regency of a move, any province; null if none
+)
+
+// Columns added by the validate stage.
+const (
+	ColReason   = "reason"   // reject code (SPEC §3–§4); null when the row is accepted
+	ColDetail   = "detail"   // human explanation of the reject, never holding a NIK or name
+	ColWarnings = "warnings" // warning codes of an accepted row
+)
+
+// ColDuplicate is added by the dedupe stage: true when the row repeats an
+// earlier request (same NIK, event and request date; SPEC §5 K1).
+const ColDuplicate = "duplicate"
+
+var (
+	str     = arrow.BinaryTypes.String
+	strList = arrow.ListOf(arrow.BinaryTypes.String)
+	date    = arrow.FixedWidthTypes.Date32
+)
+
+func field(name string, t arrow.DataType) arrow.Field {
+	return arrow.Field{Name: name, Type: t, Nullable: true}
+}
+
+func rawFields() []arrow.Field {
+	fs := []arrow.Field{
+		field(ColFile, str),
+		field(ColSheet, str),
+		field(ColRow, arrow.PrimitiveTypes.Int32),
+		field(ColOriginal, str),
+		field(ColNIKNumeric, arrow.FixedWidthTypes.Boolean),
+		field(ColCellWarnings, strList),
+	}
+	for _, c := range InputColumns {
+		fs = append(fs, field(c, str))
+	}
+	return fs
+}
+
+func normFields() []arrow.Field {
+	return append(rawFields(),
+		field(ColNIKClean, str),
+		field(ColNameDisplay, str),
+		field(ColNameNorm, str),
+		field(ColMotherNorm, str),
+		field(ColBirthDate, date),
+		field(ColSex, str),
+		field(ColMarital, str),
+		field(ColEvent, str),
+		field(ColRequestDate, date),
+		field(ColServiceState, str),
+		field(ColServiceDate, date),
+		field(ColRegionCode, str),
+		field(ColDestRegionCode, str),
+	)
+}
+
+func validFields() []arrow.Field {
+	return append(normFields(),
+		field(ColReason, str),
+		field(ColDetail, str),
+		field(ColWarnings, strList),
+	)
+}
+
+// The row schemas, each a prefix of the next: a source emits RawSchema,
+// normalize appends its columns (NormSchema), validate its verdict
+// (ValidSchema) and dedupe the duplicate mark (RowSchema). Text input
+// columns keep their names through all four; normalize may clean them.
+var (
+	RawSchema   = arrow.NewSchema(rawFields(), nil)
+	NormSchema  = arrow.NewSchema(normFields(), nil)
+	ValidSchema = arrow.NewSchema(validFields(), nil)
+	RowSchema   = arrow.NewSchema(append(validFields(), field(ColDuplicate, arrow.FixedWidthTypes.Boolean)), nil)
+)
+
+// Columns of PersonSchema beyond the SPEC §8 list.
+const (
+	ColOriginRegionCode = "origin_region_code"
+	ColStatus           = "status"
+	ColEvents           = "events"
+	ColFirstRequestDate = "first_request_date"
+	ColLastRequestDate  = "last_request_date"
+	ColFlags            = "flags"
+	ColDeathDate        = "death_date"      // request date of the MATI row
+	ColLastPrintDate    = "last_print_date" // latest service date of a done row
+	ColCardEvent        = "card_event"      // the request the blank is for (NEEDS_PRINT, NEEDS_RECORDING)
+	ColRowCount         = "rows"            // accepted rows merged into the person, duplicates excluded
+	ColSources          = "sources"         // every accepted row as "file|sheet|row", duplicates included
+)
+
+// PersonSchema is one row per person (SPEC §5–§6), the table every person
+// count of the report is computed from. It is also persons.parquet.
+var PersonSchema = arrow.NewSchema([]arrow.Field{
+	field(ColNIK, str),
+	field(ColNKK, str),
+	field(ColNama, str),
+	field(ColTempatLahir, str),
+	field(ColTanggalLahir, date),
+	field(ColJenisKelamin, str),
+	field(ColStatusKawin, str),
+	field(ColNamaIbu, str),
+	field(ColAlamat, str),
+	field(ColKecamatan, str),
+	field(ColKelurahan, str),
+	field(ColRegionCode, str),
+	field(ColOriginRegionCode, str),
+	field(ColStatus, str),
+	field(ColEvents, strList),
+	field(ColFirstRequestDate, date),
+	field(ColLastRequestDate, date),
+	field(ColFlags, strList),
+	field(ColDeathDate, date),
+	field(ColLastPrintDate, date),
+	field(ColCardEvent, str),
+	field(ColRowCount, arrow.PrimitiveTypes.Int32),
+	field(ColSources, strList),
+}, nil)
+
+// SummaryColumns are the columns of summary.csv, in order (SPEC §8).
+var SummaryColumns = []string{
+	"region_code", "region_name", "rows_in", "rows_rejected", "duplicate_rows",
+	"persons", "deceased", "ineligible", "needs_recording", "needs_print",
+	"ready", "eligible", "moved_in", "moved_out", "blanks_needed", "stock",
+	"allocation", "shortfall", "printable_by_election", "projected_ready_pct",
+}
+
+// SummarySchema is one row per region of the reference, ordered by code,
+// then the province total. projected_ready_pct is null when eligible is 0.
+var SummarySchema = func() *arrow.Schema {
+	fs := make([]arrow.Field, len(SummaryColumns))
+	for i, c := range SummaryColumns {
+		switch {
+		case i < 2:
+			fs[i] = field(c, str)
+		case c == "projected_ready_pct":
+			fs[i] = field(c, arrow.PrimitiveTypes.Float64)
+		default:
+			fs[i] = field(c, arrow.PrimitiveTypes.Int64)
+		}
+	}
+	return arrow.NewSchema(fs, nil)
+}()
