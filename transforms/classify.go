@@ -1,0 +1,451 @@
+package transforms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
+)
+
+// ClassifyConfig configures the classify stage.
+type ClassifyConfig struct {
+	AsOf          time.Time // resolves the century of a NIK's birth year
+	ElectionDate  time.Time // eligibility: 17 years old on this day
+	NameThreshold float64   // Jaro-Winkler at or above which names are similar
+	BatchSize     int       // persons per output batch
+}
+
+func (c ClassifyConfig) validate() error {
+	var errs []error
+	if c.AsOf.IsZero() {
+		errs = append(errs, errors.New("classify: as-of date missing"))
+	}
+	if c.ElectionDate.IsZero() {
+		errs = append(errs, errors.New("classify: election date missing"))
+	}
+	if c.NameThreshold <= 0 || c.NameThreshold > 1 {
+		errs = append(errs, fmt.Errorf("classify: name threshold %v outside (0, 1]", c.NameThreshold))
+	}
+	if c.BatchSize <= 0 {
+		errs = append(errs, fmt.Errorf("classify: batch size %d not positive", c.BatchSize))
+	}
+	return errors.Join(errs...)
+}
+
+// Classify resolves persons and classifies them (SPEC §5–§6). It gathers
+// the accepted rows (duplicates included) of every batch, grouped by NIK,
+// and emits nothing until Flush, which returns PersonSchema batches: one
+// row per NIK in order of first appearance.
+//
+//   - Attributes are the most recent non-empty values by request date,
+//     then input order (the later row wins); a missing request date sorts
+//     first. Birth date and sex missing from every row come from the NIK.
+//   - Rows sharing a NIK that disagree on birth date, or whose normalised
+//     names are not similar, stay one person flagged NIK_CONFLICT (K2).
+//   - Duplicate rows (K1) take part only in finding a move's origin and in
+//     the person's sources; everything else uses the kept rows.
+//
+// Input RowSchema; rows with a reason are ignored.
+type Classify struct {
+	cfg     ClassifyConfig
+	batches []rowView
+	refs    []rowRef         // every gathered row, in input order
+	byNIK   map[string][]int // NIK → indexes into refs
+	order   []string         // NIKs by first appearance
+}
+
+var (
+	_ pipeline.Stage   = (*Classify)(nil)
+	_ pipeline.Flusher = (*Classify)(nil)
+)
+
+// NewClassify returns a classify stage.
+func NewClassify(cfg ClassifyConfig) (*Classify, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Classify{cfg: cfg, byNIK: make(map[string][]int)}, nil
+}
+
+// Name implements pipeline.Stage.
+func (*Classify) Name() string { return "classify" }
+
+// Apply implements pipeline.Stage. It retains rec until Flush and emits
+// nothing.
+func (c *Classify) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+	if err := checkSchema(rec, pipeline.RowSchema, "classify"); err != nil {
+		return nil, err
+	}
+	v := newRowView(rec)
+	kept := false
+	for i := 0; i < int(rec.NumRows()); i++ {
+		if v.reason.IsValid(i) {
+			continue
+		}
+		if !kept {
+			rec.Retain()
+			c.batches = append(c.batches, v)
+			kept = true
+		}
+		nik := v.nik.Value(i)
+		idx, seen := c.byNIK[nik]
+		if !seen {
+			c.order = append(c.order, nik)
+		}
+		c.byNIK[nik] = append(idx, len(c.refs))
+		c.refs = append(c.refs, rowRef{batch: int32(len(c.batches) - 1), row: int32(i)})
+	}
+	return nil, nil
+}
+
+// Flush implements pipeline.Flusher: it returns the person batches and
+// releases the gathered rows.
+func (c *Classify) Flush(ctx context.Context, mem memory.Allocator) ([]arrow.Record, error) {
+	defer c.release()
+	var out []arrow.Record
+	pb := newPersonBuilder(mem)
+	defer pb.release()
+	rows := make([]row, 0, 8)
+	for n, nik := range c.order {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				releaseAll(out)
+				return nil, err
+			}
+		}
+		rows = rows[:0]
+		for _, i := range c.byNIK[nik] {
+			rows = append(rows, c.load(i))
+		}
+		pb.append(c.resolve(nik, rows))
+		if pb.len() == c.cfg.BatchSize {
+			out = append(out, pb.newRecord())
+		}
+	}
+	if pb.len() > 0 || len(out) == 0 {
+		out = append(out, pb.newRecord())
+	}
+	return out, nil
+}
+
+func (c *Classify) release() {
+	for _, v := range c.batches {
+		v.rec.Release()
+	}
+	c.batches, c.refs, c.byNIK, c.order = nil, nil, make(map[string][]int), nil
+}
+
+func releaseAll(recs []arrow.Record) {
+	for _, r := range recs {
+		r.Release()
+	}
+}
+
+type rowRef struct{ batch, row int32 }
+
+// rowView holds the typed columns of one gathered batch.
+type rowView struct {
+	rec                                              arrow.Record
+	nik, reason, file, sheet                         *array.String
+	nkk, name, nameNorm, birthPlace, mother, address *array.String
+	kecamatan, kelurahan, sex, marital, event, state *array.String
+	region, dest                                     *array.String
+	birth, request, service                          *array.Date32
+	row                                              *array.Int32
+	dup                                              *array.Boolean
+	warnings                                         *array.List
+	warnValues                                       *array.String
+}
+
+func newRowView(rec arrow.Record) rowView {
+	s := pipeline.RowSchema
+	col := func(name string) arrow.Array { return rec.Column(s.FieldIndices(name)[0]) }
+	str := func(name string) *array.String { return col(name).(*array.String) }
+	warnings := col(pipeline.ColWarnings).(*array.List)
+	return rowView{
+		rec: rec, nik: str(pipeline.ColNIKClean), reason: str(pipeline.ColReason),
+		file: str(pipeline.ColFile), sheet: str(pipeline.ColSheet),
+		nkk: str(pipeline.ColNKK), name: str(pipeline.ColNameDisplay), nameNorm: str(pipeline.ColNameNorm),
+		birthPlace: str(pipeline.ColTempatLahir), mother: str(pipeline.ColNamaIbu),
+		address: str(pipeline.ColAlamat), kecamatan: str(pipeline.ColKecamatan),
+		kelurahan: str(pipeline.ColKelurahan), sex: str(pipeline.ColSex),
+		marital: str(pipeline.ColMarital), event: str(pipeline.ColEvent),
+		state: str(pipeline.ColServiceState), region: str(pipeline.ColRegionCode),
+		dest:  str(pipeline.ColDestRegionCode),
+		birth: col(pipeline.ColBirthDate).(*array.Date32), request: col(pipeline.ColRequestDate).(*array.Date32),
+		service:  col(pipeline.ColServiceDate).(*array.Date32),
+		row:      col(pipeline.ColRow).(*array.Int32),
+		dup:      col(pipeline.ColDuplicate).(*array.Boolean),
+		warnings: warnings, warnValues: warnings.ListValues().(*array.String),
+	}
+}
+
+// row is one gathered row, decoded for person resolution. Dates are days
+// since 1970-01-01; noDate marks a missing one.
+type row struct {
+	seq                                     int // input order
+	dup                                     bool
+	name, nameNorm, nkk, birthPlace, mother string
+	address, kecamatan, kelurahan, sex      string
+	marital, event, state, region, dest     string
+	birth, request, service                 int32
+	warnings                                []string
+	source                                  string
+}
+
+const noDate = int32(-1 << 31)
+
+func (c *Classify) load(i int) row {
+	ref := c.refs[i]
+	v, j := c.batches[ref.batch], int(ref.row)
+	get := func(a *array.String) string {
+		if a.IsNull(j) {
+			return ""
+		}
+		return a.Value(j)
+	}
+	day := func(a *array.Date32) int32 {
+		if a.IsNull(j) {
+			return noDate
+		}
+		return int32(a.Value(j))
+	}
+	r := row{
+		seq: i, dup: v.dup.IsValid(j) && v.dup.Value(j),
+		name: get(v.name), nameNorm: get(v.nameNorm), nkk: get(v.nkk),
+		birthPlace: get(v.birthPlace), mother: get(v.mother), address: get(v.address),
+		kecamatan: get(v.kecamatan), kelurahan: get(v.kelurahan), sex: get(v.sex),
+		marital: get(v.marital), event: get(v.event), state: get(v.state),
+		region: get(v.region), dest: get(v.dest),
+		birth: day(v.birth), request: day(v.request), service: day(v.service),
+		source: get(v.file) + "|" + get(v.sheet) + "|" + fmt.Sprint(v.row.Value(j)),
+	}
+	if v.warnings.IsValid(j) {
+		start, end := v.warnings.ValueOffsets(j)
+		for k := start; k < end; k++ {
+			r.warnings = append(r.warnings, v.warnValues.Value(int(k)))
+		}
+	}
+	return r
+}
+
+// person is one resolved person, ready for the PersonSchema builder.
+type person struct {
+	nik, nkk, name, birthPlace, sex, marital, mother string
+	address, kecamatan, kelurahan                    string
+	region, origin, status, cardEvent                string
+	birth, firstReq, lastReq, death, lastPrint       int32
+	events, flags, sources                           []string
+	rows                                             int32
+}
+
+// resolve turns the rows of one NIK (in input order) into a person.
+func (c *Classify) resolve(nik string, all []row) person {
+	p := person{nik: nik, birth: noDate, firstReq: noDate, lastReq: noDate, death: noDate, lastPrint: noDate}
+	kept := make([]row, 0, len(all))
+	for _, r := range all {
+		p.sources = append(p.sources, r.source)
+		if !r.dup {
+			kept = append(kept, r)
+		}
+	}
+	p.rows = int32(len(kept))
+
+	// Attributes: the latest non-empty value by request date, then input order.
+	byDate := slices.Clone(kept)
+	slices.SortStableFunc(byDate, func(a, b row) int { return cmpInt32(a.request, b.request) })
+	for _, r := range byDate {
+		set(&p.nkk, r.nkk)
+		set(&p.name, r.name)
+		set(&p.birthPlace, r.birthPlace)
+		set(&p.sex, r.sex)
+		set(&p.marital, r.marital)
+		set(&p.mother, r.mother)
+		set(&p.address, r.address)
+		set(&p.kecamatan, r.kecamatan)
+		set(&p.kelurahan, r.kelurahan)
+		if r.birth != noDate {
+			p.birth = r.birth
+		}
+		if r.event != "" && !slices.Contains(p.events, r.event) {
+			p.events = append(p.events, r.event)
+		}
+		if r.request != noDate {
+			if p.firstReq == noDate {
+				p.firstReq = r.request
+			}
+			p.lastReq = r.request
+		}
+	}
+	nikDate, female, nikOK := nikBirth(nik, c.cfg.AsOf)
+	if p.birth == noDate && nikOK {
+		p.birth = int32(arrow.Date32FromTime(nikDate))
+	}
+	if p.sex == "" && nikOK {
+		p.sex = map[bool]string{false: "L", true: "P"}[female]
+	}
+
+	if c.conflict(all) {
+		p.flags = append(p.flags, pipeline.FlagNIKConflict)
+	}
+	p.status, p.cardEvent = c.status(&p, kept)
+	if p.status == pipeline.StatusDeceased {
+		for _, r := range kept {
+			if r.event != pipeline.EventMati && r.request != noDate && r.request > p.death {
+				p.flags = append(p.flags, pipeline.FlagEventAfterDeath)
+				break
+			}
+		}
+	}
+	for _, r := range all {
+		for _, w := range r.warnings {
+			if !slices.Contains(p.flags, w) {
+				p.flags = append(p.flags, w)
+			}
+		}
+	}
+	p.region, p.origin = currentRegion(kept, all)
+	return p
+}
+
+// conflict reports whether rows sharing a NIK look like different people.
+func (c *Classify) conflict(rows []row) bool {
+	var births []int32
+	var names []string
+	for _, r := range rows {
+		if r.birth != noDate && !slices.Contains(births, r.birth) {
+			births = append(births, r.birth)
+		}
+		if r.nameNorm != "" && !slices.Contains(names, r.nameNorm) {
+			names = append(names, r.nameNorm)
+		}
+	}
+	if len(births) > 1 {
+		return true
+	}
+	for i := range names {
+		for j := i + 1; j < len(names); j++ {
+			if jaroWinkler(names[i], names[j]) < c.cfg.NameThreshold {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// status applies the rules of SPEC §6 in order and returns the status and
+// the request a blank is for.
+func (c *Classify) status(p *person, rows []row) (status, cardEvent string) {
+	for _, r := range rows {
+		if r.event == pipeline.EventMati && (p.death == noDate || r.request < p.death) {
+			p.death = r.request
+		}
+	}
+	if slices.ContainsFunc(rows, func(r row) bool { return r.event == pipeline.EventMati }) {
+		return pipeline.StatusDeceased, ""
+	}
+	if p.birth != noDate && (p.marital == "" || p.marital == pipeline.MaritalBelumKawin) {
+		adult := time.Unix(int64(p.birth)*86400, 0).UTC().AddDate(17, 0, 0)
+		if adult.After(c.cfg.ElectionDate) {
+			return pipeline.StatusIneligible, ""
+		}
+	}
+
+	// A row's service date is its tanggal_layanan, else its tanggal_pengajuan.
+	svc := func(r row) int32 {
+		if r.service != noDate {
+			return r.service
+		}
+		return r.request
+	}
+	latest := -1
+	for i, r := range rows {
+		if r.state == "" {
+			continue
+		}
+		if latest < 0 || svc(r) >= svc(rows[latest]) {
+			latest = i
+		}
+		if pipeline.Done(r.state) && svc(r) != noDate && (p.lastPrint == noDate || svc(r) > p.lastPrint) {
+			p.lastPrint = svc(r)
+		}
+	}
+	if latest >= 0 && rows[latest].state == pipeline.StateBelumRekam {
+		return pipeline.StatusNeedsRecording, pipeline.EventRekam
+	}
+	for i, r := range rows {
+		if r.event != pipeline.EventRekam || pipeline.Recorded(r.state) {
+			continue
+		}
+		followed := false
+		for j, s := range rows {
+			if pipeline.Recorded(s.state) && (svc(s) > svc(r) || svc(s) == svc(r) && j > i) {
+				followed = true
+				break
+			}
+		}
+		if !followed {
+			return pipeline.StatusNeedsRecording, pipeline.EventRekam
+		}
+	}
+
+	pending := -1
+	for i, r := range rows {
+		if !pipeline.NeedsCard(r.event) || pipeline.Done(r.state) {
+			continue
+		}
+		after := p.lastPrint == noDate || r.request != noDate && r.request > p.lastPrint
+		if after && (pending < 0 || r.request >= rows[pending].request) {
+			pending = i
+		}
+	}
+	if pending >= 0 {
+		return pipeline.StatusNeedsPrint, rows[pending].event
+	}
+	return pipeline.StatusReady, ""
+}
+
+// currentRegion returns the person's current region and, when they moved,
+// the origin (SPEC §6).
+func currentRegion(kept, all []row) (region, origin string) {
+	move := -1
+	for i, r := range kept {
+		if r.event == pipeline.EventPindah && r.dest != "" &&
+			(move < 0 || r.request >= kept[move].request) {
+			move = i
+		}
+	}
+	if move < 0 {
+		return kept[0].region, ""
+	}
+	dest := kept[move].dest
+	for _, r := range all {
+		if r.event == pipeline.EventPindah && (r.dest == dest || r.dest == "") && r.region != dest {
+			return dest, r.region
+		}
+	}
+	return dest, ""
+}
+
+func set(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+func cmpInt32(a, b int32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,256 @@
+package transforms
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"readiness/pipeline"
+)
+
+func newTestClassify(t *testing.T, batch int) *Classify {
+	t.Helper()
+	c, err := NewClassify(ClassifyConfig{
+		AsOf: day("2020-06-30"), ElectionDate: day("2020-12-09"),
+		NameThreshold: 0.92, BatchSize: batch,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// NIKs of the cases: a man born 1990-01-05, a woman born 1985-03-12, a
+// girl born 2004-01-01, a boy born 2003-12-09 (17 on election day).
+const (
+	nikMan   = "1771010501900001"
+	nikWoman = "1771015203850002"
+	nikGirl  = "1771014101040003"
+	nikBoy   = "1771010912030004"
+)
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name string
+		rows string // RowSchema rows of one NIK... or several
+		want []map[string]any
+	}{
+		{
+			name: "printed after the request: ready",
+			rows: `[{"nik_clean":"` + nikMan + `","name_display":"BUDI","name_norm":"BUDI","region_code":"1771","event":"RUSAK","request_date":"2020-03-01","service_state":"SUDAH CETAK","service_date":"2020-04-01"}]`,
+			want: []map[string]any{{"status": "READY", "region_code": "1771", "last_print_date": "2020-04-01", "card_event": nil}},
+		},
+		{
+			name: "recorded, not printed: needs print",
+			rows: `[{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"RUSAK","request_date":"2020-03-01","service_state":"SUDAH REKAM"}]`,
+			want: []map[string]any{{"status": "NEEDS_PRINT", "card_event": "RUSAK"}},
+		},
+		{
+			name: "a request after the last print needs a new card",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"HILANG","request_date":"2020-02-01","service_state":"SELESAI","service_date":"2020-03-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"KAWIN","request_date":"2020-05-01"}]`,
+			want: []map[string]any{{"status": "NEEDS_PRINT", "card_event": "KAWIN", "events": []any{"HILANG", "KAWIN"},
+				"first_request_date": "2020-02-01", "last_request_date": "2020-05-01"}},
+		},
+		{
+			name: "a request before the last print is covered by it",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"KAWIN","request_date":"2020-02-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"HILANG","request_date":"2020-02-15","service_state":"SELESAI","service_date":"2020-03-01"}]`,
+			want: []map[string]any{{"status": "READY"}},
+		},
+		{
+			name: "latest service state BELUM REKAM: needs recording",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"SUKET","request_date":"2020-02-01","service_state":"SUDAH REKAM","service_date":"2020-02-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"UBAH_DATA","request_date":"2020-04-01","service_state":"BELUM REKAM"}]`,
+			want: []map[string]any{{"status": "NEEDS_RECORDING", "card_event": "REKAM"}},
+		},
+		{
+			name: "REKAM request not recorded: needs recording",
+			rows: `[{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"REKAM","request_date":"2020-04-01"}]`,
+			want: []map[string]any{{"status": "NEEDS_RECORDING"}},
+		},
+		{
+			name: "REKAM followed by a recorded row: needs print",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"REKAM","request_date":"2020-04-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"SUKET","request_date":"2020-05-01","service_state":"SUDAH REKAM","service_date":"2020-05-03"}]`,
+			want: []map[string]any{{"status": "NEEDS_PRINT", "card_event": "SUKET"}},
+		},
+		{
+			name: "death wins, later requests flagged",
+			rows: `[
+				{"nik_clean":"` + nikWoman + `","name_norm":"SITI","region_code":"1705","event":"RUSAK","request_date":"2020-06-10"},
+				{"nik_clean":"` + nikWoman + `","name_norm":"SITI","region_code":"1705","event":"MATI","request_date":"2020-05-01"}]`,
+			want: []map[string]any{{"status": "DECEASED", "death_date": "2020-05-01", "flags": []any{"EVENT_AFTER_DEATH"}}},
+		},
+		{
+			name: "under 17 on election day and never married: ineligible",
+			rows: `[{"nik_clean":"` + nikGirl + `","name_norm":"RINA","region_code":"1705","event":"REKAM","request_date":"2020-06-01","marital":"BELUM KAWIN"}]`,
+			want: []map[string]any{{"status": "INELIGIBLE", "tanggal_lahir": "2004-01-01", "jenis_kelamin": "P"}},
+		},
+		{
+			name: "under 17 but married: eligible",
+			rows: `[{"nik_clean":"` + nikGirl + `","name_norm":"RINA","region_code":"1705","event":"KAWIN","request_date":"2020-06-01","marital":"KAWIN"}]`,
+			want: []map[string]any{{"status": "NEEDS_PRINT"}},
+		},
+		{
+			name: "17 on election day itself: eligible",
+			rows: `[{"nik_clean":"` + nikBoy + `","name_norm":"ANDI","region_code":"1705","event":"REKAM","request_date":"2020-06-01"}]`,
+			want: []map[string]any{{"status": "NEEDS_RECORDING", "tanggal_lahir": "2003-12-09", "jenis_kelamin": "L"}},
+		},
+		{
+			name: "same NIK, different birth dates: one person, flagged",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","birth_date":"1990-01-05","region_code":"1771","event":"RUSAK","request_date":"2020-03-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","birth_date":"1991-07-05","region_code":"1702","event":"HILANG","request_date":"2020-04-01"}]`,
+			want: []map[string]any{{"flags": []any{"NIK_CONFLICT"}, "region_code": "1771", "rows": 2.0}},
+		},
+		{
+			name: "same NIK, dissimilar names: flagged",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI SANTOSO","region_code":"1771","event":"RUSAK","request_date":"2020-03-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"AGUS PRATAMA","region_code":"1771","event":"HILANG","request_date":"2020-04-01"}]`,
+			want: []map[string]any{{"flags": []any{"NIK_CONFLICT"}}},
+		},
+		{
+			name: "same NIK, a typo in the name: not a conflict",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI SANTOSO","region_code":"1771","event":"RUSAK","request_date":"2020-03-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI SANTOSA","region_code":"1771","event":"HILANG","request_date":"2020-04-01"}]`,
+			want: []map[string]any{{"flags": []any{}}},
+		},
+		{
+			name: "attributes: latest request wins, empty values never win",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_display":"BUDI S","name_norm":"BUDI S","nkk":"1771010101900001","tempat_lahir":"CURUP","region_code":"1771","event":"KAWIN","request_date":"2020-05-01","marital":"KAWIN"},
+				{"nik_clean":"` + nikMan + `","name_display":"BUDI","name_norm":"BUDI","nkk":"","tempat_lahir":"MANNA","region_code":"1771","event":"RUSAK","request_date":"2020-03-01","marital":"BELUM KAWIN"}]`,
+			want: []map[string]any{{"nama": "BUDI S", "nkk": "1771010101900001", "tempat_lahir": "CURUP", "status_kawin": "KAWIN",
+				"tanggal_lahir": "1990-01-05", "jenis_kelamin": "L"}},
+		},
+		{
+			name: "move reported by origin and destination",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1705","event":"PINDAH","request_date":"2020-05-02","dest_region_code":"1771"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"PINDAH","request_date":"2020-05-02","dest_region_code":"1771","duplicate":true}]`,
+			want: []map[string]any{{"region_code": "1771", "origin_region_code": "1705", "rows": 1.0,
+				"sources": []any{"a.csv||2", "b.csv||3"}}},
+		},
+		{
+			name: "move reported only by its destination: origin unknown",
+			rows: `[{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"PINDAH","request_date":"2020-05-02","dest_region_code":"1771"}]`,
+			want: []map[string]any{{"region_code": "1771", "origin_region_code": nil}},
+		},
+		{
+			name: "move out of the province",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1705","event":"RUSAK","request_date":"2020-03-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1705","event":"PINDAH","request_date":"2020-05-02","dest_region_code":"1671"}]`,
+			want: []map[string]any{{"region_code": "1671", "origin_region_code": "1705"}},
+		},
+		{
+			name: "row warnings travel with the person, rejected rows are ignored",
+			rows: `[
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"RUSAK","request_date":"2020-03-01","warnings":["NIK_DOB_MISMATCH"]},
+				{"nik_clean":"` + nikWoman + `","name_norm":"SITI","region_code":"1771","event":"RUSAK","request_date":"2020-03-01","reason":"REGION_UNKNOWN"}]`,
+			want: []map[string]any{{"nik": nikMan, "flags": []any{"NIK_DOB_MISMATCH"}}},
+		},
+		{
+			name: "persons in order of first appearance",
+			rows: `[
+				{"nik_clean":"` + nikWoman + `","name_norm":"SITI","region_code":"1771","event":"RUSAK","request_date":"2020-03-01"},
+				{"nik_clean":"` + nikMan + `","name_norm":"BUDI","region_code":"1771","event":"RUSAK","request_date":"2020-03-01"},
+				{"nik_clean":"` + nikWoman + `","name_norm":"SITI","region_code":"1771","event":"HILANG","request_date":"2020-04-01"}]`,
+			want: []map[string]any{{"nik": nikWoman, "rows": 2.0}, {"nik": nikMan, "rows": 1.0}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			c := newTestClassify(t, 1)
+			in := recordJSON(t, mem, pipeline.RowSchema, withSources(t, tc.rows))
+			out, err := c.Apply(context.Background(), mem, in)
+			in.Release()
+			if err != nil || out != nil {
+				t.Fatalf("Apply = %v, %v; want nil, nil", out, err)
+			}
+			recs, err := c.Flush(context.Background(), mem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []map[string]any
+			for _, r := range recs {
+				if !r.Schema().Equal(pipeline.PersonSchema) {
+					t.Errorf("schema %v", r.Schema())
+				}
+				got = append(got, rowsOf(t, r)...)
+				r.Release()
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("%d persons, want %d: %v", len(got), len(tc.want), got)
+			}
+			for i, w := range tc.want {
+				for k, v := range w {
+					g := got[i][k]
+					if k == "flags" && g == nil {
+						g = []any{}
+					}
+					if !reflect.DeepEqual(g, v) {
+						t.Errorf("person %d: %s = %#v, want %#v", i, k, g, v)
+					}
+				}
+			}
+		})
+	}
+}
+
+// withSources gives row i the provenance file "a.csv", "b.csv"… and row i+2.
+func withSources(t *testing.T, rows string) string {
+	t.Helper()
+	var list []map[string]any
+	if err := jsonUnmarshal(rows, &list); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range list {
+		if _, ok := r["file"]; !ok {
+			r["file"] = fmt.Sprintf("%c.csv", 'a'+i)
+			r["sheet"] = ""
+			r["row"] = i + 2
+		}
+	}
+	return jsonMarshal(list)
+}
+
+func TestClassifyBatchesAndRelease(t *testing.T) {
+	mem := checkedMem(t)
+	c := newTestClassify(t, 2)
+	for i := 0; i < 5; i++ {
+		nik := fmt.Sprintf("17710105019000%02d", i+1)
+		in := recordJSON(t, mem, pipeline.RowSchema, withSources(t, `[{"nik_clean":"`+nik+`","name_norm":"BUDI","region_code":"1771","event":"RUSAK","request_date":"2020-03-01"}]`))
+		if _, err := c.Apply(context.Background(), mem, in); err != nil {
+			t.Fatal(err)
+		}
+		in.Release()
+	}
+	recs, err := c.Flush(context.Background(), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int64
+	for _, r := range recs {
+		sizes = append(sizes, r.NumRows())
+		r.Release()
+	}
+	if !reflect.DeepEqual(sizes, []int64{2, 2, 1}) {
+		t.Errorf("batch sizes %v, want [2 2 1]", sizes)
+	}
+}
+
+func TestClassifyConfig(t *testing.T) {
+	if _, err := NewClassify(ClassifyConfig{}); err == nil {
+		t.Error("empty config accepted")
+	}
+}

@@ -1,0 +1,64 @@
+package transforms
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
+
+// checkedMem returns an allocator that fails the test if anything is left
+// allocated when the test ends.
+func checkedMem(t *testing.T) *memory.CheckedAllocator {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	t.Cleanup(func() { mem.AssertSize(t, 0) })
+	return mem
+}
+
+// recordJSON builds a batch of schema from a JSON array; absent fields are null.
+func recordJSON(t *testing.T, mem memory.Allocator, schema *arrow.Schema, text string) arrow.Record {
+	t.Helper()
+	rec, _, err := array.RecordFromJSON(mem, schema, strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("building %s batch: %v", schema, err)
+	}
+	return rec
+}
+
+// rowsOf decodes a batch into one map per row, keyed by column name, with
+// dates as YYYY-MM-DD.
+func rowsOf(t *testing.T, rec arrow.Record) []map[string]any {
+	t.Helper()
+	data, err := rec.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(data, &rows); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+func jsonMarshal(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
