@@ -1,0 +1,214 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
+
+// fakeSource emits, per input, the RawSchema rows of its text (one NIK per
+// line); an input named "bad" fails as unreadable.
+type fakeSource struct{}
+
+func (fakeSource) Read(ctx context.Context, mem memory.Allocator, in Input, batch int, emit func(arrow.Record) error) ([]SheetResult, error) {
+	if in.Path == "bad" {
+		return nil, &InputError{File: in.Path, Err: ErrUnreadable}
+	}
+	rc, _ := in.Open()
+	data, _ := io.ReadAll(rc)
+	rc.Close()
+	lines := strings.Fields(string(data))
+	b := array.NewRecordBuilder(mem, RawSchema)
+	defer b.Release()
+	for i := range lines {
+		b.Field(0).(*array.StringBuilder).Append(in.Path)
+		b.Field(1).(*array.StringBuilder).Append("")
+		b.Field(2).(*array.Int32Builder).Append(int32(i + 2))
+		for j := 3; j < len(RawSchema.Fields()); j++ {
+			b.Field(j).AppendNull()
+		}
+		if (i+1)%batch == 0 || i == len(lines)-1 {
+			rec := b.NewRecord()
+			err := emit(rec)
+			rec.Release()
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return []SheetResult{{DataRows: len(lines)}}, nil
+}
+
+// widen appends null columns up to schema: a stand-in for the row stages.
+type widen struct {
+	name   string
+	schema *arrow.Schema
+	reject func(row int) bool // the validate stand-in marks rejects
+}
+
+func (w widen) Name() string { return w.name }
+
+func (w widen) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+	cols := append([]arrow.Array{}, rec.Columns()...)
+	var made []arrow.Array
+	for i := len(cols); i < len(w.schema.Fields()); i++ {
+		f := w.schema.Field(i)
+		b := array.NewBuilder(mem, f.Type)
+		for r := 0; r < int(rec.NumRows()); r++ {
+			switch {
+			case f.Name == ColReason && w.reject != nil && w.reject(r):
+				b.(*array.StringBuilder).Append("NIK_MISSING")
+			case f.Name == ColDuplicate:
+				b.(*array.BooleanBuilder).Append(r%5 == 4)
+			default:
+				b.AppendNull()
+			}
+		}
+		a := b.NewArray()
+		b.Release()
+		made = append(made, a)
+		cols = append(cols, a)
+	}
+	out := array.NewRecord(w.schema, cols, rec.NumRows())
+	for _, a := range made {
+		a.Release()
+	}
+	return out, nil
+}
+
+// counter gathers batches and emits one summary-less record at Flush.
+type counter struct {
+	name string
+	rows int
+	fail bool
+}
+
+func (c *counter) Name() string { return c.name }
+func (c *counter) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+	if c.fail {
+		return nil, errors.New("boom")
+	}
+	c.rows += int(rec.NumRows())
+	return nil, nil
+}
+func (c *counter) Flush(ctx context.Context, mem memory.Allocator) ([]arrow.Record, error) {
+	b := array.NewRecordBuilder(mem, PersonSchema)
+	defer b.Release()
+	return []arrow.Record{b.NewRecord()}, nil
+}
+
+type memSink struct {
+	rows    map[Table]int
+	closed  bool
+	aborted bool
+}
+
+func (s *memSink) Name() string { return "mem" }
+func (s *memSink) Write(ctx context.Context, t Table, rec arrow.Record) error {
+	s.rows[t] += int(rec.NumRows())
+	return nil
+}
+func (s *memSink) Close(context.Context) error { s.closed = true; return nil }
+func (s *memSink) Abort()                      { s.aborted = true }
+
+func input(path, text string) Input {
+	return Input{Path: path, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(text)), nil }}
+}
+
+func TestRunnerAccounting(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	persons, summary := &counter{name: "persons"}, &counter{name: "summary"}
+	sink := &memSink{rows: map[Table]int{}}
+	r := &Runner{
+		Source: fakeSource{},
+		RowStages: []Stage{
+			widen{name: "normalize", schema: NormSchema},
+			widen{name: "validate", schema: ValidSchema, reject: func(r int) bool { return r%3 == 0 }},
+			widen{name: "dedupe", schema: RowSchema},
+		},
+		Persons: persons, Summary: summary, Sinks: []Sink{sink}, BatchSize: 4,
+	}
+	ins := []Input{input("a.csv", strings.Repeat("x ", 10)), {Path: "bad", Open: input("bad", "").Open}, input("b.csv", "x x x")}
+	res, err := r.Run(context.Background(), mem, ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failed) != 1 || !strings.Contains(res.Failed[0].Error(), "bad") {
+		t.Errorf("failed = %v", res.Failed)
+	}
+	a := res.Accounting
+	if a.RowsIn != 13 || !a.Balanced || a.RowsIn != a.RowsInPersons+a.DuplicateRows+a.RowsRejected {
+		t.Errorf("accounting %+v", a)
+	}
+	for _, in := range res.Inputs {
+		acc := in.ManifestAccount
+		if acc.RowsIn != acc.RowsInPersons+acc.DuplicateRows+acc.RowsRejected {
+			t.Errorf("%s: %+v", in.Path, acc)
+		}
+		if in.Path != "bad" && len(in.SHA256) != 64 {
+			t.Errorf("%s: sha256 %q", in.Path, in.SHA256)
+		}
+	}
+	if got := fmt.Sprint(res.Inputs[0].RowsIn, res.Inputs[1].Error != "", res.Inputs[2].RowsIn); got != "10 true 3" {
+		t.Errorf("per input: %s", got)
+	}
+	if persons.rows != 13 || summary.rows != 13 || sink.rows[TableRows] != 13 || !sink.closed || sink.aborted {
+		t.Errorf("persons %d summary %d sink %+v", persons.rows, summary.rows, sink)
+	}
+	if len(res.Stages) != 5 || res.Stages[1].Name != "validate" || res.Stages[1].Rejected != 6 {
+		t.Errorf("stages %+v", res.Stages)
+	}
+}
+
+func TestRunnerAbortsSinksOnStageError(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	sink := &memSink{rows: map[Table]int{}}
+	r := &Runner{
+		Source: fakeSource{},
+		RowStages: []Stage{
+			widen{name: "normalize", schema: NormSchema},
+			widen{name: "validate", schema: ValidSchema},
+			widen{name: "dedupe", schema: RowSchema},
+		},
+		Persons: &counter{name: "persons", fail: true}, Sinks: []Sink{sink}, BatchSize: 4,
+	}
+	_, err := r.Run(context.Background(), mem, []Input{input("a.csv", "x x")})
+	if err == nil || !strings.Contains(err.Error(), "stage persons: boom") {
+		t.Fatalf("err = %v", err)
+	}
+	if !sink.aborted || sink.closed {
+		t.Errorf("sink %+v: want aborted, not closed", sink)
+	}
+}
+
+func TestPrintDays(t *testing.T) {
+	tests := []struct {
+		asOf, election string
+		holidays       []string
+		want           int
+	}{
+		{"2020-06-30", "2020-12-09", nil, 116},
+		{"2020-12-07", "2020-12-09", nil, 2}, // Monday and Tuesday
+		{"2020-12-05", "2020-12-07", nil, 0}, // a weekend
+		{"2020-12-09", "2020-12-09", nil, 0},
+		{"2020-06-30", "2020-12-09", []string{"2020-08-17", "2020-08-22"}, 115}, // a Saturday holiday changes nothing
+	}
+	for _, tc := range tests {
+		var hs []time0
+		for _, h := range tc.holidays {
+			hs = append(hs, parseDay(h))
+		}
+		if got := PrintDays(parseDay(tc.asOf), parseDay(tc.election), hs); got != tc.want {
+			t.Errorf("PrintDays(%s, %s, %v) = %d, want %d", tc.asOf, tc.election, tc.holidays, got, tc.want)
+		}
+	}
+}

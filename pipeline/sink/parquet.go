@@ -1,0 +1,129 @@
+package sink
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+
+	"readiness/pipeline"
+)
+
+// PersonsFile is the file name of the persons output.
+const PersonsFile = "persons.parquet"
+
+// parquetRowGroup bounds the rows buffered in memory before a row group is
+// written (about 40 MB of persons).
+const parquetRowGroup = 128 * 1024
+
+// PersonsParquet writes persons.parquet from TablePersons batches with
+// pipeline.PersonSchema: strings as UTF-8 strings, dates as DATE, lists as
+// LIST, zstd-compressed, the Arrow schema stored in the file metadata so
+// that Arrow readers get the same types back. Small batches are gathered
+// into row groups of up to 131,072 rows.
+type PersonsParquet struct {
+	dir  string
+	out  *atomicFile
+	fw   *pqarrow.FileWriter
+	done bool
+}
+
+var (
+	_ pipeline.Sink   = (*PersonsParquet)(nil)
+	_ pipeline.Output = (*PersonsParquet)(nil)
+)
+
+// NewPersonsParquet returns a sink writing dir/persons.parquet.
+func NewPersonsParquet(dir string) *PersonsParquet { return &PersonsParquet{dir: dir} }
+
+// Name implements pipeline.Sink.
+func (s *PersonsParquet) Name() string { return PersonsFile }
+
+// Path implements pipeline.Output.
+func (s *PersonsParquet) Path() string { return filepath.Join(s.dir, PersonsFile) }
+
+func (s *PersonsParquet) open() error {
+	if s.done {
+		return ErrClosed
+	}
+	if s.fw != nil {
+		return nil
+	}
+	out, err := createAtomic(s.dir, PersonsFile)
+	if err != nil {
+		return err
+	}
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithMaxRowGroupLength(parquetRowGroup),
+		parquet.WithCreatedBy("readiness"),
+	)
+	// out has no Close method, so the parquet writer leaves the file to us.
+	fw, err := pqarrow.NewFileWriter(pipeline.PersonSchema, out, props,
+		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		out.abort()
+		return fmt.Errorf("%s: %w", PersonsFile, err)
+	}
+	s.out, s.fw = out, fw
+	return nil
+}
+
+// Write implements pipeline.Sink; it ignores every table but the persons.
+func (s *PersonsParquet) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
+	if t != pipeline.TablePersons {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !rec.Schema().Equal(pipeline.PersonSchema) {
+		return fmt.Errorf("%s: %w", PersonsFile, ErrSchema)
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	if err := s.fw.WriteBuffered(rec); err != nil {
+		s.Abort()
+		return fmt.Errorf("%s: %w", PersonsFile, err)
+	}
+	if s.out.err != nil {
+		err := s.out.err
+		s.Abort()
+		return err
+	}
+	return nil
+}
+
+// Close implements pipeline.Sink. With no persons it writes a valid file
+// with the schema and no rows.
+func (s *PersonsParquet) Close(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		s.Abort()
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	s.done = true
+	// The v17 writer drops the error of writing the footer; a failed
+	// write still shows in out.err, which commit reports.
+	if err := s.fw.Close(); err != nil {
+		s.out.abort()
+		return fmt.Errorf("%s: %w", PersonsFile, err)
+	}
+	return s.out.commit()
+}
+
+// Abort implements pipeline.Sink.
+func (s *PersonsParquet) Abort() {
+	s.done = true
+	if s.fw != nil {
+		_ = s.fw.Close() // releases buffers; the output is removed below
+	}
+	s.out.abort()
+}

@@ -1,0 +1,314 @@
+package sink
+
+import "readiness/pipeline"
+
+// labels holds every text of the workbook in one language. Codes (reject
+// reasons, warnings, flags, events, statuses) not in codes show as the
+// code itself, so a new code never breaks the report.
+type labels struct {
+	lang     string // BCP 47, for the document properties
+	dateFmt  string // number format of date cells
+	thousand string // thousands separator in text
+
+	sheetSummary, sheetPrint, sheetRecording, sheetDeceased string
+	sheetMoves, sheetReview, sheetRejected, sheetAllocation string
+
+	title, asOf, election, printDays, summaryNote string
+	chartTitle, footer, none, truncated           string
+
+	summaryCols map[string]string // SummaryColumns → header
+
+	nik, name, birth, region, kecamatan, kelurahan, address         string
+	cardEvent, events, firstReq, lastReq, lastPrint, notes          string
+	deathDate, origin, dest, destCode, moveKind, status, flagCodes  string
+	sources, file, sheet, row, reason, reasonText, detail, original string
+	rowWord, originUnknown, withinProvince, outsideProvince         string
+
+	allocTitle, allocNote, bufferInHand, allocReason              string
+	reasonNoNeed, reasonAllPrintable, reasonStock, reasonCapacity string
+
+	codes map[string]string
+}
+
+func labelsFor(lang string) *labels {
+	if lang == "en" {
+		return &labelsEN
+	}
+	return &labelsID
+}
+
+// code returns the human text of a code, or the code itself.
+func (l *labels) code(c string) string {
+	if t, ok := l.codes[c]; ok {
+		return t
+	}
+	return c
+}
+
+var labelsID = labels{
+	lang:     "id-ID",
+	dateFmt:  `[$-421]d mmmm yyyy`,
+	thousand: ".",
+
+	sheetSummary:    "Ringkasan",
+	sheetPrint:      "Cetak KTP",
+	sheetRecording:  "Perekaman",
+	sheetDeceased:   "Meninggal",
+	sheetMoves:      "Pindah",
+	sheetReview:     "Tinjauan",
+	sheetRejected:   "Ditolak",
+	sheetAllocation: "Alokasi",
+
+	title:       "Kesiapan KTP-el Pemilih Menjelang Pilkada",
+	asOf:        "Data per tanggal",
+	election:    "Hari pemungutan suara",
+	printDays:   "Hari kerja cetak tersisa",
+	summaryNote: "Proyeksi siap = (siap + dapat dicetak s.d. hari-H) / memenuhi syarat. Baris terakhir: total provinsi.",
+	chartTitle:  "Kebutuhan blangko dan stok per kabupaten/kota",
+	footer:      "&L&A&RHalaman &P dari &N",
+	none:        "(tidak ada)",
+	truncated:   "%s baris lain tidak ditampilkan (batas Excel); lihat persons.parquet atau exceptions.csv.",
+
+	summaryCols: map[string]string{
+		"region_code":           "Kode",
+		"region_name":           "Kabupaten/Kota",
+		"rows_in":               "Baris masuk",
+		"rows_rejected":         "Baris ditolak",
+		"duplicate_rows":        "Baris ganda",
+		"persons":               "Penduduk",
+		"deceased":              "Meninggal",
+		"ineligible":            "Belum wajib KTP",
+		"needs_recording":       "Perlu rekam",
+		"needs_print":           "Perlu cetak",
+		"ready":                 "Siap",
+		"eligible":              "Memenuhi syarat",
+		"moved_in":              "Pindah masuk",
+		"moved_out":             "Pindah keluar",
+		"blanks_needed":         "Kebutuhan blangko",
+		"stock":                 "Stok blangko",
+		"allocation":            "Alokasi buffer",
+		"shortfall":             "Kekurangan blangko",
+		"printable_by_election": "Dapat dicetak s.d. hari-H",
+		"projected_ready_pct":   "Proyeksi siap (%)",
+	},
+
+	nik:             "NIK",
+	name:            "Nama",
+	birth:           "Tanggal lahir",
+	region:          "Kabupaten/Kota",
+	kecamatan:       "Kecamatan",
+	kelurahan:       "Kelurahan/Desa",
+	address:         "Alamat",
+	cardEvent:       "Permohonan",
+	events:          "Semua permohonan",
+	firstReq:        "Pengajuan pertama",
+	lastReq:         "Pengajuan terakhir",
+	lastPrint:       "Cetak terakhir",
+	notes:           "Catatan",
+	deathDate:       "Tanggal meninggal",
+	origin:          "Asal",
+	dest:            "Tujuan",
+	destCode:        "Kode tujuan",
+	moveKind:        "Jenis pindah",
+	status:          "Status",
+	flagCodes:       "Kode tanda",
+	sources:         "Sumber (berkas, sheet, baris)",
+	file:            "Berkas",
+	sheet:           "Sheet",
+	row:             "Baris",
+	reason:          "Kode alasan",
+	reasonText:      "Alasan",
+	detail:          "Rincian",
+	original:        "Data asli (JSON)",
+	rowWord:         "baris",
+	originUnknown:   "(tidak diketahui)",
+	withinProvince:  "Antar kabupaten/kota",
+	outsideProvince: "Ke luar provinsi",
+
+	allocTitle:         "Alokasi blangko per kabupaten/kota",
+	allocNote:          "Pembagian buffer provinsi belum diterapkan pada versi ini: alokasi semua kabupaten/kota 0.",
+	bufferInHand:       "Buffer provinsi di tangan",
+	allocReason:        "Keterangan",
+	reasonNoNeed:       "Tidak ada kebutuhan blangko",
+	reasonAllPrintable: "Semua kebutuhan dapat dicetak sebelum hari-H",
+	reasonStock:        "Dibatasi stok: kurang %s blangko",
+	reasonCapacity:     "Dibatasi kapasitas cetak: %s tidak sempat dicetak",
+
+	codes: map[string]string{
+		pipeline.ReasonNIKMissing:       "NIK kosong",
+		pipeline.ReasonNIKPrecisionLost: "NIK rusak oleh Excel (notasi ilmiah atau digit terakhir hilang)",
+		pipeline.ReasonNIKBadLength:     "NIK tidak 16 digit",
+		pipeline.ReasonNIKNotDigits:     "NIK mengandung karakter selain angka",
+		pipeline.ReasonNIKBadProvince:   "Kode provinsi pada NIK tidak dikenal",
+		pipeline.ReasonNIKBadDate:       "Tanggal lahir pada NIK tidak mungkin",
+		pipeline.ReasonNIKBadSerial:     "Nomor urut NIK 0000",
+		pipeline.ReasonNameMissing:      "Nama kosong",
+		pipeline.ReasonEventMissing:     "Jenis perubahan kosong",
+		pipeline.ReasonEventUnknown:     "Jenis perubahan tidak dikenal",
+		pipeline.ReasonRegionUnknown:    "Kabupaten/kota tidak diketahui",
+
+		pipeline.WarnNIKDOBMismatch:   "Tanggal lahir tidak sesuai NIK",
+		pipeline.WarnNIKSexMismatch:   "Jenis kelamin tidak sesuai NIK",
+		pipeline.WarnNIKNumericCell:   "NIK diketik sebagai angka",
+		pipeline.WarnDateUnparseable:  "Tanggal tidak terbaca",
+		pipeline.WarnDistrictUnknown:  "Kode kecamatan pada NIK tidak ada di referensi",
+		pipeline.WarnDestUnknown:      "Kabupaten tujuan tidak dikenal",
+		pipeline.WarnFormulaNoCache:   "Sel rumus tanpa nilai",
+		pipeline.WarnBirthAfterAsOf:   "Tanggal lahir sesudah tanggal data",
+		pipeline.WarnCellTooLong:      "Isi sel terlalu panjang, dipotong",
+		pipeline.WarnExcelLeapDay1900: "Tanggal 29 Februari 1900 (tidak ada)",
+
+		pipeline.FlagNIKConflict:     "NIK sama, orang berbeda (K2)",
+		pipeline.FlagEventAfterDeath: "Permohonan sesudah tanggal meninggal",
+
+		pipeline.EventMati:     "Meninggal",
+		pipeline.EventPindah:   "Pindah",
+		pipeline.EventKawin:    "Kawin",
+		pipeline.EventCerai:    "Cerai",
+		pipeline.EventUbahData: "Perubahan data",
+		pipeline.EventRusak:    "KTP rusak",
+		pipeline.EventHilang:   "KTP hilang",
+		pipeline.EventSuket:    "Tukar suket",
+		pipeline.EventRekam:    "Perekaman",
+
+		pipeline.StatusDeceased:       "Meninggal",
+		pipeline.StatusIneligible:     "Belum wajib KTP",
+		pipeline.StatusNeedsRecording: "Perlu rekam",
+		pipeline.StatusNeedsPrint:     "Perlu cetak",
+		pipeline.StatusReady:          "Siap",
+	},
+}
+
+var labelsEN = labels{
+	lang:     "en-US",
+	dateFmt:  `d mmm yyyy`,
+	thousand: ",",
+
+	sheetSummary:    "Summary",
+	sheetPrint:      "Print cards",
+	sheetRecording:  "Recording",
+	sheetDeceased:   "Deceased",
+	sheetMoves:      "Transfers",
+	sheetReview:     "Review",
+	sheetRejected:   "Rejected",
+	sheetAllocation: "Allocation",
+
+	title:       "Voter e-ID Card Readiness Before the Regional Election",
+	asOf:        "Data as of",
+	election:    "Election day",
+	printDays:   "Working days left to print",
+	summaryNote: "Projected ready = (ready + printable by election day) / eligible. Last row: province total.",
+	chartTitle:  "Blanks needed and stock per regency/city",
+	footer:      "&L&A&RPage &P of &N",
+	none:        "(none)",
+	truncated:   "%s more rows not shown (Excel's limit); see persons.parquet or exceptions.csv.",
+
+	summaryCols: map[string]string{
+		"region_code":           "Code",
+		"region_name":           "Regency/City",
+		"rows_in":               "Rows in",
+		"rows_rejected":         "Rows rejected",
+		"duplicate_rows":        "Duplicate rows",
+		"persons":               "Persons",
+		"deceased":              "Deceased",
+		"ineligible":            "Ineligible (under 17)",
+		"needs_recording":       "Needs recording",
+		"needs_print":           "Needs print",
+		"ready":                 "Ready",
+		"eligible":              "Eligible",
+		"moved_in":              "Moved in",
+		"moved_out":             "Moved out",
+		"blanks_needed":         "Blanks needed",
+		"stock":                 "Blank stock",
+		"allocation":            "Buffer allocation",
+		"shortfall":             "Shortfall",
+		"printable_by_election": "Printable by election day",
+		"projected_ready_pct":   "Projected ready (%)",
+	},
+
+	nik:             "NIK",
+	name:            "Name",
+	birth:           "Date of birth",
+	region:          "Regency/City",
+	kecamatan:       "District",
+	kelurahan:       "Village",
+	address:         "Address",
+	cardEvent:       "Request",
+	events:          "All requests",
+	firstReq:        "First request",
+	lastReq:         "Last request",
+	lastPrint:       "Last printed",
+	notes:           "Notes",
+	deathDate:       "Date of death",
+	origin:          "From",
+	dest:            "To",
+	destCode:        "Destination code",
+	moveKind:        "Kind of move",
+	status:          "Status",
+	flagCodes:       "Flag codes",
+	sources:         "Sources (file, sheet, row)",
+	file:            "File",
+	sheet:           "Sheet",
+	row:             "Row",
+	reason:          "Reason code",
+	reasonText:      "Reason",
+	detail:          "Detail",
+	original:        "Original data (JSON)",
+	rowWord:         "row",
+	originUnknown:   "(unknown)",
+	withinProvince:  "Between regencies",
+	outsideProvince: "Out of the province",
+
+	allocTitle:         "Blank allocation per regency/city",
+	allocNote:          "Allocation of the provincial buffer is not implemented in this version: every region's allocation is 0.",
+	bufferInHand:       "Provincial buffer in hand",
+	allocReason:        "Why",
+	reasonNoNeed:       "No blanks needed",
+	reasonAllPrintable: "Every need can be printed before election day",
+	reasonStock:        "Limited by stock: %s blanks short",
+	reasonCapacity:     "Limited by print capacity: %s cannot be printed in time",
+
+	codes: map[string]string{
+		pipeline.ReasonNIKMissing:       "NIK missing",
+		pipeline.ReasonNIKPrecisionLost: "NIK damaged by Excel (scientific notation or last digit lost)",
+		pipeline.ReasonNIKBadLength:     "NIK is not 16 digits",
+		pipeline.ReasonNIKNotDigits:     "NIK holds characters other than digits",
+		pipeline.ReasonNIKBadProvince:   "Unknown province code in NIK",
+		pipeline.ReasonNIKBadDate:       "Impossible birth date in NIK",
+		pipeline.ReasonNIKBadSerial:     "NIK serial 0000",
+		pipeline.ReasonNameMissing:      "Name missing",
+		pipeline.ReasonEventMissing:     "Request type missing",
+		pipeline.ReasonEventUnknown:     "Unknown request type",
+		pipeline.ReasonRegionUnknown:    "Regency/city unknown",
+
+		pipeline.WarnNIKDOBMismatch:   "Birth date disagrees with NIK",
+		pipeline.WarnNIKSexMismatch:   "Sex disagrees with NIK",
+		pipeline.WarnNIKNumericCell:   "NIK typed as a number",
+		pipeline.WarnDateUnparseable:  "Unreadable date",
+		pipeline.WarnDistrictUnknown:  "NIK district code not in the reference",
+		pipeline.WarnDestUnknown:      "Unknown destination regency",
+		pipeline.WarnFormulaNoCache:   "Formula cell without a value",
+		pipeline.WarnBirthAfterAsOf:   "Birth date after the data date",
+		pipeline.WarnCellTooLong:      "Cell text too long, cut",
+		pipeline.WarnExcelLeapDay1900: "29 February 1900 (does not exist)",
+
+		pipeline.FlagNIKConflict:     "Same NIK, different people (K2)",
+		pipeline.FlagEventAfterDeath: "Request after the date of death",
+
+		pipeline.EventMati:     "Death",
+		pipeline.EventPindah:   "Move",
+		pipeline.EventKawin:    "Marriage",
+		pipeline.EventCerai:    "Divorce",
+		pipeline.EventUbahData: "Data change",
+		pipeline.EventRusak:    "Damaged card",
+		pipeline.EventHilang:   "Lost card",
+		pipeline.EventSuket:    "Certificate exchange",
+		pipeline.EventRekam:    "Recording",
+
+		pipeline.StatusDeceased:       "Deceased",
+		pipeline.StatusIneligible:     "Ineligible",
+		pipeline.StatusNeedsRecording: "Needs recording",
+		pipeline.StatusNeedsPrint:     "Needs print",
+		pipeline.StatusReady:          "Ready",
+	},
+}

@@ -1,0 +1,255 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
+	"readiness/pipeline"
+)
+
+// sniffSize is how much of a CSV's text the header and delimiter are
+// looked for in.
+const sniffSize = 1 << 20
+
+// delimiters are the separators a CSV may use, in order of preference
+// when two find the header on the same line.
+var delimiters = []rune{';', ',', '\t'}
+
+// textEncoding is how a CSV's bytes become UTF-8.
+type textEncoding int
+
+const (
+	encUTF8 textEncoding = iota
+	encUTF8BOM
+	encUTF16LE
+	encUTF16BE
+	encCP1252
+)
+
+// readCSV reads a delimited text file as one sheet named "".
+func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) ([]pipeline.SheetResult, error) {
+	enc, err := detectEncoding(in)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := in.Open()
+	if err != nil {
+		return nil, openErr(in.Path, err)
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(decodeText(rc, enc), sniffSize)
+	head, err := br.Peek(sniffSize)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, openErr(in.Path, err)
+	}
+	if len(head) == sniffSize {
+		if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
+			head = head[:i+1]
+		}
+	}
+	comma, ok := sniffDelimiter(head)
+	if !ok {
+		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}
+	}
+
+	r := csv.NewReader(br)
+	r.Comma = comma
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	b := newBatch(ctx, mem, batchSize, emit)
+	defer b.release()
+	res := pipeline.SheetResult{}
+	var lay *layout
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line, err = pe.StartLine, pe.Err
+			}
+			return nil, &pipeline.InputError{File: in.Path, Row: line, Err: fmt.Errorf("%w: %w", pipeline.ErrUnreadable, err)}
+		}
+		if isBlank(rec) {
+			continue
+		}
+		line, _ := r.FieldPos(0)
+		if lay == nil {
+			m, ok := MatchHeader(rec)
+			if !ok {
+				continue // a title line
+			}
+			if miss := missingRequired(m); len(miss) > 0 {
+				return nil, &pipeline.InputError{File: in.Path, Row: line, Err: &MissingColumnsError{Columns: miss}}
+			}
+			lay = newLayout(in.Path, "", rec, m)
+			continue
+		}
+		if err := b.add(lay, line, rec, false, nil); err != nil {
+			return nil, err
+		}
+		res.DataRows++
+	}
+	if lay == nil { // the sniffed header lies past what a wrong guess could see
+		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}
+	}
+	if err := b.flush(); err != nil {
+		return nil, err
+	}
+	return []pipeline.SheetResult{res}, nil
+}
+
+// detectEncoding decides how a CSV's bytes are text: a byte-order mark
+// first (UTF-8, UTF-16 LE or BE), then UTF-8 if every byte sequence is
+// valid UTF-8, else Windows-1252. A file without a BOM is read once to the
+// end for this. An empty file, a workbook, or bytes that are not text (a
+// NUL byte) are unreadable.
+func detectEncoding(in pipeline.Input) (textEncoding, error) {
+	rc, err := in.Open()
+	if err != nil {
+		return 0, openErr(in.Path, err)
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 64<<10)
+	head, err := br.Peek(8)
+	if err != nil && err != io.EOF {
+		return 0, openErr(in.Path, err)
+	}
+	switch {
+	case len(head) == 0:
+		return 0, unreadable(in.Path, "empty file")
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		return encUTF8BOM, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		return encUTF16LE, nil
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return encUTF16BE, nil
+	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicOLE):
+		return 0, unreadable(in.Path, "a spreadsheet workbook, not a CSV text file; save it as .xlsx or CSV")
+	}
+	valid, err := scanText(br)
+	if err != nil {
+		if errors.Is(err, errNotText) {
+			return 0, unreadable(in.Path, "not a text file")
+		}
+		return 0, openErr(in.Path, err)
+	}
+	if valid {
+		return encUTF8, nil
+	}
+	return encCP1252, nil
+}
+
+// errNotText marks bytes that are no text in any encoding we accept.
+var errNotText = errors.New("not a text file")
+
+// scanText reads r to the end and reports whether it is valid UTF-8. A NUL
+// byte is errNotText.
+func scanText(r io.Reader) (bool, error) {
+	buf := make([]byte, 64<<10)
+	carry := 0
+	valid := true
+	for {
+		n, err := io.ReadFull(r, buf[carry:])
+		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !eof {
+			return false, err
+		}
+		data := buf[:carry+n]
+		if bytes.IndexByte(data[carry:], 0) >= 0 {
+			return false, errNotText
+		}
+		keep := 0
+		if valid && !eof {
+			// Hold back an incomplete rune at the end for the next chunk.
+			for i := len(data) - 1; i >= 0 && i >= len(data)-utf8.UTFMax; i-- {
+				if utf8.RuneStart(data[i]) {
+					if !utf8.FullRune(data[i:]) {
+						keep = len(data) - i
+					}
+					break
+				}
+			}
+		}
+		if valid && !utf8.Valid(data[:len(data)-keep]) {
+			valid = false
+			keep = 0
+		}
+		if eof {
+			return valid, nil
+		}
+		carry = copy(buf, data[len(data)-keep:])
+	}
+}
+
+// decodeText returns r as UTF-8 text without a byte-order mark.
+func decodeText(r io.Reader, enc textEncoding) io.Reader {
+	var dec *encoding.Decoder
+	switch enc {
+	case encUTF8BOM:
+		dec = unicode.UTF8BOM.NewDecoder()
+	case encUTF16LE:
+		dec = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+	case encUTF16BE:
+		dec = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
+	case encCP1252:
+		dec = charmap.Windows1252.NewDecoder()
+	default:
+		return r
+	}
+	return transform.NewReader(r, dec)
+}
+
+// sniffDelimiter returns the delimiter with which head holds a header row
+// on the earliest line; ties go to more known columns, then to the order
+// of delimiters.
+func sniffDelimiter(head []byte) (rune, bool) {
+	best, bestLine, bestCols := rune(0), 0, 0
+	for _, d := range delimiters {
+		line, cols := findHeader(head, d)
+		if line == 0 {
+			continue
+		}
+		if bestLine == 0 || line < bestLine || line == bestLine && cols > bestCols {
+			best, bestLine, bestCols = d, line, cols
+		}
+	}
+	return best, bestLine > 0
+}
+
+// findHeader returns the line of the first header row in head read with
+// delimiter d and its number of known columns; line 0 when none.
+func findHeader(head []byte, d rune) (line, cols int) {
+	r := csv.NewReader(bytes.NewReader(head))
+	r.Comma = d
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	for {
+		rec, err := r.Read()
+		if err != nil {
+			return 0, 0
+		}
+		if m, ok := MatchHeader(rec); ok {
+			line, _ := r.FieldPos(0)
+			return line, len(m)
+		}
+	}
+}

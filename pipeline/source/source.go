@@ -1,0 +1,145 @@
+// Package source reads regional submissions (SPEC §2) into
+// pipeline.RawSchema record batches. It implements pipeline.Source.
+//
+// The contract:
+//
+//   - The file type comes from the extension, case-insensitively: .xlsx and
+//     .xlsm are workbooks, .csv and .txt are delimited text. Anything else
+//     (an old binary .xls, an .ods) fails with an *pipeline.InputError
+//     wrapping pipeline.ErrUnreadable, and so does content that does not
+//     match its extension: an empty file, a workbook that is not a zip, a
+//     CSV that is not text, a workbook part inflating past the limit.
+//   - In each sheet (a CSV is one sheet named "") the header is the first
+//     row naming nik and at least two other known columns through the
+//     alias table (header.go); rows above it are title rows. A header
+//     without every column of pipeline.RequiredColumns is a
+//     *MissingColumnsError, which matches pipeline.ErrNoHeader.
+//   - A workbook sheet without a header, or whose XML is malformed, is
+//     reported in its pipeline.SheetResult and skipped; the other sheets go
+//     on. A workbook none of whose sheets is read, or a CSV without a
+//     header, fails as a whole.
+//   - Blank rows (every cell empty or white space) are skipped; they are
+//     not data rows and do not end the table. Row numbers are those a
+//     spreadsheet program shows: the sheet row, or the CSV line on which
+//     the record starts (the first line is 1).
+//   - Every data row becomes one RawSchema row: provenance, the cells as a
+//     JSON object keyed by the file's own header texts ("original"), each
+//     canonical column's cell text untouched but for a trailing "\r"
+//     (empty when the cell is empty, null when the file has no such
+//     column), nik_numeric (the NIK came from a numeric workbook cell) and
+//     cell warnings (pipeline.WarnFormulaNoCache, pipeline.WarnCellTooLong).
+//   - Errors name file, sheet, row and column, never a cell's value. The
+//     source never logs.
+package source
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
+)
+
+// Default limits on the inflated size of a workbook (SPEC §8: parts that
+// inflate past the configured limit make the file unreadable).
+const (
+	DefaultMaxUnzipSize = 256 << 20
+	// memLimitXML is the size above which excelize keeps a worksheet or the
+	// shared strings in a temporary file rather than in memory.
+	memLimitXML = 16 << 20
+)
+
+// Options configures the source.
+type Options struct {
+	// MaxUnzipSize bounds the inflated size of a whole workbook; one part
+	// of it (a sheet, the shared strings) may take at most half. 0 means
+	// DefaultMaxUnzipSize (256 MiB, so 128 MiB per part).
+	MaxUnzipSize int64
+	// TmpDir is where large workbook parts are inflated; empty means the
+	// system temporary folder. Inputs hold personal data: give a private
+	// folder.
+	TmpDir string
+}
+
+// limits returns the whole-file and per-part inflated size limits.
+func (o Options) limits() (total, part int64) {
+	total = o.MaxUnzipSize
+	if total <= 0 {
+		total = DefaultMaxUnzipSize
+	}
+	return total, total / 2
+}
+
+// reader is the pipeline.Source of this package.
+type reader struct {
+	opts Options
+}
+
+var _ pipeline.Source = (*reader)(nil)
+
+// New returns a pipeline.Source reading .xlsx/.xlsm workbooks and .csv/.txt
+// files, chosen by extension.
+func New(opts Options) pipeline.Source { return &reader{opts: opts} }
+
+// Read implements pipeline.Source.
+func (s *reader) Read(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) ([]pipeline.SheetResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch ext := strings.ToLower(path.Ext(in.Path)); ext {
+	case ".xlsx", ".xlsm":
+		return s.readXLSX(ctx, mem, in, batchSize, emit)
+	case ".csv", ".txt":
+		return s.readCSV(ctx, mem, in, batchSize, emit)
+	case ".xls":
+		return nil, unreadable(in.Path, "old binary .xls is not supported; save it as .xlsx")
+	case ".ods":
+		return nil, unreadable(in.Path, "OpenDocument .ods is not supported; save it as .xlsx")
+	case "":
+		return nil, unreadable(in.Path, "file has no extension; expected .xlsx or .csv")
+	default:
+		return nil, unreadable(in.Path, fmt.Sprintf("unsupported file type %q; expected .xlsx or .csv", ext))
+	}
+}
+
+// Magic numbers of the containers a submission may arrive in.
+var (
+	magicZip = []byte("PK\x03\x04")
+	magicOLE = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// unreadable returns an InputError for file wrapping pipeline.ErrUnreadable.
+func unreadable(file, why string) error {
+	return &pipeline.InputError{File: file, Err: fmt.Errorf("%w: %s", pipeline.ErrUnreadable, why)}
+}
+
+// sheetUnreadable returns an InputError for a sheet wrapping
+// pipeline.ErrUnreadable.
+func sheetUnreadable(file, sheet string, row int, why string) error {
+	return &pipeline.InputError{File: file, Sheet: sheet, Row: row, Err: fmt.Errorf("%w: %s", pipeline.ErrUnreadable, why)}
+}
+
+// openErr classifies an error of in.Open or of reading the file.
+func openErr(file string, err error) error {
+	return &pipeline.InputError{File: file, Err: fmt.Errorf("%w: %w", pipeline.ErrUnreadable, err)}
+}
+
+// readAllLimit reads r to the end, failing when it holds more than limit
+// bytes.
+func readAllLimit(file string, r io.Reader, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, openErr(file, err)
+	}
+	if n > limit {
+		return nil, unreadable(file, fmt.Sprintf("file is larger than the %d-byte limit", limit))
+	}
+	return buf.Bytes(), nil
+}

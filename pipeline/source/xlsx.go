@@ -1,0 +1,312 @@
+package source
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/xuri/excelize/v2"
+
+	"readiness/pipeline"
+)
+
+// readXLSX reads a workbook. Cell values come from excelize's streaming
+// Rows with RawCellValue (a 16-digit NIK in a text cell stays intact, a
+// date cell is its serial number). What Rows does not tell — cell types
+// and formulas without a cached value — comes from sheetScanner walking
+// the same part in step (sheetxml.go). The chosen way costs two extra
+// inflations of each sheet and two byte-level passes over it; the
+// alternative, excelize's GetCellType, parses the whole worksheet into
+// memory on first use, which for a large sheet costs more time and far
+// more memory than the rows themselves.
+func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) ([]pipeline.SheetResult, error) {
+	total, part := s.opts.limits()
+	data, err := readInput(in, total)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(data) == 0:
+		return nil, unreadable(in.Path, "empty file")
+	case bytes.HasPrefix(data, magicOLE):
+		return nil, unreadable(in.Path, "binary .xls or password-protected workbook; save it as an unprotected .xlsx")
+	case !bytes.HasPrefix(data, magicZip):
+		return nil, unreadable(in.Path, "not an xlsx workbook (not a zip archive)")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, unreadable(in.Path, "corrupt zip archive")
+	}
+	parts := make(map[string]*zip.File, len(zr.File))
+	var sum uint64
+	for _, zf := range zr.File {
+		name := strings.ReplaceAll(zf.Name, "\\", "/")
+		if zf.UncompressedSize64 > uint64(part) {
+			return nil, unreadable(in.Path, fmt.Sprintf("part %s inflates to %d bytes, over the %d-byte limit", name, zf.UncompressedSize64, part))
+		}
+		if sum += zf.UncompressedSize64; sum > uint64(total) {
+			return nil, unreadable(in.Path, fmt.Sprintf("workbook inflates to over the %d-byte limit", total))
+		}
+		parts[name] = zf
+	}
+	sheets, err := workbookSheets(parts)
+	if err != nil {
+		return nil, unreadable(in.Path, "not an xlsx workbook: "+err.Error())
+	}
+	if len(sheets) == 0 {
+		return nil, unreadable(in.Path, "workbook has no worksheets")
+	}
+
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		RawCellValue:      true,
+		UnzipSizeLimit:    total,
+		UnzipXMLSizeLimit: min(memLimitXML, total),
+		TmpDir:            s.opts.TmpDir,
+	})
+	if err != nil {
+		return nil, unreadable(in.Path, "cannot open workbook: "+err.Error())
+	}
+	defer f.Close()
+	data = nil // excelize holds its own copy
+
+	b := newBatch(ctx, mem, batchSize, emit)
+	defer b.release()
+	var (
+		results                []pipeline.SheetResult
+		read, noHeader, broken int
+	)
+	for _, sh := range sheets {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		res, err := readSheet(f, parts[sh.part], in.Path, sh.name, b)
+		results = append(results, res)
+		if err != nil {
+			return results, err
+		}
+		switch {
+		case res.Err == nil:
+			read++
+		case errors.Is(res.Err, pipeline.ErrNoHeader):
+			noHeader++
+		default:
+			broken++
+		}
+	}
+	if err := b.flush(); err != nil {
+		return results, err
+	}
+	if read == 0 {
+		sentinel := pipeline.ErrNoHeader
+		if noHeader == 0 {
+			sentinel = pipeline.ErrUnreadable
+		}
+		return results, &pipeline.InputError{File: in.Path, Err: fmt.Errorf("no sheet could be read: %w", sentinel)}
+	}
+	return results, nil
+}
+
+// readSheet streams one sheet into b. A problem of the sheet goes into the
+// result; the returned error (from emit or ctx) stops the file.
+func readSheet(f *excelize.File, zf *zip.File, file, sheet string, b *batch) (pipeline.SheetResult, error) {
+	res := pipeline.SheetResult{Name: sheet}
+	if zf == nil {
+		res.Err = sheetUnreadable(file, sheet, 0, "worksheet part is missing")
+		return res, nil
+	}
+	if err := checkPart(zf); err != nil {
+		res.Err = sheetUnreadable(file, sheet, 0, err.Error())
+		return res, nil
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		res.Err = sheetUnreadable(file, sheet, 0, "cannot read worksheet")
+		return res, nil
+	}
+	defer rows.Close()
+	rc, err := zf.Open()
+	if err != nil {
+		res.Err = sheetUnreadable(file, sheet, 0, "cannot read worksheet")
+		return res, nil
+	}
+	defer rc.Close()
+	scan := newSheetScanner(rc)
+
+	var (
+		lay      *layout
+		n        int
+		nonBlank bool
+		warns    []string
+	)
+	for rows.Next() {
+		n++ // Next stops at every row number, gaps included
+		cells, err := rows.Columns()
+		if err != nil {
+			res.Err = sheetUnreadable(file, sheet, n, "cell cannot be read")
+			return res, nil
+		}
+		meta := scan.at(n)
+		if isBlank(cells) {
+			continue
+		}
+		nonBlank = true
+		if lay == nil {
+			m, ok := MatchHeader(cells)
+			if !ok {
+				continue // a title row
+			}
+			if miss := missingRequired(m); len(miss) > 0 {
+				res.Err = &pipeline.InputError{File: file, Sheet: sheet, Row: n, Err: &MissingColumnsError{Columns: miss}}
+				return res, nil
+			}
+			lay = newLayout(file, sheet, cells, m)
+			continue
+		}
+		nikNumeric := false
+		warns = warns[:0]
+		for _, c := range meta {
+			if c.formula && !c.value {
+				warns = appendOnce(warns, pipeline.WarnFormulaNoCache)
+			}
+			if c.col == lay.nik && c.numeric && c.value && lay.nik < len(cells) && cells[lay.nik] != "" {
+				nikNumeric = true
+			}
+		}
+		if err := b.add(lay, n, cells, nikNumeric, warns); err != nil {
+			return res, err
+		}
+		res.DataRows++
+	}
+	if last := scan.rest(); last > n || scan.err != nil {
+		res.Err = sheetUnreadable(file, sheet, n+1, "sheet XML is malformed; the rows from here on were not read")
+		return res, nil
+	}
+	switch {
+	case lay != nil:
+	case !nonBlank:
+		res.Err = &pipeline.InputError{File: file, Sheet: sheet, Err: fmt.Errorf("empty sheet: %w", pipeline.ErrNoHeader)}
+	default:
+		res.Err = &pipeline.InputError{File: file, Sheet: sheet, Err: pipeline.ErrNoHeader}
+	}
+	return res, nil
+}
+
+// checkPart runs checkXML over a worksheet part.
+func checkPart(zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return checkXML(rc)
+}
+
+// readInput reads a whole input of at most limit bytes.
+func readInput(in pipeline.Input, limit int64) ([]byte, error) {
+	if in.Size > limit {
+		return nil, unreadable(in.Path, fmt.Sprintf("file is larger than the %d-byte limit", limit))
+	}
+	rc, err := in.Open()
+	if err != nil {
+		return nil, openErr(in.Path, err)
+	}
+	defer rc.Close()
+	return readAllLimit(in.Path, rc, limit)
+}
+
+// wbSheet is one worksheet of a workbook: its name and the path of its part.
+type wbSheet struct {
+	name, part string
+}
+
+// Relationship types of the parts a workbook refers to.
+const (
+	relOfficeDocument = "/officeDocument"
+	relWorksheet      = "/worksheet"
+)
+
+type xmlRels struct {
+	Rels []struct {
+		ID     string `xml:"Id,attr"`
+		Type   string `xml:"Type,attr"`
+		Target string `xml:"Target,attr"`
+	} `xml:"Relationship"`
+}
+
+type xmlWorkbook struct {
+	Sheets []struct {
+		Name string `xml:"name,attr"`
+		RID  string `xml:"id,attr"`
+	} `xml:"sheets>sheet"`
+}
+
+// workbookSheets lists the worksheets in workbook order with their part
+// paths, resolving them the way excelize does. Chart sheets and dialog
+// sheets hold no rows and are left out.
+func workbookSheets(parts map[string]*zip.File) ([]wbSheet, error) {
+	var root xmlRels
+	if err := readXMLPart(parts, "_rels/.rels", &root); err != nil {
+		return nil, err
+	}
+	wbPath := ""
+	for _, r := range root.Rels {
+		if strings.HasSuffix(r.Type, relOfficeDocument) {
+			wbPath = strings.TrimPrefix(r.Target, "/")
+			break
+		}
+	}
+	if wbPath == "" {
+		return nil, errors.New("no workbook part")
+	}
+	var wb xmlWorkbook
+	if err := readXMLPart(parts, wbPath, &wb); err != nil {
+		return nil, err
+	}
+	dir := path.Dir(wbPath)
+	var rels xmlRels
+	if err := readXMLPart(parts, strings.TrimPrefix(path.Join(dir, "_rels", path.Base(wbPath)+".rels"), "/"), &rels); err != nil {
+		return nil, err
+	}
+	var out []wbSheet
+	for _, sh := range wb.Sheets {
+		for _, r := range rels.Rels {
+			if r.ID != sh.RID {
+				continue
+			}
+			if strings.HasSuffix(r.Type, relWorksheet) {
+				p := path.Clean(dir + "/" + r.Target)
+				if strings.HasPrefix(r.Target, "/") {
+					p = path.Clean(r.Target)
+				}
+				out = append(out, wbSheet{name: sh.Name, part: strings.TrimPrefix(p, "/")})
+			}
+			break
+		}
+	}
+	return out, nil
+}
+
+// readXMLPart decodes a small XML part of the workbook.
+func readXMLPart(parts map[string]*zip.File, name string, v any) error {
+	zf := parts[name]
+	if zf == nil {
+		return fmt.Errorf("part %s is missing", name)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := xml.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(v); err != nil {
+		return fmt.Errorf("part %s: %w", name, err)
+	}
+	return nil
+}
