@@ -26,8 +26,8 @@ type Config struct {
 	Lang         string  // "id" (default) or "en"
 	BatchSize    int     // rows per batch; 0 means DefaultBatchSize
 	NameSim      float64 // Jaro-Winkler threshold; 0 means DefaultNameThreshold
-	// MaxUnzipSize bounds the inflated size of a whole xlsx and of one of
-	// its parts; 0 means the source's default.
+	// MaxUnzipSize bounds the inflated size of a whole xlsx; one part may
+	// take at most half of it. 0 means the source's default.
 	MaxUnzipSize int64
 }
 

@@ -33,7 +33,8 @@ type Result struct {
 	Inputs     []ManifestInput
 	Stages     []ManifestStage
 	Accounting ManifestAccount
-	Failed     []error // inputs or sheets that could not be read; the run went on
+	Failed     []error // input files that could not be read at all; the run went on
+	Skipped    []error // sheets skipped (no header, unreadable) in files otherwise read
 }
 
 // Run processes inputs in the order given. An input that cannot be read
@@ -72,7 +73,7 @@ func (r *Runner) Run(ctx context.Context, mem memory.Allocator, inputs []Input) 
 		}
 		for _, s := range mi.Sheets {
 			if s.Error != "" {
-				res.Failed = append(res.Failed, errors.New(s.Error))
+				res.Skipped = append(res.Skipped, errors.New(s.Error))
 			}
 		}
 	}

@@ -141,7 +141,7 @@ func TestRunnerAccounting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Failed) != 1 || !strings.Contains(res.Failed[0].Error(), "bad") {
+	if len(res.Failed) != 1 || !strings.Contains(res.Failed[0].Error(), "bad") || len(res.Skipped) != 0 {
 		t.Errorf("failed = %v", res.Failed)
 	}
 	a := res.Accounting

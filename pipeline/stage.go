@@ -47,14 +47,16 @@ type Input struct {
 type SheetResult struct {
 	Name     string
 	DataRows int   // data rows emitted; blank rows are not data rows
-	Err      error // non-nil when the sheet was skipped; other sheets go on
+	Err      error // non-nil when the sheet was skipped or, with DataRows > 0, read only up to the error; other sheets go on
 }
 
 // Source reads one input file and emits its data rows as RawSchema batches
 // of at most batchSize rows, in input order (sheets in workbook order,
 // then rows). emit borrows the record. A returned error means the whole
 // file could not be read; it wraps ErrUnreadable or ErrNoHeader and is an
-// *InputError naming the file.
+// *InputError naming the file. Rows emitted before a failure (a CSV
+// breaking mid-file, a sheet whose XML breaks) stay emitted: the runner
+// counts them as read.
 type Source interface {
 	Read(ctx context.Context, mem memory.Allocator, in Input, batchSize int, emit func(arrow.Record) error) ([]SheetResult, error)
 }

@@ -210,16 +210,14 @@ func (r *Reference) ResolveAny(text string) (string, bool) {
 	return r.nat.match(text)
 }
 
-// FindIn finds the province regency a sheet or file name points to: a
+// FindIn finds the province regency a sheet or file name points to (for a
+// path, its last element only): a
 // regency code standing as its own token ("1771_juni.xlsx"), else the
 // longest regency name in it ("kab-kaur-2020.csv"). Ambiguous names
 // match nothing.
 func (r *Reference) FindIn(name string) (string, bool) {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
-	}
-	if i := strings.LastIndexByte(name, '.'); i > 0 {
-		name = name[:i]
 	}
 	norm := normName(name)
 	for _, tok := range strings.Fields(norm) {

@@ -145,3 +145,19 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+func TestFindInSheetNames(t *testing.T) {
+	ref := Default()
+	for name, want := range map[string]string{
+		"KAB. KEPAHIANG":            "1708", // the dot is not an extension
+		"1707 LEBONG":               "1707",
+		"data/kota-bengkulu/a.csv":  "", // folders do not count
+		"Kab. Bengkulu Utara.xlsx":  "1703",
+		"kiriman KOTA BENGKULU.csv": "1771",
+	} {
+		got, ok := ref.FindIn(name)
+		if got != want || ok != (want != "") {
+			t.Errorf("FindIn(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package sink
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -25,7 +24,7 @@ type atomicFile struct {
 func createAtomic(dir, name string) (*atomicFile, error) {
 	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", name, err)
+		return nil, err // an *os.PathError naming the temporary file
 	}
 	return &atomicFile{path: filepath.Join(dir, name), f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
 }
@@ -39,7 +38,7 @@ func (a *atomicFile) Write(p []byte) (int, error) {
 	}
 	n, err := a.w.Write(p)
 	if err != nil {
-		a.err = fmt.Errorf("write %s: %w", filepath.Base(a.path), err)
+		a.err = err
 	}
 	return n, a.err
 }
@@ -50,27 +49,21 @@ func (a *atomicFile) commit() error {
 	if a.f == nil {
 		return ErrClosed
 	}
-	name := filepath.Base(a.path)
+	// Errors of os are *PathError or *LinkError: they name the file.
 	err := a.err
 	if err == nil {
-		if ferr := a.w.Flush(); ferr != nil {
-			err = fmt.Errorf("write %s: %w", name, ferr)
-		}
+		err = a.w.Flush()
 	}
 	if err == nil {
-		if serr := a.f.Sync(); serr != nil {
-			err = fmt.Errorf("sync %s: %w", name, serr)
-		}
+		err = a.f.Sync()
 	}
 	if cerr := a.f.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("close %s: %w", name, cerr)
+		err = cerr
 	}
 	tmp := a.f.Name()
 	a.f = nil
 	if err == nil {
-		if rerr := os.Rename(tmp, a.path); rerr != nil {
-			err = fmt.Errorf("rename %s: %w", name, rerr)
-		}
+		err = os.Rename(tmp, a.path)
 	}
 	if err != nil {
 		_ = os.Remove(tmp)

@@ -2,7 +2,6 @@ package sink
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -57,7 +56,7 @@ func (s *ExceptionsCSV) Write(ctx context.Context, t pipeline.Table, rec arrow.R
 	file, sheet, row := r.str(pipeline.ColFile), r.str(pipeline.ColSheet), r.int32(pipeline.ColRow)
 	reason, detail, original := r.str(pipeline.ColReason), r.str(pipeline.ColDetail), r.str(pipeline.ColOriginal)
 	if r.err != nil {
-		return fmt.Errorf("%s: %w", ExceptionsFile, r.err)
+		return r.err
 	}
 	if err := s.csv.open(); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 
@@ -19,7 +18,7 @@ const ManifestFile = "manifest.json"
 func WriteManifest(dir string, m *pipeline.Manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return fmt.Errorf("%s: %w", ManifestFile, err)
+		return err
 	}
 	out, err := createAtomic(dir, ManifestFile)
 	if err != nil {
@@ -42,7 +41,7 @@ func HashFile(path string) (size int64, sha256hex string, err error) {
 	h := sha256.New()
 	size, err = io.Copy(h, f)
 	if err != nil {
-		return 0, "", fmt.Errorf("hash %s: %w", path, err)
+		return 0, "", err
 	}
 	return size, hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -67,7 +67,7 @@ func (s *PersonsParquet) open() error {
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		out.abort()
-		return fmt.Errorf("%s: %w", PersonsFile, err)
+		return err
 	}
 	s.out, s.fw = out, fw
 	return nil
@@ -82,14 +82,14 @@ func (s *PersonsParquet) Write(ctx context.Context, t pipeline.Table, rec arrow.
 		return err
 	}
 	if !rec.Schema().Equal(pipeline.PersonSchema) {
-		return fmt.Errorf("%s: %w", PersonsFile, ErrSchema)
+		return fmt.Errorf("persons batch: %w", ErrSchema)
 	}
 	if err := s.open(); err != nil {
 		return err
 	}
 	if err := s.fw.WriteBuffered(rec); err != nil {
 		s.Abort()
-		return fmt.Errorf("%s: %w", PersonsFile, err)
+		return err
 	}
 	if s.out.err != nil {
 		err := s.out.err
@@ -114,7 +114,7 @@ func (s *PersonsParquet) Close(ctx context.Context) error {
 	// write still shows in out.err, which commit reports.
 	if err := s.fw.Close(); err != nil {
 		s.out.abort()
-		return fmt.Errorf("%s: %w", PersonsFile, err)
+		return err
 	}
 	return s.out.commit()
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/xuri/excelize/v2"
@@ -104,7 +105,8 @@ type colSpec struct {
 type sheetList struct {
 	name    string
 	sw      *excelize.StreamWriter
-	cols    int
+	widths  []float64
+	wrap    int // style of wrapped text cells, whose rows get a height
 	row     int // last row written; 1 is the header
 	dropped int // rows past Excel's limit
 }
@@ -121,13 +123,34 @@ func (l *sheetList) add(cells []any) error {
 	if err != nil {
 		return err
 	}
+	if lines := l.lines(cells); lines > 1 {
+		return l.sw.SetRow(cell, cells, excelize.RowOpts{Height: 15 * float64(min(lines, 20))})
+	}
 	return l.sw.SetRow(cell, cells)
 }
 
+// lines estimates how many lines the row's wrapped cells take. Spreadsheet
+// programs do not all fit row heights on opening (LibreOffice does not),
+// so a row with wrapped text gets its height written.
+func (l *sheetList) lines(cells []any) int {
+	n := 1
+	for i, c := range cells {
+		cell, ok := c.(excelize.Cell)
+		if !ok || cell.StyleID != l.wrap || i >= len(l.widths) {
+			continue
+		}
+		s, _ := cell.Value.(string)
+		perLine := max(int(l.widths[i]*0.95)-1, 1)
+		n = max(n, (utf8.RuneCountInString(s)+perLine-1)/perLine)
+	}
+	return n
+}
+
 type reportStyles struct {
-	title, label, header, note, none   int
-	text, wrap, nik, date, num         int
-	totalText, totalNum, totalPct, pct int
+	title, label, header, note, none    int
+	text, wrap, nik, date, num, numLeft int
+	boxText, rowNum                     int
+	totalText, totalNum, totalPct, pct  int
 }
 
 func (r *Report) sheetNames() []string {
@@ -247,7 +270,11 @@ func (r *Report) openList(sheet string, cols []colSpec) (*sheetList, error) {
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
 		return nil, err
 	}
-	return &sheetList{name: sheet, sw: sw, cols: len(cols), row: 1}, nil
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = c.width
+	}
+	return &sheetList{name: sheet, sw: sw, widths: widths, wrap: r.st.wrap, row: 1}, nil
 }
 
 func quoteSheet(name string) string {
@@ -270,24 +297,36 @@ func (r *Report) newStyles() error {
 	}
 	totalBorder := []excelize.Border{{Type: "top", Color: "000000", Style: 2}, {Type: "bottom", Color: "000000", Style: 1}}
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
-	bold := &excelize.Font{Bold: true}
+	// Every font names its family: without it LibreOffice falls back to a
+	// serif face.
+	font := func(f excelize.Font) *excelize.Font {
+		f.Family = "Calibri"
+		if f.Size == 0 {
+			f.Size = 11
+		}
+		return &f
+	}
+	bold := font(excelize.Font{Bold: true})
 	dateFmt, pctFmt, textFmt := r.lb.dateFmt, "0.0", 49
 	r.st = reportStyles{
-		title: style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}),
-		label: style(&excelize.Style{Font: &excelize.Font{Color: "595959"}}),
+		title: style(&excelize.Style{Font: font(excelize.Font{Bold: true, Size: 14})}),
+		label: style(&excelize.Style{Font: font(excelize.Font{Color: "595959"})}),
 		header: style(&excelize.Style{
-			Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+			Font:      font(excelize.Font{Bold: true, Color: "FFFFFF"}),
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E78"}},
 			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
 			Border:    thin,
 		}),
-		note:      style(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "595959", Size: 9}}),
-		none:      style(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "808080"}}),
+		note:      style(&excelize.Style{Font: font(excelize.Font{Italic: true, Color: "595959", Size: 9})}),
+		none:      style(&excelize.Style{Font: font(excelize.Font{Italic: true, Color: "808080"})}),
 		text:      style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}),
 		wrap:      style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}),
 		nik:       style(&excelize.Style{NumFmt: textFmt, Alignment: &excelize.Alignment{Vertical: "top"}}),
 		date:      style(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}),
 		num:       style(&excelize.Style{NumFmt: 3, Border: thin}),
+		boxText:   style(&excelize.Style{Border: thin}),
+		rowNum:    style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}),
+		numLeft:   style(&excelize.Style{NumFmt: 3, Alignment: &excelize.Alignment{Horizontal: "left"}}),
 		pct:       style(&excelize.Style{CustomNumFmt: &pctFmt, Border: thin}),
 		totalText: style(&excelize.Style{Font: bold, Border: totalBorder, Fill: totalFill}),
 		totalNum:  style(&excelize.Style{Font: bold, NumFmt: 3, Border: totalBorder, Fill: totalFill}),
@@ -324,7 +363,7 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 
 func (r *Report) fail(err error) error {
 	r.Abort()
-	return fmt.Errorf("%s: %w", ReportFile, err)
+	return err
 }
 
 func (r *Report) text(s string) any {
@@ -332,6 +371,14 @@ func (r *Report) text(s string) any {
 		return nil
 	}
 	return excelize.Cell{StyleID: r.st.text, Value: s}
+}
+
+// wrapText is a text cell that wraps within its column.
+func (r *Report) wrapText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return excelize.Cell{StyleID: r.st.wrap, Value: s}
 }
 
 func (r *Report) date(t time.Time, ok bool) any {
@@ -376,11 +423,11 @@ func (r *Report) writeRejected(rec arrow.Record) error {
 		}
 		var rowNum any
 		if row.IsValid(i) {
-			rowNum = int64(row.Value(i))
+			rowNum = excelize.Cell{StyleID: r.st.rowNum, Value: int64(row.Value(i))}
 		}
 		err := l.add([]any{
 			r.text(file.at(i)), r.text(sheet.at(i)), rowNum, r.text(reason.at(i)),
-			r.text(r.lb.code(reason.at(i))), r.text(detail.at(i)), r.text(original.at(i)),
+			r.wrapText(r.lb.code(reason.at(i))), r.wrapText(detail.at(i)), r.text(original.at(i)),
 		})
 		if err != nil {
 			return err
@@ -423,7 +470,7 @@ func (r *Report) writePersons(rec arrow.Record) error {
 		region := p.region.at(i)
 		events := r.text(r.codes(p.events.at(i), ", "))
 		flags := p.flags.at(i)
-		notes := r.text(r.codes(flags, "; "))
+		notes := r.wrapText(r.codes(flags, "; "))
 		status := p.status.at(i)
 		base := []any{nik, r.text(p.nama.at(i)), birth, r.text(r.regionName(region)), r.text(p.kec.at(i)), r.text(p.kel.at(i))}
 
@@ -466,8 +513,8 @@ func (r *Report) writePersons(rec arrow.Record) error {
 
 		if len(flags) > 0 {
 			err := r.lists[listReview].add([]any{nik, r.text(p.nama.at(i)), birth, r.text(r.regionName(region)),
-				r.text(lb.code(status)), r.text(strings.Join(flags, ", ")), notes,
-				r.text(r.formatSources(p.sources.at(i)))})
+				r.text(lb.code(status)), r.wrapText(strings.Join(flags, ", ")), notes,
+				r.wrapText(r.formatSources(p.sources.at(i)))})
 			if err != nil {
 				return err
 			}
@@ -549,7 +596,7 @@ func (r *Report) endList(l *sheetList) error {
 			return err
 		}
 	default:
-		ref, err := excelize.CoordinatesToCellName(l.cols, last)
+		ref, err := excelize.CoordinatesToCellName(len(l.widths), last)
 		if err != nil {
 			return err
 		}
@@ -672,7 +719,7 @@ func (r *Report) fillSummary() error {
 	}{
 		{lb.asOf, r.info.AsOf, r.st.date},
 		{lb.election, r.info.ElectionDate, r.st.date},
-		{lb.printDays, int64(r.info.PrintDays), 0},
+		{lb.printDays, int64(r.info.PrintDays), r.st.numLeft},
 	}
 	for i, in := range info {
 		row := 2 + i
@@ -697,7 +744,7 @@ func (r *Report) fillSummary() error {
 		if !total {
 			regions++
 		}
-		textStyle, numStyle, pctStyle := r.st.text, r.st.num, r.st.pct
+		textStyle, numStyle, pctStyle := r.st.boxText, r.st.num, r.st.pct
 		if total {
 			textStyle, numStyle, pctStyle = r.st.totalText, r.st.totalNum, r.st.totalPct
 		}
@@ -781,9 +828,10 @@ func (r *Report) addChart(sheet string, regions, at int) error {
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: r.lb.chartTitle, Font: &excelize.Font{Bold: true, Size: 12}}}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 900, Height: height},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}},
-		Format:    excelize.GraphicOptions{OffsetX: 5, OffsetY: 5},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040", Size: 9}},
+		YAxis: excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"},
+			Font: excelize.Font{Color: "404040", Size: 9}},
+		Format: excelize.GraphicOptions{OffsetX: 5, OffsetY: 5},
 	})
 }
 
@@ -810,7 +858,7 @@ func (r *Report) fillAllocation() error {
 	}
 	if province != nil {
 		w.set(1, 2, lb.bufferInHand, r.st.label)
-		w.set(3, 2, province.ints[sumStock]-regionStock, r.st.num)
+		w.set(3, 2, province.ints[sumStock]-regionStock, r.st.numLeft)
 	}
 	if allocSum == 0 {
 		w.set(1, 3, lb.allocNote, r.st.note)
@@ -828,7 +876,7 @@ func (r *Report) fillAllocation() error {
 	for i := range r.summary {
 		s := &r.summary[i]
 		row++
-		textStyle, numStyle := r.st.text, r.st.num
+		textStyle, numStyle := r.st.boxText, r.st.num
 		if r.isProvince(s) {
 			textStyle, numStyle = r.st.totalText, r.st.totalNum
 		}
@@ -855,20 +903,23 @@ func (r *Report) fillAllocation() error {
 	return w.err
 }
 
-// allocReason explains a region's printable number.
+// allocReason explains a region's printable number: nothing needed,
+// everything printable, or what binds (print capacity, then stock). The
+// province row has no capacity of its own, so only its shortfall shows.
 func (r *Report) allocReason(s *summaryRow) string {
 	need, printable := s.ints[sumBlanksNeeded], s.ints[sumPrintable]
-	blanks := s.ints[sumStock] + s.ints[sumAllocation]
+	blanks, short := s.ints[sumStock]+s.ints[sumAllocation], s.ints[sumShortfall]
 	switch {
 	case need == 0:
 		return r.lb.reasonNoNeed
 	case printable >= need:
 		return r.lb.reasonAllPrintable
-	case printable >= blanks:
-		return fmt.Sprintf(r.lb.reasonStock, r.thousands(need-blanks))
-	default:
+	case !r.isProvince(s) && printable < min(need, blanks):
 		return fmt.Sprintf(r.lb.reasonCapacity, r.thousands(min(need, blanks)-printable))
+	case short > 0:
+		return fmt.Sprintf(r.lb.reasonStock, r.thousands(short))
 	}
+	return ""
 }
 
 // Abort implements pipeline.Sink: it drops the workbook and its temporary

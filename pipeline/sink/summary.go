@@ -48,7 +48,7 @@ func (s *SummaryCSV) Write(ctx context.Context, t pipeline.Table, rec arrow.Reco
 	}
 	rows, err := readSummary(rec)
 	if err != nil {
-		return fmt.Errorf("%s: %w", SummaryFile, err)
+		return err
 	}
 	if err := s.csv.open(); err != nil {
 		return err

@@ -107,7 +107,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		}
 		res.DataRows++
 	}
-	if lay == nil { // the sniffed header lies past what a wrong guess could see
+	if lay == nil { // not expected: sniffing found a header with this delimiter
 		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}
 	}
 	if err := b.flush(); err != nil {

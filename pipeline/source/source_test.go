@@ -134,7 +134,7 @@ func TestColumnName(t *testing.T) {
 		if got := columnName(i); got != want {
 			t.Errorf("columnName(%d) = %q, want %q", i, got, want)
 		}
-		if got := refColumn(want + "12"); got != i+1 {
+		if got := refColumn([]byte(want + "12")); got != i+1 {
 			t.Errorf("refColumn(%q) = %d, want %d", want+"12", got, i+1)
 		}
 	}

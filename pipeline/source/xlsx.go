@@ -22,11 +22,11 @@ import (
 // Rows with RawCellValue (a 16-digit NIK in a text cell stays intact, a
 // date cell is its serial number). What Rows does not tell — cell types
 // and formulas without a cached value — comes from sheetScanner walking
-// the same part in step (sheetxml.go). The chosen way costs two extra
-// inflations of each sheet and two byte-level passes over it; the
-// alternative, excelize's GetCellType, parses the whole worksheet into
-// memory on first use, which for a large sheet costs more time and far
-// more memory than the rows themselves.
+// the same part in step (sheetxml.go). That costs two extra inflations of
+// each sheet and two byte-level passes over it, about a fifth of the time
+// Rows takes, in constant memory. The alternative, excelize's GetCellType,
+// parses the whole worksheet into memory on first use: as slow as Rows
+// again, and the whole sheet held as Go structs.
 func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) ([]pipeline.SheetResult, error) {
 	total, part := s.opts.limits()
 	data, err := readInput(in, total)
@@ -74,8 +74,7 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 	if err != nil {
 		return nil, unreadable(in.Path, "cannot open workbook: "+err.Error())
 	}
-	defer f.Close()
-	data = nil // excelize holds its own copy
+	defer f.Close() // removes excelize's temporary files
 
 	b := newBatch(ctx, mem, batchSize, emit)
 	defer b.release()
@@ -93,7 +92,7 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 			return results, err
 		}
 		switch {
-		case res.Err == nil:
+		case res.Err == nil || res.DataRows > 0:
 			read++
 		case errors.Is(res.Err, pipeline.ErrNoHeader):
 			noHeader++

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
+)
+
+// maxListed bounds the rejected rows validate prints one by one.
+const maxListed = 50
+
+// cmdValidate is "readiness validate": the run's checks, nothing written.
+func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s settings
+	fs := flag.NewFlagSet("readiness validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	s.flags(fs, false)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return fmt.Errorf("%w: %v", pipeline.ErrUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q (inputs go after --in)", pipeline.ErrUsage, fs.Arg(0))
+	}
+	log, err := newLogger(stderr, s.logFormat, s.logLevel)
+	if err != nil {
+		return err
+	}
+	if err := s.resolve(time.Now(), false); err != nil {
+		return err
+	}
+	runner, err := newRunner(&s, 0)
+	if err != nil {
+		return err
+	}
+	problems := &problemList{reasons: map[string]int{}, warnings: map[string]int{}}
+	runner.Sinks = []pipeline.Sink{problems}
+	res, err := runner.Run(log.WithContext(ctx), memory.NewGoAllocator(), s.inputs)
+	if err != nil {
+		return err
+	}
+	problems.print(stdout, res)
+	if len(res.Failed) > 0 {
+		return fmt.Errorf("%w: %d input file(s)", pipeline.ErrPartial, len(res.Failed))
+	}
+	return nil
+}
+
+// problemList is a sink gathering what validate reports.
+type problemList struct {
+	reasons, warnings map[string]int
+	listed            []string
+	rejected          int
+}
+
+func (*problemList) Name() string                    { return "validation report" }
+func (*problemList) Close(ctx context.Context) error { return nil }
+func (*problemList) Abort()                          {}
+
+func (p *problemList) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
+	switch t {
+	case pipeline.TableRows:
+		s := pipeline.RowSchema
+		col := func(name string) arrow.Array { return rec.Column(s.FieldIndices(name)[0]) }
+		file, sheet := col(pipeline.ColFile).(*array.String), col(pipeline.ColSheet).(*array.String)
+		row := col(pipeline.ColRow).(*array.Int32)
+		reason, detail := col(pipeline.ColReason).(*array.String), col(pipeline.ColDetail).(*array.String)
+		warns := col(pipeline.ColWarnings).(*array.List)
+		wv := warns.ListValues().(*array.String)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			if reason.IsValid(i) {
+				p.rejected++
+				p.reasons[reason.Value(i)]++
+				if len(p.listed) < maxListed {
+					where := file.Value(i)
+					if sheet.Value(i) != "" {
+						where += " sheet " + sheet.Value(i)
+					}
+					p.listed = append(p.listed, fmt.Sprintf("%s row %d: %s: %s", where, row.Value(i), reason.Value(i), detail.Value(i)))
+				}
+				continue
+			}
+			if warns.IsValid(i) {
+				start, end := warns.ValueOffsets(i)
+				for k := start; k < end; k++ {
+					p.warnings[wv.Value(int(k))]++
+				}
+			}
+		}
+	case pipeline.TablePersons:
+		flags := rec.Column(pipeline.PersonSchema.FieldIndices(pipeline.ColFlags)[0]).(*array.List)
+		fv := flags.ListValues().(*array.String)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			start, end := flags.ValueOffsets(i)
+			for k := start; k < end; k++ {
+				if f := fv.Value(int(k)); f == pipeline.FlagNIKConflict || f == pipeline.FlagEventAfterDeath {
+					p.warnings[f+" (persons)"]++
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (p *problemList) print(w io.Writer, res *pipeline.Result) {
+	a := res.Accounting
+	fmt.Fprintf(w, "%d input file(s), %d data rows: %d rejected, %d duplicates, %d in persons\n",
+		len(res.Inputs), a.RowsIn, a.RowsRejected, a.DuplicateRows, a.RowsInPersons)
+	for _, err := range res.Failed {
+		fmt.Fprintf(w, "unreadable: %v\n", err)
+	}
+	for _, err := range res.Skipped {
+		fmt.Fprintf(w, "sheet skipped: %v\n", err)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, code := range pipeline.Reasons {
+		if n := p.reasons[code]; n > 0 {
+			fmt.Fprintf(tw, "rejected\t%s\t%d\n", code, n)
+		}
+	}
+	var codes []string
+	for c := range p.warnings {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		fmt.Fprintf(tw, "warning\t%s\t%d\n", c, p.warnings[c])
+	}
+	tw.Flush()
+	for _, l := range p.listed {
+		fmt.Fprintln(w, l)
+	}
+	if p.rejected > len(p.listed) {
+		fmt.Fprintf(w, "… and %d more rejected rows (readiness run writes them all to exceptions.csv)\n", p.rejected-len(p.listed))
+	}
+}

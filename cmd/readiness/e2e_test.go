@@ -1,0 +1,384 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet/file"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/xuri/excelize/v2"
+
+	"readiness/pipeline"
+)
+
+// runFixtures runs the embedded fixtures once per test binary: the
+// end-to-end tests below read its outputs.
+var fixtureRun struct {
+	out            string
+	stdout, stderr string
+	err            error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "readiness-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	fixtureRun.out = filepath.Join(dir, "out")
+	var stdout, stderr bytes.Buffer
+	fixtureRun.err = run(context.Background(),
+		[]string{"run", "--out", fixtureRun.out, "--log-format", "json", "--log-level", "debug"}, &stdout, &stderr)
+	fixtureRun.stdout, fixtureRun.stderr = stdout.String(), stderr.String()
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func fixtureOut(t *testing.T) string {
+	t.Helper()
+	if fixtureRun.err != nil {
+		t.Fatalf("readiness run on the fixtures: %v\nstderr:\n%s", fixtureRun.err, fixtureRun.stderr)
+	}
+	return fixtureRun.out
+}
+
+// expectedTable parses the markdown table between the markers
+// <!-- expected-NAME:begin --> and <!-- expected-NAME:end --> of
+// fixtures/README.md: the counts the fixture generator planted.
+func expectedTable(t *testing.T, name string) (header []string, rows [][]string) {
+	t.Helper()
+	data, err := os.ReadFile("../../fixtures/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	begin, end := "<!-- expected-"+name+":begin -->", "<!-- expected-"+name+":end -->"
+	i, j := strings.Index(text, begin), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatalf("fixtures/README.md has no %s table", name)
+	}
+	for _, line := range strings.Split(text[i+len(begin):j], "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "|") {
+			continue
+		}
+		var cells []string
+		for _, c := range strings.Split(strings.Trim(line, "|"), "|") {
+			cells = append(cells, strings.Trim(strings.TrimSpace(c), "`"))
+		}
+		switch {
+		case header == nil:
+			header = cells
+		case strings.Trim(strings.Join(cells, ""), "-: ") == "":
+			// the |---|---| line
+		default:
+			rows = append(rows, cells)
+		}
+	}
+	if header == nil || len(rows) == 0 {
+		t.Fatalf("fixtures/README.md: empty %s table", name)
+	}
+	return header, rows
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return recs
+}
+
+func readManifest(t *testing.T, dir string) *pipeline.Manifest {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m pipeline.Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return &m
+}
+
+// TestFixtureSummary: summary.csv equals, column for column, the counts
+// fixtures/README.md says were planted.
+func TestFixtureSummary(t *testing.T) {
+	out := fixtureOut(t)
+	header, want := expectedTable(t, "summary")
+	got := readCSV(t, filepath.Join(out, "summary.csv"))
+	if strings.Join(got[0], ",") != strings.Join(pipeline.SummaryColumns, ",") {
+		t.Fatalf("summary.csv header\n got %v\nwant %v", got[0], pipeline.SummaryColumns)
+	}
+	if strings.Join(header, ",") != strings.Join(pipeline.SummaryColumns, ",") {
+		t.Fatalf("fixtures/README.md summary header %v", header)
+	}
+	if len(got)-1 != len(want) {
+		t.Fatalf("summary.csv has %d rows, fixtures/README.md %d", len(got)-1, len(want))
+	}
+	for i, w := range want {
+		for j, col := range header {
+			if g := got[i+1][j]; g != w[j] {
+				t.Errorf("region %s %s = %s, planted %s", w[0], col, g, w[j])
+			}
+		}
+	}
+}
+
+// TestFixtureNothingLost: for every input, rows in = rows in persons +
+// duplicate rows + rejected rows, as manifest.json reports it, and as
+// fixtures/README.md says was planted.
+func TestFixtureNothingLost(t *testing.T) {
+	out := fixtureOut(t)
+	m := readManifest(t, out)
+	_, want := expectedTable(t, "files")
+	byPath := map[string]pipeline.ManifestInput{}
+	for _, in := range m.Inputs {
+		a := in.ManifestAccount
+		if a.RowsIn != a.RowsInPersons+a.DuplicateRows+a.RowsRejected {
+			t.Errorf("%s: %d rows in ≠ %d in persons + %d duplicates + %d rejected",
+				in.Path, a.RowsIn, a.RowsInPersons, a.DuplicateRows, a.RowsRejected)
+		}
+		if len(in.SHA256) != 64 || in.Size <= 0 {
+			t.Errorf("%s: size %d sha256 %q", in.Path, in.Size, in.SHA256)
+		}
+		byPath[strings.TrimPrefix(in.Path, "fixtures/")] = in
+	}
+	if !m.Accounting.Balanced {
+		t.Errorf("manifest accounting not balanced: %+v", m.Accounting)
+	}
+	if len(want) != len(m.Inputs) {
+		t.Errorf("manifest lists %d inputs, fixtures/README.md %d", len(m.Inputs), len(want))
+	}
+	for _, w := range want {
+		in, ok := byPath[w[0]]
+		if !ok {
+			t.Errorf("%s missing from the manifest", w[0])
+			continue
+		}
+		a := in.ManifestAccount
+		got := []int{a.RowsIn, a.RowsInPersons, a.DuplicateRows, a.RowsRejected}
+		for k, g := range got {
+			if itoa(g) != w[k+1] {
+				t.Errorf("%s: got (in, persons, dup, rejected) = %v, planted %v", w[0], got, w[1:])
+				break
+			}
+		}
+	}
+	for _, o := range m.Outputs {
+		if len(o.SHA256) != 64 {
+			t.Errorf("output %s: sha256 %q", o.Path, o.SHA256)
+		}
+	}
+	if len(m.Outputs) != 4 || m.PrintDays != 116 || m.AsOf != "2020-06-30" || m.ElectionDate != "2020-12-09" {
+		t.Errorf("manifest: %d outputs, print days %d, as of %s, election %s", len(m.Outputs), m.PrintDays, m.AsOf, m.ElectionDate)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestFixtureExceptions: every reject reason of SPEC §3–§4 appears in
+// exceptions.csv, with file, sheet and the row number as the spreadsheet
+// program shows it, and the original values — checked against the input
+// workbook itself.
+func TestFixtureExceptions(t *testing.T) {
+	out := fixtureOut(t)
+	recs := readCSV(t, filepath.Join(out, "exceptions.csv"))
+	if strings.Join(recs[0], ",") != "file,sheet,row,reason,detail,original" {
+		t.Fatalf("exceptions.csv header %v", recs[0])
+	}
+	_, wantReasons := expectedTable(t, "reasons")
+	count := map[string]int{}
+	books := map[string]*excelize.File{}
+	defer func() {
+		for _, f := range books {
+			f.Close()
+		}
+	}()
+	checked := 0
+	for _, r := range recs[1:] {
+		file, sheet, row, reason, detail, original := r[0], r[1], r[2], r[3], r[4], r[5]
+		count[reason]++
+		var orig map[string]string
+		if err := json.Unmarshal([]byte(original), &orig); err != nil {
+			t.Errorf("%s row %s: original is not a JSON object of strings: %v", file, row, err)
+			continue
+		}
+		if detail == "" || row == "" || row == "0" {
+			t.Errorf("%s row %q: reason %s without detail or row", file, row, reason)
+		}
+		if !strings.HasSuffix(file, ".xlsx") {
+			continue
+		}
+		if sheet == "" {
+			t.Errorf("%s row %s: an xlsx row without its sheet", file, row)
+			continue
+		}
+		f := books[file]
+		if f == nil {
+			var err error
+			if f, err = excelize.OpenFile(filepath.Join("../..", file), excelize.Options{RawCellValue: true}); err != nil {
+				t.Fatal(err)
+			}
+			books[file] = f
+		}
+		// The header row's texts are the keys; the cells of the row named
+		// are the values.
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := atoi(t, row)
+		if n > len(rows) {
+			t.Errorf("%s sheet %s: row %d beyond the sheet", file, sheet, n)
+			continue
+		}
+		cells := strings.Join(rows[n-1], "\x00")
+		for _, v := range orig {
+			if v != "" && !strings.Contains(cells, v) {
+				t.Errorf("%s sheet %s row %d (%s): original value not in the workbook's row", file, sheet, n, reason)
+				break
+			}
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Error("no xlsx rejected row was checked against its workbook")
+	}
+	for _, code := range pipeline.Reasons {
+		if count[code] == 0 {
+			t.Errorf("reason %s does not appear in exceptions.csv", code)
+		}
+	}
+	for _, w := range wantReasons {
+		if itoa(count[w[0]]) != w[1] {
+			t.Errorf("reason %s: %d rows, planted %s", w[0], count[w[0]], w[1])
+		}
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("%q is not a number", s)
+	}
+	return n
+}
+
+// TestFixtureOutputs: the five outputs exist, owner-only, no temporary
+// files left, persons.parquet readable with one row per person.
+func TestFixtureOutputs(t *testing.T) {
+	out := fixtureOut(t)
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := info.Mode().Perm(); !e.IsDir() && perm != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", e.Name(), perm)
+		}
+	}
+	if got := strings.Join(names, " "); got != "exceptions.csv manifest.json persons.parquet report.xlsx summary.csv" {
+		t.Errorf("output folder holds %s", got)
+	}
+	if info, err := os.Stat(out); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("output folder mode %v, want 0700", info.Mode().Perm())
+	}
+
+	pf, err := file.OpenParquetFile(filepath.Join(out, "persons.parquet"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.NewGoAllocator())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	// Strings as strings, dates as dates, lists as lists: the same names
+	// and types (the Parquet reader adds field-id metadata).
+	got, want := tbl.Schema().Fields(), pipeline.PersonSchema.Fields()
+	if len(got) != len(want) {
+		t.Fatalf("persons.parquet has %d columns, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Name != want[i].Name || !arrow.TypeEqual(got[i].Type, want[i].Type) {
+			t.Errorf("persons.parquet column %d: %s %v, want %s %v", i, got[i].Name, got[i].Type, want[i].Name, want[i].Type)
+		}
+	}
+	sum := readCSV(t, filepath.Join(out, "summary.csv"))
+	province := sum[len(sum)-1]
+	persons, movedOut := atoi(t, province[5]), atoi(t, province[13])
+	// Persons who left the province are in persons.parquet but in no
+	// region's person count.
+	if int(tbl.NumRows()) != persons+movedOut {
+		t.Errorf("persons.parquet has %d rows; summary says %d persons + %d moved out of the province",
+			tbl.NumRows(), persons, movedOut)
+	}
+}
+
+// TestFixtureLogsHoldNoPersonalData: debug-level JSON logs and the console
+// summary never hold a 16-digit number (a NIK or NKK).
+func TestFixtureLogsHoldNoPersonalData(t *testing.T) {
+	fixtureOut(t)
+	nik := regexp.MustCompile(`\d{16}`)
+	for name, text := range map[string]string{"stderr": fixtureRun.stderr, "stdout": fixtureRun.stdout} {
+		if loc := nik.FindStringIndex(text); loc != nil {
+			t.Errorf("%s holds a 16-digit number at byte %d", name, loc[0])
+		}
+	}
+	// One line per stage, JSON.
+	stages := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(fixtureRun.stderr))
+	for sc.Scan() {
+		var line map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			t.Fatalf("log line is not JSON: %.80s", sc.Text())
+		}
+		if s, ok := line["stage"].(string); ok {
+			if stages[s] {
+				t.Errorf("stage %s logged twice", s)
+			}
+			stages[s] = true
+			for _, k := range []string{"rows_in", "rows_out", "rejected", "duration_ms"} {
+				if _, ok := line[k]; !ok {
+					t.Errorf("stage %s log line lacks %s", s, k)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"normalize", "validate", "dedupe", "classify", "aggregate"} {
+		if !stages[s] {
+			t.Errorf("no log line for stage %s", s)
+		}
+	}
+}

@@ -1,0 +1,306 @@
+package sink
+
+import (
+	"archive/zip"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"readiness/pipeline"
+)
+
+var testInfo = ReportInfo{
+	AsOf:         time.Date(2020, 6, 30, 0, 0, 0, 0, time.UTC),
+	ElectionDate: time.Date(2020, 12, 9, 0, 0, 0, 0, time.UTC),
+	PrintDays:    116,
+	RegionNames:  map[string]string{"17": "Bengkulu", "1701": "Bengkulu Selatan", "1709": "Bengkulu Tengah", "1771": "Kota Bengkulu"},
+	ProvinceCode: "17",
+}
+
+// serial is the Excel serial number of a date, as a raw cell value.
+func serial(day string) string {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		panic(err)
+	}
+	return strconv.Itoa(int(d.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24))
+}
+
+// writeReport writes the shared fixtures in pipeline order and reopens
+// the workbook with raw cell values.
+func writeReport(t *testing.T, info ReportInfo, batches []batch) (*excelize.File, string) {
+	t.Helper()
+	dir := t.TempDir()
+	r := NewReport(dir, info)
+	if err := run(t, r, batches); err != nil {
+		t.Fatal(err)
+	}
+	assertFiles(t, dir, ReportFile)
+	f, err := excelize.OpenFile(r.Path(), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f, r.Path()
+}
+
+var allBatches = []batch{
+	{pipeline.TableRows, rowsJSON},
+	{pipeline.TablePersons, personsJSON},
+	{pipeline.TableSummary, summaryJSON},
+}
+
+func rows(t *testing.T, f *excelize.File, sheet string) [][]string {
+	t.Helper()
+	rs, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatalf("sheet %q: %v", sheet, err)
+	}
+	return rs
+}
+
+func TestReportLists(t *testing.T) {
+	f, _ := writeReport(t, testInfo, allBatches)
+	wantSheets := []string{"Ringkasan", "Cetak KTP", "Perekaman", "Meninggal", "Pindah", "Tinjauan", "Ditolak", "Alokasi"}
+	if got := f.GetSheetList(); !slices.Equal(got, wantSheets) {
+		t.Fatalf("sheets = %q, want %q", got, wantSheets)
+	}
+	tests := []struct {
+		sheet string
+		want  [][]string // data rows, header excluded, trailing empty cells trimmed
+	}{
+		{"Cetak KTP", [][]string{
+			{"1771014506800001", "SITI AMINAH", serial("1980-06-05"), "Kota Bengkulu", "GADING CEMPAKA", "JALAN GEDANG", "", "KTP rusak", "KTP rusak", serial("2020-02-01"), serial("2020-02-01")},
+			{"1771010101950005", "JOKO", serial("1995-01-01"), "3171", "", "", "", "Pindah", "Pindah", "", "", "", "NIK sama, orang berbeda (K2); NIK diketik sebagai angka"},
+		}},
+		{"Perekaman", [][]string{
+			{"1771010101900002", `=HYPERLINK("http://x","klik")`, serial("1990-01-01"), "Kota Bengkulu", "", "", "", "Perekaman", "Perekaman", "", "", "", "Tanggal lahir tidak sesuai NIK"},
+		}},
+		{"Meninggal", [][]string{
+			{"1701010101500003", "AHMAD", serial("1950-01-01"), "Bengkulu Selatan", "", "", "", serial("2020-03-10"), "Meninggal, KTP rusak", "Permohonan sesudah tanggal meninggal"},
+		}},
+		{"Pindah", [][]string{
+			{"1771010101950004", "RINA", serial("1995-01-01"), "Kota Bengkulu", "Bengkulu Selatan", "1701", "Antar kabupaten/kota", "", "", "Siap", serial("2020-04-01")},
+			{"1771010101950005", "JOKO", serial("1995-01-01"), "Kota Bengkulu", "3171", "3171", "Ke luar provinsi", "", "", "Perlu cetak"},
+		}},
+		{"Tinjauan", [][]string{
+			{"1771010101900002", `=HYPERLINK("http://x","klik")`, serial("1990-01-01"), "Kota Bengkulu", "Perlu rekam", "NIK_DOB_MISMATCH", "Tanggal lahir tidak sesuai NIK", "in/kota.xlsx, Data, baris 7"},
+			{"1701010101500003", "AHMAD", serial("1950-01-01"), "Bengkulu Selatan", "Meninggal", "EVENT_AFTER_DEATH", "Permohonan sesudah tanggal meninggal", "in/bs.csv, baris 4; in/bs.csv, baris 9"},
+			{"1771010101950005", "JOKO", serial("1995-01-01"), "3171", "Perlu cetak", "NIK_CONFLICT, NIK_NUMERIC_CELL", "NIK sama, orang berbeda (K2); NIK diketik sebagai angka", "in/kota.xlsx, Data, baris 9; in/seluma.csv, baris 3"},
+		}},
+		{"Ditolak", [][]string{
+			{"in/kota.xlsx", "Data", "5", "NIK_PRECISION_LOST", "NIK rusak oleh Excel (notasi ilmiah atau digit terakhir hilang)", "scientific notation", `{"NIK":"1.77E+15","NAMA":"BUDI"}`},
+			{"in/seluma.csv", "", "12", "NIK_MISSING", "NIK kosong", "-- empty", `{"nik":"","nama":"=HYPERLINK(\"x\")"}`},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sheet, func(t *testing.T) {
+			rs := rows(t, f, tc.sheet)
+			if len(rs) == 0 || rs[0][0] == "" {
+				t.Fatalf("no header")
+			}
+			if got := rs[1:]; !slices.EqualFunc(got, tc.want, slices.Equal[[]string]) {
+				t.Errorf("rows:\ngot  %q\nwant %q", got, tc.want)
+			}
+			// Text never becomes a number or a formula.
+			for row := 2; row < len(rs)+1; row++ {
+				for col := 1; col <= len(rs[row-1]); col++ {
+					cell := cellName(col, row)
+					formula, err := f.GetCellFormula(tc.sheet, cell)
+					if err != nil || formula != "" {
+						t.Errorf("%s: formula %q, %v", cell, formula, err)
+					}
+				}
+			}
+			if tc.sheet != "Ditolak" {
+				typ, err := f.GetCellType(tc.sheet, "A2")
+				if err != nil || typ != excelize.CellTypeInlineString {
+					t.Errorf("NIK cell A2 type %v (%v), want inline string", typ, err)
+				}
+			}
+		})
+	}
+	typ, _ := f.GetCellType("Perekaman", "B2")
+	if typ != excelize.CellTypeInlineString {
+		t.Errorf("formula-like name stored as type %v, want inline string", typ)
+	}
+}
+
+func TestReportSummary(t *testing.T) {
+	f, path := writeReport(t, testInfo, allBatches)
+	const sheet = "Ringkasan"
+	rs := rows(t, f, sheet)
+	if got := rs[0][0]; got != "Kesiapan KTP-el Pemilih Menjelang Pilkada — Bengkulu" {
+		t.Errorf("title = %q", got)
+	}
+	info := [][]string{
+		{"Data per tanggal", "", serial("2020-06-30")},
+		{"Hari pemungutan suara", "", serial("2020-12-09")},
+		{"Hari kerja cetak tersisa", "", "116"},
+	}
+	if got := rs[1:4]; !slices.EqualFunc(got, info, slices.Equal[[]string]) {
+		t.Errorf("info rows = %q, want %q", got, info)
+	}
+	header := rs[5]
+	if len(header) != len(pipeline.SummaryColumns) || header[0] != "Kode" || header[19] != "Proyeksi siap (%)" {
+		t.Errorf("header = %q", header)
+	}
+	want := [][]string{
+		{"1701", "KAB. BENGKULU SELATAN", "120", "3", "2", "110", "5", "1", "10", "40", "54", "104", "1", "0", "50", "30", "0", "20", "30", "80.8"},
+		{"1709", "KAB. BENGKULU TENGAH", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"},
+		{"1771", "KOTA BENGKULU", "4500", "12", "8", "4400", "100", "0", "1400", "3000", "0", "4300", "0", "1", "4400", "1000", "0", "3400", "1000", "23.3"},
+		{"17", "PROVINSI BENGKULU", "4625", "16", "10", "4510", "105", "1", "1410", "3040", "54", "4404", "0", "1", "4450", "1650", "0", "3420", "1030", "24.6"},
+	}
+	if got := rs[6:10]; !slices.EqualFunc(got, want, slices.Equal[[]string]) {
+		t.Errorf("table:\ngot  %q\nwant %q", got, want)
+	}
+	// Numbers are numbers, with #,##0; the province row is bold.
+	for _, tc := range []struct {
+		cell   string
+		numFmt int
+		custom string
+		bold   bool
+	}{
+		{"C7", 3, "", false},
+		{"T7", 0, "0.0", false},
+		{"C10", 3, "", true},
+		{"B10", 0, "", true},
+		{"C2", 0, testLabels("id").dateFmt, false},
+	} {
+		typ, _ := f.GetCellType(sheet, tc.cell)
+		if tc.cell != "B10" && typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+			t.Errorf("%s: type %v, want a number", tc.cell, typ)
+		}
+		id, err := f.GetCellStyle(sheet, tc.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		custom := ""
+		if st.CustomNumFmt != nil {
+			custom = *st.CustomNumFmt
+		}
+		if st.NumFmt != tc.numFmt || custom != tc.custom {
+			t.Errorf("%s: number format %d %q, want %d %q", tc.cell, st.NumFmt, custom, tc.numFmt, tc.custom)
+		}
+		if bold := st.Font != nil && st.Font.Bold; bold != tc.bold {
+			t.Errorf("%s: bold %v, want %v", tc.cell, bold, tc.bold)
+		}
+	}
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != sumHeaderRow {
+		t.Errorf("panes = %+v, %v; want frozen below the header", panes, err)
+	}
+	props, err := f.GetDocProps()
+	if err != nil || !strings.Contains(props.Title, "Bengkulu") {
+		t.Errorf("doc title = %q, %v", props.Title, err)
+	}
+	if n := zipEntries(t, path, "xl/charts/"); n != 1 {
+		t.Errorf("%d charts, want 1", n)
+	}
+	if v, _ := f.GetCellValue("Alokasi", "C2"); v != "620" {
+		t.Errorf("buffer in hand = %q, want 620 (1650 − 30 − 0 − 1000)", v)
+	}
+	if v, _ := f.GetCellValue("Alokasi", "A3"); !strings.Contains(v, "belum diterapkan") {
+		t.Errorf("allocation note = %q", v)
+	}
+	alloc := rows(t, f, "Alokasi")[5:9]
+	wantAlloc := [][]string{
+		{"1701", "KAB. BENGKULU SELATAN", "10", "40", "50", "30", "0", "20", "30", "Dibatasi stok: kurang 20 blangko"},
+		{"1709", "KAB. BENGKULU TENGAH", "0", "0", "0", "0", "0", "0", "0", "Tidak ada kebutuhan blangko"},
+		{"1771", "KOTA BENGKULU", "1400", "3000", "4400", "1000", "0", "3400", "1000", "Dibatasi stok: kurang 3.400 blangko"},
+		{"17", "PROVINSI BENGKULU", "1410", "3040", "4450", "1650", "0", "3420", "1030", "Dibatasi stok: kurang 3.420 blangko"},
+	}
+	if !slices.EqualFunc(alloc, wantAlloc, slices.Equal[[]string]) {
+		t.Errorf("allocation:\ngot  %q\nwant %q", alloc, wantAlloc)
+	}
+}
+
+func testLabels(lang string) *labels { return labelsFor(lang) }
+
+func zipEntries(t *testing.T, path, prefix string) int {
+	t.Helper()
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	n := 0
+	for _, f := range z.File {
+		if strings.HasPrefix(f.Name, prefix) && strings.HasSuffix(f.Name, ".xml") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestReportLanguages(t *testing.T) {
+	tests := []struct {
+		name    string
+		lang    string
+		sheets  []string
+		dateFmt string
+		none    string
+	}{
+		{"Indonesian by default", "", []string{"Ringkasan", "Cetak KTP", "Perekaman", "Meninggal", "Pindah", "Tinjauan", "Ditolak", "Alokasi"}, `[$-421]d mmmm yyyy`, "(tidak ada)"},
+		{"English", "en", []string{"Summary", "Print cards", "Recording", "Deceased", "Transfers", "Review", "Rejected", "Allocation"}, `d mmm yyyy`, "(none)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			info := testInfo
+			info.Lang = tc.lang
+			f, _ := writeReport(t, info, nil)
+			if got := f.GetSheetList(); !slices.Equal(got, tc.sheets) {
+				t.Errorf("sheets = %q, want %q", got, tc.sheets)
+			}
+			for _, s := range tc.sheets[1:7] {
+				rs := rows(t, f, s)
+				if len(rs) != 2 || rs[1][0] != tc.none {
+					t.Errorf("empty list %q = %q", s, rs)
+				}
+			}
+			id, _ := f.GetCellStyle(tc.sheets[0], "C2")
+			st, _ := f.GetStyle(id)
+			if st.CustomNumFmt == nil || *st.CustomNumFmt != tc.dateFmt {
+				t.Errorf("date format = %v, want %q", st.CustomNumFmt, tc.dateFmt)
+			}
+		})
+	}
+}
+
+func TestReportTruncatesAtExcelLimit(t *testing.T) {
+	r := NewReport(t.TempDir(), testInfo)
+	defer r.Abort()
+	if err := r.start(); err != nil {
+		t.Fatal(err)
+	}
+	l := r.lists[listRejected]
+	l.row = excelize.TotalRows - 2
+	for range 3 {
+		if err := l.add([]any{"x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l.row != excelize.TotalRows-1 || l.dropped != 2 {
+		t.Errorf("row %d dropped %d, want %d and 2", l.row, l.dropped, excelize.TotalRows-1)
+	}
+}
+
+func TestReportCancelled(t *testing.T) {
+	dir := t.TempDir()
+	r := NewReport(dir, testInfo)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := r.Close(ctx); err == nil {
+		t.Error("Close with a cancelled context succeeded")
+	}
+	assertFiles(t, dir)
+}

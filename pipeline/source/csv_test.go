@@ -1,0 +1,252 @@
+package source
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
+)
+
+func utf16LE(s string) []byte {
+	out := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = append(out, byte(u), byte(u>>8))
+	}
+	return out
+}
+
+func TestCSV(t *testing.T) {
+	type want struct {
+		row  int32
+		nik  string
+		nama string
+		col  string // column checked with val
+		val  string
+		orig string // "" to skip
+		warn []string
+	}
+	tests := []struct {
+		name  string
+		data  []byte
+		batch int
+		want  []want
+	}{
+		{
+			name: "semicolon with title lines and blank lines",
+			data: []byte("DATA PERUBAHAN, KAB. SELUMA\n\nNIK;NAMA;Jenis Perubahan;TGL_LHR\r\n" +
+				"1705014101900001;SITI;KTP RUSAK;30/06/1990\r\n\r\n;;;\r\n  ;\t;;\r\n" +
+				"'1705014101900002;BUDI;HILANG;\r\n"),
+			want: []want{
+				{row: 4, nik: "1705014101900001", nama: "SITI", col: "tanggal_lahir", val: "30/06/1990",
+					orig: `{"NIK":"1705014101900001","NAMA":"SITI","Jenis Perubahan":"KTP RUSAK","TGL_LHR":"30/06/1990"}`},
+				{row: 8, nik: "'1705014101900002", nama: "BUDI", col: "tanggal_lahir", val: ""},
+			},
+		},
+		{
+			name:  "comma",
+			data:  []byte("nik,nama,jenis_perubahan\n1,A,MATI\n2,B,MATI\n3,C,MATI\n"),
+			batch: 2,
+			want: []want{
+				{row: 2, nik: "1", nama: "A", col: "nkk", val: null},
+				{row: 3, nik: "2", nama: "B"},
+				{row: 4, nik: "3", nama: "C"},
+			},
+		},
+		{
+			name: "tab",
+			data: []byte("NIK\tNAMA\tJENIS LAYANAN\tKEC\n1\tA, B\tSUKET\tRATU SAMBAN\n"),
+			want: []want{{row: 2, nik: "1", nama: "A, B", col: "kecamatan", val: "RATU SAMBAN"}},
+		},
+		{
+			name: "utf-8 BOM",
+			data: []byte("\xEF\xBB\xBFNIK;NAMA;Jenis Perubahan\n1;JOSÉ;RUSAK\n"),
+			want: []want{{row: 2, nik: "1", nama: "JOSÉ", orig: `{"NIK":"1","NAMA":"JOSÉ","Jenis Perubahan":"RUSAK"}`}},
+		},
+		{
+			name: "windows-1252",
+			data: []byte("NIK;NAMA;Jenis Perubahan;ALAMAT\n1;JOS\xC9;RUSAK;JL. \x93MAWAR\x94\n"),
+			want: []want{{row: 2, nik: "1", nama: "JOSÉ", col: "alamat", val: "JL. “MAWAR”"}},
+		},
+		{
+			name: "utf-16le with BOM",
+			data: utf16LE("Laporan\r\nNIK;NAMA;Jenis Perubahan\r\n1;JOSÉ;PINDAH\r\n"),
+			want: []want{{row: 3, nik: "1", nama: "JOSÉ", col: "jenis_perubahan", val: "PINDAH"}},
+		},
+		{
+			name: "quoted newline",
+			data: []byte("NIK;NAMA;Jenis Perubahan;ALAMAT\n1;A;RUSAK;\"JL. MAWAR\nRT 01\"\n2;B;RUSAK;X\n\"3\";\"C\";\"RUSAK\";\"\"\n"),
+			want: []want{
+				{row: 2, nik: "1", nama: "A", col: "alamat", val: "JL. MAWAR\nRT 01"},
+				{row: 4, nik: "2", nama: "B"},
+				{row: 5, nik: "3", nama: "C", col: "alamat", val: ""},
+			},
+		},
+		{
+			name: "ragged rows, duplicate and empty headers",
+			data: []byte("NIK;NAMA;NAMA;;Jenis Perubahan\n1;A\n2;B;B2;x;MATI;extra;;more\n"),
+			want: []want{
+				{row: 2, nik: "1", nama: "A", col: "jenis_perubahan", val: "",
+					orig: `{"NIK":"1","NAMA":"A","NAMA (2)":"","D":"","Jenis Perubahan":""}`},
+				{row: 3, nik: "2", nama: "B", col: "jenis_perubahan", val: "MATI",
+					orig: `{"NIK":"2","NAMA":"B","NAMA (2)":"B2","D":"x","Jenis Perubahan":"MATI","F":"extra","H":"more"}`},
+			},
+		},
+		{
+			name: "lazy quotes",
+			data: []byte("NIK;NAMA;Jenis Perubahan\n1;A \"ACIL\" B;RUSAK\n"),
+			want: []want{{row: 2, nik: "1", nama: "A \"ACIL\" B"}},
+		},
+		{
+			name: "cell too long",
+			data: []byte("NIK;NAMA;Jenis Perubahan;ALAMAT\n1;A;RUSAK;" + strings.Repeat("é", maxCellChars+5) + "\n"),
+			want: []want{{row: 2, nik: "1", nama: "A", col: "alamat", val: strings.Repeat("é", maxCellChars),
+				warn: []string{pipeline.WarnCellTooLong}}},
+		},
+		{
+			name: "header only",
+			data: []byte("NIK;NAMA;Jenis Perubahan\n\n"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			if tt.batch == 0 {
+				tt.batch = 100
+			}
+			rows, res, err := read(t, mem, Options{}, "in/1705.csv", tt.data, tt.batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res) != 1 || res[0].Name != "" || res[0].Err != nil || res[0].DataRows != len(tt.want) {
+				t.Fatalf("results %+v, want one sheet with %d rows", res, len(tt.want))
+			}
+			if len(rows) != len(tt.want) {
+				t.Fatalf("%d rows, want %d: %+v", len(rows), len(tt.want), rows)
+			}
+			for i, w := range tt.want {
+				g := rows[i]
+				if g.File != "in/1705.csv" || g.Sheet != "" || g.Row != w.row || g.NIKNumeric {
+					t.Errorf("row %d: file %q sheet %q row %d numeric %v, want row %d", i, g.File, g.Sheet, g.Row, g.NIKNumeric, w.row)
+				}
+				if g.Cols["nik"] != w.nik || g.Cols["nama"] != w.nama {
+					t.Errorf("row %d: nik %q nama %q, want %q %q", i, g.Cols["nik"], g.Cols["nama"], w.nik, w.nama)
+				}
+				if w.col != "" && g.Cols[w.col] != w.val {
+					t.Errorf("row %d: %s = %.40q, want %.40q", i, w.col, g.Cols[w.col], w.val)
+				}
+				if w.orig != "" && g.Original != w.orig {
+					t.Errorf("row %d: original\n got %s\nwant %s", i, g.Original, w.orig)
+				}
+				if !slices.Equal(g.Warnings, w.warn) {
+					t.Errorf("row %d: warnings %v, want %v", i, g.Warnings, w.warn)
+				}
+			}
+		})
+	}
+}
+
+func TestCSVErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    string
+		is      error
+		row     int
+		missing []string
+	}{
+		{"no header", "1;A;RUSAK\n2;B;HILANG\n", pipeline.ErrNoHeader, 0, nil},
+		{"only blank lines", "\n \n;;\n", pipeline.ErrNoHeader, 0, nil},
+		{"header without required columns", "Laporan\nNIK;KEC;KEL;TGL_LHR\n1;A;B;C\n", pipeline.ErrNoHeader, 2,
+			[]string{pipeline.ColNama, pipeline.ColJenisPerubahan}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			rows, _, err := read(t, mem, Options{}, "x.csv", []byte(tt.data), 10)
+			if !errors.Is(err, tt.is) {
+				t.Fatalf("err = %v, want %v", err, tt.is)
+			}
+			var ie *pipeline.InputError
+			if !errors.As(err, &ie) || ie.File != "x.csv" || ie.Row != tt.row {
+				t.Fatalf("err = %#v, want InputError at row %d", err, tt.row)
+			}
+			var me *MissingColumnsError
+			if tt.missing != nil && (!errors.As(err, &me) || !slices.Equal(me.Columns, tt.missing)) {
+				t.Fatalf("err = %v, want missing %v", err, tt.missing)
+			}
+			if len(rows) != 0 {
+				t.Fatalf("%d rows emitted", len(rows))
+			}
+		})
+	}
+}
+
+func TestScanText(t *testing.T) {
+	long := strings.Repeat("a", 64<<10-1)
+	tests := []struct {
+		name  string
+		data  string
+		valid bool
+		err   error
+	}{
+		{"ascii", "NIK;NAMA", true, nil},
+		{"rune across chunk boundary", long + "é" + long, true, nil},
+		{"invalid at chunk boundary", long + "\xC3", false, nil},
+		{"cp1252", "JOS\xC9", false, nil},
+		{"nul", "A\x00B", false, errNotText},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			valid, err := scanText(strings.NewReader(tt.data))
+			if valid != tt.valid || !errors.Is(err, tt.err) {
+				t.Fatalf("scanText = %v, %v; want %v, %v", valid, err, tt.valid, tt.err)
+			}
+		})
+	}
+}
+
+func FuzzCSV(f *testing.F) {
+	for _, s := range []string{
+		"NIK;NAMA;Jenis Perubahan\n1;A;RUSAK\n",
+		"Judul\nnik,nama,jenis_perubahan\n\"1\n2\",A,B\n,,\n",
+		"\xEF\xBB\xBFNIK\tNAMA\tJK\tJenis Perubahan\n1\tA\n",
+		"NIK;NAMA;KEC\n\"unterminated;x\n",
+		"\xFF\xFEN\x00I\x00K\x00;\x00",
+		"NIK;NAMA;Jenis Perubahan\r\n1;JOS\xC9;\"a\"\"b\"\r\n\r\n2;B;C;D;E\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		rows, res, err := read(t, mem, Options{}, "f.csv", data, 3)
+		lines := bytes.Count(data, []byte("\n")) + 1
+		if err != nil {
+			var ie *pipeline.InputError
+			if !errors.As(err, &ie) || !(errors.Is(err, pipeline.ErrNoHeader) || errors.Is(err, pipeline.ErrUnreadable)) {
+				t.Fatalf("err = %v", err)
+			}
+			return
+		}
+		if len(res) != 1 || res[0].DataRows != len(rows) {
+			t.Fatalf("results %+v for %d rows", res, len(rows))
+		}
+		if len(rows) > lines {
+			t.Fatalf("%d rows from %d lines", len(rows), lines)
+		}
+		prev := int32(0)
+		for _, r := range rows {
+			if r.Row <= prev || int(r.Row) > lines {
+				t.Fatalf("row number %d after %d, %d lines", r.Row, prev, lines)
+			}
+			prev = r.Row
+		}
+	})
+}

@@ -1,0 +1,235 @@
+package transforms
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Dates arrive as Excel serial numbers and as text in several day-first
+// forms (SPEC §2). parseDate reads all of them and nothing else: a form
+// that could be read two ways is not guessed.
+
+// Bounds of what parseDate accepts. Excel's last serial is 9999-12-31;
+// text years before 1800 are typing slips ("0202"), not birth years.
+const (
+	maxSerial   = 2958465
+	minTextYear = 1800
+	maxTextYear = 9999
+)
+
+// Excel's 1900 date system counts days from 1899-12-31 (serial 1 is
+// 1900-01-01) but believes 1900 was a leap year: serial 60 is the
+// fictitious 1900-02-29, and from serial 61 on the count is one day ahead,
+// as if it started on 1899-12-30.
+var (
+	excelEpochEarly = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC) // serials 1..59
+	excelEpoch      = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC) // serials 61..
+)
+
+// excelLeapDay is Excel's serial for 1900-02-29, a day that never was.
+const excelLeapDay = 60
+
+// monthNames maps Indonesian and English month names and their usual
+// abbreviations, upper case, to the month.
+var monthNames = func() map[string]time.Month {
+	table := []struct {
+		m     time.Month
+		names []string
+	}{
+		{time.January, []string{"JANUARI", "JANUARY", "JAN"}},
+		{time.February, []string{"FEBRUARI", "FEBRUARY", "PEBRUARI", "FEB", "PEB"}},
+		{time.March, []string{"MARET", "MARCH", "MAR"}},
+		{time.April, []string{"APRIL", "APR"}},
+		{time.May, []string{"MEI", "MAY"}},
+		{time.June, []string{"JUNI", "JUNE", "JUN"}},
+		{time.July, []string{"JULI", "JULY", "JUL"}},
+		{time.August, []string{"AGUSTUS", "AUGUST", "AGU", "AGS", "AGT", "AUG"}},
+		{time.September, []string{"SEPTEMBER", "SEP", "SEPT"}},
+		{time.October, []string{"OKTOBER", "OCTOBER", "OKT", "OCT"}},
+		{time.November, []string{"NOVEMBER", "NOPEMBER", "NOV", "NOP"}},
+		{time.December, []string{"DESEMBER", "DECEMBER", "DES", "DEC"}},
+	}
+	m := map[string]time.Month{}
+	for _, t := range table {
+		for _, n := range t.names {
+			m[n] = t.m
+		}
+	}
+	return m
+}()
+
+// parseDate reads a date cell and returns it as UTC midnight. Accepted,
+// with surrounding spaces ignored and names in any case:
+//
+//	44012, 44012.5, 44012,5   Excel serial (1900 system; the fraction, a time, is dropped)
+//	30/06/2020 30-06-2020 30.06.2020 30/6/2020    day first
+//	2020-06-30 2020/06/30 2020.06.30              year first
+//	2020-06-30 00:00:00, 2020-06-30T00:00:00Z     any of the above with a time, dropped
+//	30 Juni 2020, 30 Jun 2020, 30-Jun-2020, 30 Jun. 2020
+//
+// Numeric forms are day first, never month first: 06/30/2020 is not a
+// date. Years must have four digits. Impossible dates (31/04/2020,
+// 29/02/2019, serial 60 which Excel shows as 1900-02-29, serial 0) give
+// false, as does anything else.
+func parseDate(raw string) (time.Time, bool) {
+	s := strings.ToUpper(strings.TrimSpace(raw))
+	if s == "" {
+		return time.Time{}, false
+	}
+	if n, ok := serialDays(s); ok {
+		return serialDate(n)
+	}
+	s, ok := stripTime(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	if t, ok := numericDate(s); ok {
+		return t, true
+	}
+	return textDate(s)
+}
+
+// serialDays reads an Excel serial: digits with an optional fraction
+// after '.' or ','. ok is false when s is not such a number; the whole
+// days are returned.
+func serialDays(s string) (int, bool) {
+	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
+	if whole == "" || len(whole) > 7 || !allDigits(whole) || (frac != "" && !allDigits(frac)) {
+		return 0, false
+	}
+	if strings.ContainsAny(frac, ".,") {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(whole)
+	return n, true
+}
+
+// excelSerial60 reports whether a cell holds Excel's serial 60, the
+// fictitious 1900-02-29.
+func excelSerial60(raw string) bool {
+	n, ok := serialDays(strings.TrimSpace(raw))
+	return ok && n == excelLeapDay
+}
+
+func serialDate(n int) (time.Time, bool) {
+	switch {
+	case n < 1 || n == excelLeapDay || n > maxSerial:
+		return time.Time{}, false
+	case n < excelLeapDay:
+		return excelEpochEarly.AddDate(0, 0, n), true
+	default:
+		return excelEpoch.AddDate(0, 0, n), true
+	}
+}
+
+// stripTime removes a trailing time of day ("00:00", "00:00:00",
+// "00:00:00.000", optionally followed by Z or an offset) separated from
+// the date by spaces or a 'T'. ok is false when a time is there but is not
+// a possible time of day.
+func stripTime(s string) (string, bool) {
+	colon := strings.IndexByte(s, ':')
+	if colon < 0 {
+		return s, true
+	}
+	i := strings.LastIndexAny(s[:colon], " T")
+	if i < 0 {
+		return s, false
+	}
+	datePart := strings.TrimRight(s[:i], " ")
+	if datePart == "" || !validClock(s[i+1:]) {
+		return s, false
+	}
+	return datePart, true
+}
+
+// validClock checks H:MM[:SS[.fff]] with an optional Z or ±hh[:]mm.
+func validClock(c string) bool {
+	if strings.HasSuffix(c, "Z") {
+		c = c[:len(c)-1]
+	} else if j := strings.LastIndexAny(c, "+-"); j > 0 {
+		off := strings.Replace(c[j+1:], ":", "", 1)
+		if len(off) != 4 || !allDigits(off) {
+			return false
+		}
+		c = c[:j]
+	}
+	if sec, _, ok := strings.Cut(c, "."); ok {
+		c = sec
+	}
+	parts := strings.Split(c, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false
+	}
+	limits := []int{23, 59, 59}
+	for k, p := range parts {
+		if len(p) < 1 || len(p) > 2 || !allDigits(p) || (k > 0 && len(p) != 2) {
+			return false
+		}
+		if v, _ := strconv.Atoi(p); v > limits[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// numericDate reads D/M/YYYY and YYYY/M/D with one separator used twice:
+// '/', '-' or '.'.
+func numericDate(s string) (time.Time, bool) {
+	var sep byte
+	for _, c := range []byte{'/', '-', '.'} {
+		if strings.Count(s, string(c)) == 2 {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return time.Time{}, false
+	}
+	p := strings.Split(s, string(sep))
+	for _, x := range p {
+		if !allDigits(x) {
+			return time.Time{}, false
+		}
+	}
+	switch {
+	case len(p[0]) == 4 && len(p[1]) <= 2 && len(p[2]) <= 2:
+		return makeDate(atoi(p[0]), atoi(p[1]), atoi(p[2]))
+	case len(p[0]) <= 2 && len(p[1]) <= 2 && len(p[2]) == 4:
+		return makeDate(atoi(p[2]), atoi(p[1]), atoi(p[0]))
+	}
+	return time.Time{}, false
+}
+
+// textDate reads "30 Juni 2020", "30-Jun-2020", "30 Jun. 2020".
+func textDate(s string) (time.Time, bool) {
+	f := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '-' || r == '/' || r == '.' || r == ','
+	})
+	if len(f) != 3 || len(f[0]) > 2 || !allDigits(f[0]) || len(f[2]) != 4 || !allDigits(f[2]) {
+		return time.Time{}, false
+	}
+	m, ok := monthNames[f[1]]
+	if !ok {
+		return time.Time{}, false
+	}
+	return makeDate(atoi(f[2]), int(m), atoi(f[0]))
+}
+
+// makeDate builds a date, refusing impossible ones instead of normalising
+// them the way time.Date does.
+func makeDate(y, m, d int) (time.Time, bool) {
+	if y < minTextYear || y > maxTextYear || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), true
+}
+
+// atoi reads a short string of ASCII digits.
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}

@@ -1,0 +1,105 @@
+package transforms
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  string
+		want time.Time // zero: not a date
+	}{
+		// Excel serials, 1900 system.
+		{"serial", "44012", utcDate(2020, 6, 30)},
+		{"serial with fraction", "44012.5", utcDate(2020, 6, 30)},
+		{"serial with comma fraction", "44012,75", utcDate(2020, 6, 30)},
+		{"serial with spaces", " 44012 ", utcDate(2020, 6, 30)},
+		{"serial 1", "1", utcDate(1900, 1, 1)},
+		{"serial 59", "59", utcDate(1900, 2, 28)},
+		{"serial 60 is Excel's 1900-02-29", "60", time.Time{}},
+		{"serial 61", "61", utcDate(1900, 3, 1)},
+		{"serial 0", "0", time.Time{}},
+		{"last serial", "2958465", utcDate(9999, 12, 31)},
+		{"past last serial", "2958466", time.Time{}},
+		{"serial 1985-03-17", "31123", utcDate(1985, 3, 17)},
+		{"negative serial", "-5", time.Time{}},
+		{"two fractions", "44012.5.5", time.Time{}},
+		// Day first.
+		{"slashes", "30/06/2020", utcDate(2020, 6, 30)},
+		{"hyphens", "30-06-2020", utcDate(2020, 6, 30)},
+		{"dots", "30.06.2020", utcDate(2020, 6, 30)},
+		{"one-digit day and month", "1/7/2020", utcDate(2020, 7, 1)},
+		{"day-first with time", "30/06/2020 10:15", utcDate(2020, 6, 30)},
+		{"mixed separators", "30/06-2020", time.Time{}},
+		{"US month first is not guessed", "06/30/2020", time.Time{}},
+		{"two-digit year", "30/06/20", time.Time{}},
+		{"31 April", "31/04/2020", time.Time{}},
+		{"29 Feb leap", "29/02/2020", utcDate(2020, 2, 29)},
+		{"29 Feb not leap", "29/02/2019", time.Time{}},
+		{"29 Feb 1900", "29/02/1900", time.Time{}},
+		{"month 13", "01/13/2020", time.Time{}},
+		{"day 0", "00/06/2020", time.Time{}},
+		// Year first.
+		{"iso", "2020-06-30", utcDate(2020, 6, 30)},
+		{"iso slashes", "2020/06/30", utcDate(2020, 6, 30)},
+		{"iso time", "2020-06-30 00:00:00", utcDate(2020, 6, 30)},
+		{"iso T", "2020-06-30T00:00:00", utcDate(2020, 6, 30)},
+		{"iso T Z", "2020-06-30T23:59:59Z", utcDate(2020, 6, 30)},
+		{"iso offset", "2020-06-30T08:00:00+07:00", utcDate(2020, 6, 30)},
+		{"iso millis", "2020-06-30 00:00:00.000", utcDate(2020, 6, 30)},
+		{"impossible time", "2020-06-30 25:00:00", time.Time{}},
+		{"time alone", "10:15", time.Time{}},
+		{"year 0202 is a slip", "0202-06-30", time.Time{}},
+		{"iso impossible", "2019-02-29", time.Time{}},
+		// Month names.
+		{"Indonesian", "30 Juni 2020", utcDate(2020, 6, 30)},
+		{"abbreviation", "30 Jun 2020", utcDate(2020, 6, 30)},
+		{"abbreviation with dot", "30 Jun. 2020", utcDate(2020, 6, 30)},
+		{"hyphenated", "30-Jun-2020", utcDate(2020, 6, 30)},
+		{"upper case", "17 AGUSTUS 1945", utcDate(1945, 8, 17)},
+		{"lower case", "17 agustus 1945", utcDate(1945, 8, 17)},
+		{"English", "1 December 1999", utcDate(1999, 12, 1)},
+		{"Mei", "2 Mei 2000", utcDate(2000, 5, 2)},
+		{"May", "2 May 2000", utcDate(2000, 5, 2)},
+		{"Peb", "3 Peb 2001", utcDate(2001, 2, 3)},
+		{"Ags", "4 Ags 2002", utcDate(2002, 8, 4)},
+		{"Agu", "4 Agu 2002", utcDate(2002, 8, 4)},
+		{"Sept", "5 Sept 2003", utcDate(2003, 9, 5)},
+		{"Okt", "6 Okt 2004", utcDate(2004, 10, 6)},
+		{"Nop", "7 Nop 2005", utcDate(2005, 11, 7)},
+		{"Nopember", "7 Nopember 2005", utcDate(2005, 11, 7)},
+		{"Des", "8 Des 2006", utcDate(2006, 12, 8)},
+		{"Maret", "9 Maret 2007", utcDate(2007, 3, 9)},
+		{"with time", "30 Juni 2020 08:00", utcDate(2020, 6, 30)},
+		{"two-digit year with name", "30 Jun 20", time.Time{}},
+		{"31 Juni", "31 Juni 2020", time.Time{}},
+		{"unknown month", "30 Junio 2020", time.Time{}},
+		{"month first with name", "Juni 30 2020", time.Time{}},
+		// Not dates.
+		{"empty", "", time.Time{}},
+		{"spaces", "   ", time.Time{}},
+		{"dash", "-", time.Time{}},
+		{"word", "BELUM ADA", time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := parseDate(tt.raw)
+			if ok != !tt.want.IsZero() || !got.Equal(tt.want) {
+				t.Fatalf("parseDate(%q) = %s, %v; want %s", tt.raw, got.Format(time.DateOnly), ok, tt.want.Format(time.DateOnly))
+			}
+			if ok && (got.Location() != time.UTC || got.Hour() != 0 || got.Minute() != 0) {
+				t.Errorf("parseDate(%q) = %v, want UTC midnight", tt.raw, got)
+			}
+		})
+	}
+}
+
+func TestExcelSerial60(t *testing.T) {
+	for raw, want := range map[string]bool{"60": true, " 60.25 ": true, "61": false, "29/02/1900": false, "": false} {
+		if got := excelSerial60(raw); got != want {
+			t.Errorf("excelSerial60(%q) = %v, want %v", raw, got, want)
+		}
+	}
+}

@@ -1,0 +1,27 @@
+// Package transforms holds the stages of the pipeline (pipeline.Stage)
+// and the row-level parsers they share.
+//
+// The stages run in this order, each taking the schema the previous one
+// returns (pipeline/schema.go):
+//
+//	source ─RawSchema→ normalize ─NormSchema→ validate ─ValidSchema→ dedupe ─RowSchema→ classify ─PersonSchema→ aggregate ─SummarySchema→
+//
+// normalize reads values (NIKs, dates, names, codes, regions) without
+// judging them; validate marks every row with a reject reason or its
+// warnings (SPEC §3); dedupe marks repeated requests (SPEC §5 K1);
+// classify resolves persons and their status (SPEC §5–§6); aggregate
+// counts per region (SPEC §7). A bad row is data: it travels on with its
+// reason. An error from Apply means the run cannot go on.
+//
+// The parsers are pure functions of user input, table-tested and fuzzed:
+//
+//	cleanNIK, scientific, nikBirth         nik.go      NIK text and its embedded birth date and sex
+//	parseDate                              dates.go    Excel serials and day-first dates, Indonesian and English months
+//	normalizeName, displayName, jaroWinkler names.go   name matching (titles in titles.txt)
+//	lookupEvent, lookupSex, lookupMarital, lookupState
+//	                                       events.go   free text to canonical codes, by table
+//
+// Nothing here logs, exits or opens files, and no parser guesses: a value
+// that can be read two ways (06/07/2020 read month first, an unknown
+// request text) is not read.
+package transforms

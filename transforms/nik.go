@@ -1,0 +1,135 @@
+package transforms
+
+import (
+	"strings"
+	"time"
+	"unicode"
+)
+
+// A NIK is 16 digits, PP KK CC DDMMYY SSSS: province, regency, district,
+// birth date (day + 40 for women) and serial (SPEC §3). The functions here
+// read it; validate.go decides what a bad one means for its row.
+
+// nikLen is the length of a NIK in digits.
+const nikLen = 16
+
+// cleanNIK removes what people and spreadsheets put around a NIK: every
+// space (including the no-break spaces U+00A0, U+2007 and U+202F), dots,
+// hyphens (ASCII and the Unicode hyphens and dashes U+2010–U+2015, U+2212)
+// and leading apostrophes (', ‘, ’ and `, Excel's "keep as text" mark).
+// Everything else is kept, so a letter or a comma still shows as
+// NIK_NOT_DIGITS. cleanNIK is idempotent.
+func cleanNIK(raw string) string {
+	s := strings.Map(func(r rune) rune {
+		if nikSeparator(r) {
+			return -1
+		}
+		return r
+	}, raw)
+	return strings.TrimLeftFunc(s, isApostrophe)
+}
+
+func nikSeparator(r rune) bool {
+	// unicode.IsSpace covers U+00A0, U+2007 and U+202F.
+	return r == '.' || r == '-' || r == '\u2212' || (r >= '\u2010' && r <= '\u2015') || unicode.IsSpace(r)
+}
+
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '\u2018' || r == '\u2019' || r == '`'
+}
+
+// scientific reports whether a NIK cell holds a number in scientific
+// notation ("1.77E+15", "1,771E15", "1.7710123456789E+15"): the digits
+// beyond the mantissa are gone. Surrounding spaces and a leading
+// apostrophe are ignored; either decimal mark is accepted.
+func scientific(raw string) bool {
+	s := strings.TrimLeftFunc(strings.TrimSpace(raw), isApostrophe)
+	s = strings.TrimSpace(s)
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	// Mantissa: digits, optionally one decimal mark and more digits.
+	intDigits, fracDigits, i := 0, 0, 0
+	for i < len(s) && isDigit(s[i]) {
+		i, intDigits = i+1, intDigits+1
+	}
+	if i < len(s) && (s[i] == '.' || s[i] == ',') {
+		i++
+		for i < len(s) && isDigit(s[i]) {
+			i, fracDigits = i+1, fracDigits+1
+		}
+	}
+	if intDigits+fracDigits == 0 || i >= len(s) || (s[i] != 'e' && s[i] != 'E') {
+		return false
+	}
+	i++
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	expDigits := 0
+	for i < len(s) && isDigit(s[i]) {
+		i, expDigits = i+1, expDigits+1
+	}
+	return expDigits > 0 && i == len(s)
+}
+
+// nikBirth reads the birth date and sex embedded in a 16-digit NIK:
+// digits 7–12 are DDMMYY, with 40 added to the day for women. The century
+// is 20YY when that date is not after asOf, else 19YY. ok is false when
+// nik is not 16 ASCII digits or the date is impossible: day 0 or over 31
+// after removing 40 (so 32–40 and over 71 are impossible), month 0 or over
+// 12, a day the month lacks (31 April), 29 February of a non-leap year of
+// the chosen century. The date is UTC midnight.
+func nikBirth(nik string, asOf time.Time) (birth time.Time, female bool, ok bool) {
+	if len(nik) != nikLen || !allDigits(nik) {
+		return time.Time{}, false, false
+	}
+	day := atoi2(nik[6:8])
+	month := atoi2(nik[8:10])
+	yy := atoi2(nik[10:12])
+	if day > 40 {
+		day, female = day-40, true
+	}
+	if day < 1 || day > 31 || month < 1 || month > 12 {
+		return time.Time{}, false, false
+	}
+	year := 2000 + yy
+	ay, am, ad := asOf.Date()
+	if year > ay || (year == ay && (month > int(am) || (month == int(am) && day > ad))) {
+		year -= 100
+	}
+	if day > daysIn(year, time.Month(month)) {
+		return time.Time{}, false, false
+	}
+	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), female, true
+}
+
+// nikDayMonthYY returns the embedded day (women's 40 removed), month and
+// two-digit year of a 16-digit NIK without judging them.
+func nikDayMonthYY(nik string) (day, month, yy int, female bool) {
+	day, month, yy = atoi2(nik[6:8]), atoi2(nik[8:10]), atoi2(nik[10:12])
+	if day > 40 {
+		day, female = day-40, true
+	}
+	return day, month, yy, female
+}
+
+// daysIn returns the number of days of a month in the proleptic Gregorian
+// calendar.
+func daysIn(year int, m time.Month) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func atoi2(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// allDigits reports whether s is non-empty and holds only ASCII digits.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}

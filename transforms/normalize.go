@@ -1,0 +1,319 @@
+package transforms
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
+	"readiness/pipeline/regions"
+)
+
+// NormalizeConfig configures the normalize stage.
+type NormalizeConfig struct {
+	// Regions resolves kabupaten_kota, sheet and file names to regency
+	// codes. Required.
+	Regions *regions.Reference
+	// AsOf is the run's as-of date. Required, like validate's, though no
+	// rule of normalize depends on it yet: dates are read as written.
+	AsOf time.Time
+}
+
+func (c NormalizeConfig) validate() error {
+	var errs []error
+	if c.Regions == nil {
+		errs = append(errs, errors.New("normalize: no region reference"))
+	}
+	if c.AsOf.IsZero() {
+		errs = append(errs, errors.New("normalize: no as-of date"))
+	}
+	return errors.Join(errs...)
+}
+
+// Normalize reads the values of every row: it takes a RawSchema batch and
+// returns a NormSchema batch with the same rows in the same order.
+//
+// Input columns are passed on as they are (retained, not copied), except
+// the free-text columns nkk, tempat_lahir, nama_ibu, alamat, rt, rw,
+// kelurahan and kecamatan, which are replaced by a cleaned version:
+// trimmed, white space collapsed, upper case (nkk is cleaned like a NIK
+// instead: spaces, dots, hyphens and a leading apostrophe removed). An
+// empty cell stays "" and a null stays null. nik, nama, the dates,
+// kabupaten_kota, jenis_perubahan, status_layanan and kabupaten_tujuan
+// stay raw, so validate can explain what was wrong with them.
+//
+// Appended columns (pipeline/schema.go):
+//
+//	nik_clean        cleanNIK(nik); null when nik is null or nothing is left
+//	name_display     displayName(nama); null when nama is null
+//	name_norm        normalizeName(nama); null when nama is null
+//	mother_norm      normalizeName(nama_ibu); null when nama_ibu is null
+//	birth_date, request_date, service_date
+//	                 parseDate of tanggal_lahir, tanggal_pengajuan,
+//	                 tanggal_layanan; null when empty or unreadable
+//	sex, marital, event, service_state
+//	                 the tables of events.go; null when empty or unknown
+//	region_code      Regions.Resolve(kabupaten_kota), else a regency named
+//	                 in the sheet name, else in the file name, else null
+//	dest_region_code Regions.ResolveAny(kabupaten_tujuan), any province; else null
+//
+// Normalize never rejects a row: validate does.
+type Normalize struct {
+	cfg NormalizeConfig
+}
+
+var _ pipeline.Stage = (*Normalize)(nil)
+
+// NewNormalize returns a normalize stage, or an error naming every
+// missing setting.
+func NewNormalize(cfg NormalizeConfig) (*Normalize, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Normalize{cfg: cfg}, nil
+}
+
+// Name identifies the stage.
+func (*Normalize) Name() string { return "normalize" }
+
+// cleaners are the input columns normalize replaces, with their cleaning.
+var cleaners = map[string]func(string) string{
+	pipeline.ColNKK:         cleanNIK,
+	pipeline.ColTempatLahir: cleanText,
+	pipeline.ColNamaIbu:     cleanText,
+	pipeline.ColAlamat:      cleanText,
+	pipeline.ColRT:          cleanText,
+	pipeline.ColRW:          cleanText,
+	pipeline.ColKelurahan:   cleanText,
+	pipeline.ColKecamatan:   cleanText,
+}
+
+// Apply normalises one RawSchema batch. rec is borrowed; the returned
+// NormSchema record is the caller's. The only errors are a cancelled
+// context and a batch of the wrong schema.
+func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkSchema(rec, pipeline.RawSchema, n.Name()); err != nil {
+		return nil, err
+	}
+	in := pipeline.RawSchema
+	var owned []arrow.Array // arrays built here, released once the record holds them
+	defer func() {
+		for _, a := range owned {
+			a.Release()
+		}
+	}()
+
+	cols := make([]arrow.Array, 0, len(pipeline.NormSchema.Fields()))
+	for i, f := range in.Fields() {
+		clean, ok := cleaners[f.Name]
+		if !ok {
+			cols = append(cols, rec.Column(i))
+			continue
+		}
+		a := mapStrings(mem, rec.Column(i).(*array.String), clean)
+		owned = append(owned, a)
+		cols = append(cols, a)
+	}
+
+	str := func(name string) *array.String { return stringCol(rec, in, name) }
+	var (
+		nik, nama, ibu   = str(pipeline.ColNIK), str(pipeline.ColNama), str(pipeline.ColNamaIbu)
+		lahir, aju, lyn  = str(pipeline.ColTanggalLahir), str(pipeline.ColTanggalPengajuan), str(pipeline.ColTanggalLayanan)
+		jk, kawin, jenis = str(pipeline.ColJenisKelamin), str(pipeline.ColStatusKawin), str(pipeline.ColJenisPerubahan)
+		layanan, kab     = str(pipeline.ColStatusLayanan), str(pipeline.ColKabupatenKota)
+		tujuan           = str(pipeline.ColKabupatenTujuan)
+		file, sheet      = str(pipeline.ColFile), str(pipeline.ColSheet)
+	)
+
+	rows := int(rec.NumRows())
+	newStr := func() *array.StringBuilder {
+		b := array.NewStringBuilder(mem)
+		b.Reserve(rows)
+		return b
+	}
+	newDate := func() *array.Date32Builder {
+		b := array.NewDate32Builder(mem)
+		b.Reserve(rows)
+		return b
+	}
+	var (
+		bNIK, bDisplay, bNorm, bMother     = newStr(), newStr(), newStr(), newStr()
+		bBirth                             = newDate()
+		bSex, bMarital, bEvent             = newStr(), newStr(), newStr()
+		bRequest                           = newDate()
+		bState                             = newStr()
+		bService                           = newDate()
+		bRegion, bDest                     = newStr(), newStr()
+		builders                           = []array.Builder{bNIK, bDisplay, bNorm, bMother, bBirth, bSex, bMarital, bEvent, bRequest, bState, bService, bRegion, bDest}
+		regionOf                           = n.regionFinder()
+		destOf                             = memoLookup(n.cfg.Regions.ResolveAny)
+		sexOf, maritalOf, eventOf, stateOf = memoLookup(lookupSex), memoLookup(lookupMarital), memoLookup(lookupEvent), memoLookup(lookupState)
+	)
+	defer func() {
+		for _, b := range builders {
+			b.Release()
+		}
+	}()
+
+	for i := 0; i < rows; i++ {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if v, ok := cellText(nik, i); ok {
+			c := cleanNIK(v)
+			appendOptString(bNIK, c, c != "")
+		} else {
+			bNIK.AppendNull()
+		}
+		if v, ok := cellText(nama, i); ok {
+			bDisplay.Append(displayName(v))
+			bNorm.Append(normalizeName(v))
+		} else {
+			bDisplay.AppendNull()
+			bNorm.AppendNull()
+		}
+		if v, ok := cellText(ibu, i); ok {
+			bMother.Append(normalizeName(v))
+		} else {
+			bMother.AppendNull()
+		}
+		appendDate(bBirth, lahir, i)
+		appendLookup(bSex, jk, i, sexOf)
+		appendLookup(bMarital, kawin, i, maritalOf)
+		appendLookup(bEvent, jenis, i, eventOf)
+		appendDate(bRequest, aju, i)
+		appendLookup(bState, layanan, i, stateOf)
+		appendDate(bService, lyn, i)
+		kabText, _ := cellText(kab, i)
+		sheetName, _ := cellText(sheet, i)
+		fileName, _ := cellText(file, i)
+		code, ok := regionOf(kabText, sheetName, fileName)
+		appendOptString(bRegion, code, ok)
+		appendLookup(bDest, tujuan, i, destOf)
+	}
+
+	for _, b := range builders {
+		a := b.NewArray()
+		owned = append(owned, a)
+		cols = append(cols, a)
+	}
+	return array.NewRecord(pipeline.NormSchema, cols, int64(rows)), nil
+}
+
+// regionFinder returns the submitting-region rule of one batch, memoised:
+// the kabupaten_kota cell, else the sheet name, else the file name.
+func (n *Normalize) regionFinder() func(kab, sheet, file string) (string, bool) {
+	ref := n.cfg.Regions
+	resolve := memoLookup(ref.Resolve)
+	find := memoLookup(ref.FindIn)
+	return func(kab, sheet, file string) (string, bool) {
+		if code, ok := resolve(kab); ok {
+			return code, true
+		}
+		if code, ok := find(sheet); ok {
+			return code, true
+		}
+		return find(file)
+	}
+}
+
+// memoLookup caches a lookup for the length of one batch: the same few texts
+// repeat on every row.
+func memoLookup(f func(string) (string, bool)) func(string) (string, bool) {
+	type result struct {
+		v  string
+		ok bool
+	}
+	cache := map[string]result{}
+	return func(s string) (string, bool) {
+		if r, hit := cache[s]; hit {
+			return r.v, r.ok
+		}
+		v, ok := f(s)
+		if len(cache) < 4096 {
+			cache[s] = result{v, ok}
+		}
+		return v, ok
+	}
+}
+
+// cellText returns the value of row i, false when it is null.
+func cellText(a *array.String, i int) (string, bool) {
+	if a.IsNull(i) {
+		return "", false
+	}
+	return a.Value(i), true
+}
+
+// appendLookup appends the lookup of a cell, or a null when the cell is
+// null or the lookup fails.
+func appendLookup(b *array.StringBuilder, a *array.String, i int, f func(string) (string, bool)) {
+	v, ok := cellText(a, i)
+	if ok {
+		v, ok = f(v)
+	}
+	appendOptString(b, v, ok)
+}
+
+// appendOptString appends v, or a null when ok is false.
+func appendOptString(b *array.StringBuilder, v string, ok bool) {
+	if ok {
+		b.Append(v)
+	} else {
+		b.AppendNull()
+	}
+}
+
+// appendDate appends the parsed date of a text cell, or a null.
+func appendDate(b *array.Date32Builder, a *array.String, i int) {
+	v, ok := cellText(a, i)
+	if !ok {
+		b.AppendNull()
+		return
+	}
+	t, ok := parseDate(v)
+	if !ok {
+		b.AppendNull()
+		return
+	}
+	b.Append(dateOf(t))
+}
+
+// dateOf converts a UTC midnight to a date32.
+func dateOf(t time.Time) arrow.Date32 {
+	const day = 24 * 60 * 60
+	s := t.Unix()
+	d := s / day
+	if s%day < 0 {
+		d--
+	}
+	return arrow.Date32(d)
+}
+
+// mapStrings returns a new string array holding f of every value of a;
+// nulls stay null.
+func mapStrings(mem memory.Allocator, a *array.String, f func(string) string) arrow.Array {
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.Reserve(a.Len())
+	if a.Len() > 0 {
+		b.ReserveData(int(a.ValueOffset64(a.Len()) - a.ValueOffset64(0)))
+	}
+	for i := 0; i < a.Len(); i++ {
+		if a.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		b.Append(f(a.Value(i)))
+	}
+	return b.NewArray()
+}

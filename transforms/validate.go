@@ -1,0 +1,334 @@
+package transforms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
+	"readiness/pipeline/regions"
+)
+
+// ValidateConfig configures the validate stage.
+type ValidateConfig struct {
+	// Regions decides which NIK province codes exist and which districts
+	// the province has. Required.
+	Regions *regions.Reference
+	// AsOf is the run's as-of date: it picks the century of a NIK's birth
+	// year and bounds birth dates. Required.
+	AsOf time.Time
+}
+
+func (c ValidateConfig) validate() error {
+	var errs []error
+	if c.Regions == nil {
+		errs = append(errs, errors.New("validate: no region reference"))
+	}
+	if c.AsOf.IsZero() {
+		errs = append(errs, errors.New("validate: no as-of date"))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate gives every row its verdict: it takes a NormSchema batch and
+// returns a ValidSchema batch, the input columns retained and three
+// appended, same rows, same order.
+//
+//   - reason: null for an accepted row, else the first rule the row breaks,
+//     in the order of pipeline.Reasons (SPEC §3): NIK_MISSING,
+//     NIK_PRECISION_LOST, NIK_BAD_LENGTH, NIK_NOT_DIGITS, NIK_BAD_PROVINCE,
+//     NIK_BAD_DATE, NIK_BAD_SERIAL, NAME_MISSING, EVENT_MISSING,
+//     EVENT_UNKNOWN, REGION_UNKNOWN.
+//   - detail: null for an accepted row, else a short English explanation
+//     naming the column. It may quote jenis_perubahan or kabupaten_kota
+//     text (cut to 40 characters, and not at all when it holds a run of six
+//     or more digits) but never a NIK, an NKK or a name.
+//   - warnings: null for a rejected row; for an accepted row the list, in
+//     this order, of NIK_DOB_MISMATCH, NIK_SEX_MISMATCH, NIK_NUMERIC_CELL,
+//     DATE_UNPARSEABLE, EXCEL_1900_LEAP_DAY, BIRTH_AFTER_AS_OF,
+//     DISTRICT_UNKNOWN, DESTINATION_UNKNOWN that apply, then the row's
+//     cell_warnings, each code once; empty when none apply.
+type Validate struct {
+	cfg ValidateConfig
+}
+
+var _ pipeline.Stage = (*Validate)(nil)
+
+// NewValidate returns a validate stage, or an error naming every missing
+// setting.
+func NewValidate(cfg ValidateConfig) (*Validate, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Validate{cfg: cfg}, nil
+}
+
+// Name identifies the stage.
+func (*Validate) Name() string { return "validate" }
+
+// Apply validates one NormSchema batch. rec is borrowed; the returned
+// ValidSchema record is the caller's. The only errors are a cancelled
+// context and a batch of the wrong schema.
+func (v *Validate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkSchema(rec, pipeline.NormSchema, v.Name()); err != nil {
+		return nil, err
+	}
+	s := pipeline.NormSchema
+	str := func(name string) *array.String { return stringCol(rec, s, name) }
+	var (
+		nik, nikClean    = str(pipeline.ColNIK), str(pipeline.ColNIKClean)
+		nama, nameNorm   = str(pipeline.ColNama), str(pipeline.ColNameNorm)
+		jenis, event     = str(pipeline.ColJenisPerubahan), str(pipeline.ColEvent)
+		kab, region      = str(pipeline.ColKabupatenKota), str(pipeline.ColRegionCode)
+		tujuan, dest     = str(pipeline.ColKabupatenTujuan), str(pipeline.ColDestRegionCode)
+		sex              = str(pipeline.ColSex)
+		rawDates         = [3]*array.String{str(pipeline.ColTanggalLahir), str(pipeline.ColTanggalPengajuan), str(pipeline.ColTanggalLayanan)}
+		birth            = dateCol(rec, s, pipeline.ColBirthDate)
+		parsed           = [3]*array.Date32{birth, dateCol(rec, s, pipeline.ColRequestDate), dateCol(rec, s, pipeline.ColServiceDate)}
+		numeric          = rec.Column(s.FieldIndices(pipeline.ColNIKNumeric)[0]).(*array.Boolean)
+		cellWarn         = rec.Column(s.FieldIndices(pipeline.ColCellWarnings)[0]).(*array.List)
+		cellWarnValues   = cellWarn.ListValues().(*array.String)
+		rows             = int(rec.NumRows())
+		bReason, bDetail = array.NewStringBuilder(mem), array.NewStringBuilder(mem)
+		bWarnings        = array.NewListBuilder(mem, arrow.BinaryTypes.String)
+		bWarnValues      = bWarnings.ValueBuilder().(*array.StringBuilder)
+	)
+	defer bReason.Release()
+	defer bDetail.Release()
+	defer bWarnings.Release()
+	bReason.Reserve(rows)
+	bDetail.Reserve(rows)
+	bWarnings.Reserve(rows)
+
+	for i := 0; i < rows; i++ {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		r := rowFacts{
+			nikNumeric: numeric.IsValid(i) && numeric.Value(i),
+		}
+		r.nik, r.hasNIK = cellText(nik, i)
+		r.nikClean, _ = cellText(nikClean, i)
+		r.nama, _ = cellText(nama, i)
+		r.nameNorm, _ = cellText(nameNorm, i)
+		r.jenis, _ = cellText(jenis, i)
+		r.event, _ = cellText(event, i)
+		r.kab, _ = cellText(kab, i)
+		r.region, _ = cellText(region, i)
+		r.tujuan, _ = cellText(tujuan, i)
+		r.dest, _ = cellText(dest, i)
+		r.sex, _ = cellText(sex, i)
+		if birth.IsValid(i) {
+			r.birth = birth.Value(i).ToTime()
+		}
+		for k := range rawDates {
+			raw, _ := cellText(rawDates[k], i)
+			if strings.TrimSpace(raw) != "" && parsed[k].IsNull(i) {
+				r.unparseable = true
+				r.serial60 = r.serial60 || excelSerial60(raw)
+			}
+		}
+		if cellWarn.IsValid(i) {
+			start, end := cellWarn.ValueOffsets(i)
+			for k := start; k < end; k++ {
+				if cellWarnValues.IsValid(int(k)) {
+					r.cellWarnings = append(r.cellWarnings, cellWarnValues.Value(int(k)))
+				}
+			}
+		}
+
+		reason, detail, warnings := v.judge(&r)
+		if reason != "" {
+			bReason.Append(reason)
+			bDetail.Append(detail)
+			bWarnings.AppendNull()
+			continue
+		}
+		bReason.AppendNull()
+		bDetail.AppendNull()
+		bWarnings.Append(true)
+		for _, w := range warnings {
+			bWarnValues.Append(w)
+		}
+	}
+
+	reasons, details, warnings := bReason.NewArray(), bDetail.NewArray(), bWarnings.NewArray()
+	defer reasons.Release()
+	defer details.Release()
+	defer warnings.Release()
+	return appendColumns(rec, pipeline.ValidSchema, reasons, details, warnings), nil
+}
+
+// rowFacts are the values of one row that the verdict depends on; a null
+// cell reads as "".
+type rowFacts struct {
+	nik          string // raw nik cell
+	hasNIK       bool   // nik is not null
+	nikClean     string
+	nikNumeric   bool
+	nama         string // raw nama
+	nameNorm     string
+	jenis        string // raw jenis_perubahan
+	event        string
+	kab          string // raw kabupaten_kota
+	region       string
+	tujuan       string // raw kabupaten_tujuan
+	dest         string
+	sex          string
+	birth        time.Time // zero when birth_date is null
+	unparseable  bool      // a non-blank date cell whose parsed column is null
+	serial60     bool      // ... and it is Excel's serial 60
+	cellWarnings []string
+}
+
+// judge returns the reason and detail of a rejected row, or the warnings
+// of an accepted one.
+func (v *Validate) judge(r *rowFacts) (reason, detail string, warnings []string) {
+	if reason, detail = v.reject(r); reason != "" {
+		return reason, detail, nil
+	}
+	return "", "", v.warn(r)
+}
+
+// reject applies the reject rules in priority order (SPEC §3).
+func (v *Validate) reject(r *rowFacts) (reason, detail string) {
+	nik := r.nikClean
+	switch {
+	case !r.hasNIK || strings.TrimSpace(r.nik) == "" || nik == "":
+		return pipeline.ReasonNIKMissing, "nik is empty"
+	case scientific(r.nik):
+		return pipeline.ReasonNIKPrecisionLost,
+			"nik is in scientific notation (like 1.77E+15): the digits after the 15th are lost"
+	}
+	if r.nikNumeric && allDigits(nik) {
+		sig := len(strings.TrimLeft(nik, "0"))
+		switch {
+		case sig < nikLen:
+			return pipeline.ReasonNIKPrecisionLost,
+				fmt.Sprintf("nik came from a numeric cell with %d significant digits, want 16", sig)
+		case nik[len(nik)-1] == '0':
+			return pipeline.ReasonNIKPrecisionLost,
+				"nik came from a numeric cell and ends in 0: Excel keeps 15 significant digits, so the last one was probably lost"
+		}
+	}
+	if n := utf8.RuneCountInString(nik); n != nikLen {
+		unit := "characters"
+		if allDigits(nik) {
+			unit = "digits"
+		}
+		return pipeline.ReasonNIKBadLength, fmt.Sprintf("nik has %d %s, want 16", n, unit)
+	}
+	if !allDigits(nik) {
+		pos := 1 + strings.IndexFunc(nik, func(c rune) bool { return c < '0' || c > '9' })
+		return pipeline.ReasonNIKNotDigits, fmt.Sprintf("nik has a character other than a digit at position %d", pos)
+	}
+	if !v.cfg.Regions.IsProvinceCode(nik[:2]) {
+		return pipeline.ReasonNIKBadProvince, "nik digits 1-2 are not a province code of the national list"
+	}
+	if _, _, ok := nikBirth(nik, v.cfg.AsOf); !ok {
+		return pipeline.ReasonNIKBadDate, "nik digits 7-12 are not a possible birth date (DDMMYY, day + 40 for women)"
+	}
+	if nik[12:] == "0000" {
+		return pipeline.ReasonNIKBadSerial, "nik serial (digits 13-16) is 0000"
+	}
+	if r.nameNorm == "" {
+		if strings.TrimSpace(r.nama) == "" {
+			return pipeline.ReasonNameMissing, "nama is empty"
+		}
+		return pipeline.ReasonNameMissing, "nama holds nothing but titles and punctuation"
+	}
+	if strings.TrimSpace(r.jenis) == "" {
+		return pipeline.ReasonEventMissing, "jenis_perubahan is empty"
+	}
+	if r.event == "" {
+		return pipeline.ReasonEventUnknown, "jenis_perubahan text not recognised: " + quoteCell(r.jenis)
+	}
+	if r.region == "" {
+		const where = "neither the sheet name nor the file name names a regency of the province"
+		if strings.TrimSpace(r.kab) == "" {
+			return pipeline.ReasonRegionUnknown, "kabupaten_kota is empty and " + where
+		}
+		return pipeline.ReasonRegionUnknown,
+			"kabupaten_kota " + quoteCell(r.kab) + " is not one regency of the province, and " + where
+	}
+	return "", ""
+}
+
+// warn lists the warnings of an accepted row (whose NIK is valid).
+func (v *Validate) warn(r *rowFacts) []string {
+	nik := r.nikClean
+	w := make([]string, 0, 4)
+	day, month, yy, female := nikDayMonthYY(nik)
+	if !r.birth.IsZero() {
+		by, bm, bd := r.birth.Date()
+		if bd != day || int(bm) != month || by%100 != yy {
+			w = append(w, pipeline.WarnNIKDOBMismatch)
+		}
+	}
+	if r.sex != "" && (r.sex == "P") != female {
+		w = append(w, pipeline.WarnNIKSexMismatch)
+	}
+	if r.nikNumeric {
+		w = append(w, pipeline.WarnNIKNumericCell)
+	}
+	if r.unparseable {
+		w = append(w, pipeline.WarnDateUnparseable)
+	}
+	if r.serial60 {
+		w = append(w, pipeline.WarnExcelLeapDay1900)
+	}
+	if !r.birth.IsZero() && r.birth.After(v.cfg.AsOf) {
+		w = append(w, pipeline.WarnBirthAfterAsOf)
+	}
+	ref := v.cfg.Regions
+	if nik[:2] == ref.Province().Code && ref.HasDistricts() && !ref.IsDistrict(nik[:6]) {
+		w = append(w, pipeline.WarnDistrictUnknown)
+	}
+	if strings.TrimSpace(r.tujuan) != "" && r.dest == "" {
+		w = append(w, pipeline.WarnDestUnknown)
+	}
+	for _, c := range r.cellWarnings {
+		if c != "" && !slices.Contains(w, c) {
+			w = append(w, c)
+		}
+	}
+	return w
+}
+
+// maxQuoted bounds the cell text a detail quotes.
+const maxQuoted = 40
+
+// quoteCell quotes the text of a code-like cell for a detail: trimmed,
+// white space collapsed, cut to maxQuoted characters. Text holding a run
+// of six or more digits is not quoted: it may be a NIK or NKK typed in
+// the wrong column.
+func quoteCell(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	run := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			if run++; run >= 6 {
+				return "(not quoted: it holds a long number)"
+			}
+		} else {
+			run = 0
+		}
+	}
+	if utf8.RuneCountInString(s) > maxQuoted {
+		s = string([]rune(s)[:maxQuoted]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
