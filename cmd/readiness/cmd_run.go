@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -44,9 +43,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	ctx = log.WithContext(ctx)
 
 	cfg := &s.cfg
-	if err := os.MkdirAll(cfg.OutDir, 0o700); err != nil {
-		return fmt.Errorf("creating output folder: %w", err)
+	out, err := sink.OpenOutDir(cfg.OutDir)
+	if err != nil {
+		return err
 	}
+	defer out.Close()
+	dir := out.Path()
 	printDays := pipeline.PrintDays(cfg.AsOf, cfg.ElectionDate, cfg.Holidays)
 	runner, err := newRunner(&s, printDays)
 	if err != nil {
@@ -56,10 +58,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, r := range s.ref.Regencies() {
 		names[r.Code] = r.Name
 	}
-	summary := sink.NewSummaryCSV(cfg.OutDir)
-	exceptions := sink.NewExceptionsCSV(cfg.OutDir)
-	persons := sink.NewPersonsParquet(cfg.OutDir)
-	report := sink.NewReport(cfg.OutDir, sink.ReportInfo{
+	summary := sink.NewSummaryCSV(dir)
+	exceptions := sink.NewExceptionsCSV(dir)
+	persons := sink.NewPersonsParquet(dir)
+	report := sink.NewReport(dir, sink.ReportInfo{
 		Lang: cfg.Language(), AsOf: cfg.AsOf, ElectionDate: cfg.ElectionDate,
 		PrintDays: printDays, RegionNames: names, ProvinceCode: s.ref.Province().Code,
 	})
@@ -82,14 +84,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		m.Outputs = append(m.Outputs, pipeline.ManifestOutput{Path: filepath.Base(o.Path()), Size: size, SHA256: sum})
 	}
-	if err := sink.WriteManifest(cfg.OutDir, m); err != nil {
+	if err := sink.WriteManifest(dir, m); err != nil {
 		return fmt.Errorf("writing manifest: %w", err)
+	}
+	if err := out.Commit(); err != nil {
+		return fmt.Errorf("putting the outputs in place: %w", err)
 	}
 	printSummary(stdout, &s, res, console)
 	if len(res.Failed) > 0 {
 		log.Warn().Int("failed", len(res.Failed)).Msg("some inputs could not be read; see manifest.json")
 		return fmt.Errorf("%w: %d input file(s); see %s", pipeline.ErrPartial, len(res.Failed),
-			filepath.Join(cfg.OutDir, "manifest.json"))
+			filepath.Join(cfg.OutDir, sink.ManifestFile))
 	}
 	return nil
 }
