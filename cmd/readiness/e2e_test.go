@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
@@ -356,6 +357,19 @@ func TestFixtureLogsHoldNoPersonalData(t *testing.T) {
 			t.Errorf("%s holds a 16-digit number at byte %d", name, loc[0])
 		}
 	}
+	// Nor any planted name: every person's name and mother's name, read
+	// back from persons.parquet.
+	names := plantedNames(t, fixtureRun.out)
+	if len(names) < 1000 {
+		t.Fatalf("only %d names read back", len(names))
+	}
+	logs := strings.ToUpper(fixtureRun.stderr + fixtureRun.stdout)
+	for _, n := range names {
+		if strings.Contains(logs, n) {
+			t.Errorf("the logs hold a planted name")
+			break
+		}
+	}
 	// One line per stage, JSON.
 	stages := map[string]bool{}
 	sc := bufio.NewScanner(strings.NewReader(fixtureRun.stderr))
@@ -379,6 +393,62 @@ func TestFixtureLogsHoldNoPersonalData(t *testing.T) {
 	for _, s := range []string{"normalize", "validate", "dedupe", "classify", "aggregate"} {
 		if !stages[s] {
 			t.Errorf("no log line for stage %s", s)
+		}
+	}
+}
+
+// plantedNames returns the names (of persons and their mothers) in
+// persons.parquet, upper case, those of two words or more.
+func plantedNames(t *testing.T, out string) []string {
+	t.Helper()
+	pf, err := file.OpenParquetFile(filepath.Join(out, "persons.parquet"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.NewGoAllocator())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	var names []string
+	for _, col := range []string{pipeline.ColNama, pipeline.ColNamaIbu} {
+		idx := tbl.Schema().FieldIndices(col)[0]
+		for _, chunk := range tbl.Column(idx).Data().Chunks() {
+			a := chunk.(*array.String)
+			for i := 0; i < a.Len(); i++ {
+				if n := strings.ToUpper(a.Value(i)); a.IsValid(i) && strings.Contains(n, " ") {
+					names = append(names, n)
+				}
+			}
+		}
+	}
+	return names
+}
+
+// TestFixtureDetailsHoldNoPersonalData: the detail of a rejected row
+// explains the problem without repeating the row's NIK or name.
+func TestFixtureDetailsHoldNoPersonalData(t *testing.T) {
+	out := fixtureOut(t)
+	recs := readCSV(t, filepath.Join(out, "exceptions.csv"))
+	digits := regexp.MustCompile(`\d{6,}`)
+	for _, r := range recs[1:] {
+		detail := strings.ToUpper(r[4])
+		if digits.MatchString(detail) {
+			t.Errorf("%s row %s: detail holds a run of digits", r[0], r[2])
+		}
+		var orig map[string]string
+		json.Unmarshal([]byte(r[5]), &orig)
+		for k, v := range orig {
+			k = strings.ToUpper(k)
+			if v != "" && len(v) > 3 && (strings.Contains(k, "NAMA") || strings.Contains(k, "NIK") || strings.Contains(k, "IBU")) &&
+				strings.Contains(detail, strings.ToUpper(strings.TrimSpace(v))) {
+				t.Errorf("%s row %s: detail repeats the %s cell", r[0], r[2], k)
+			}
 		}
 	}
 }
