@@ -34,6 +34,8 @@ const (
 	WarnDestUnknown      = "DESTINATION_UNKNOWN" // kabupaten_tujuan names no known regency
 	WarnFormulaNoCache   = "FORMULA_NO_VALUE"    // a formula cell without a cached value
 	WarnBirthAfterAsOf   = "BIRTH_AFTER_AS_OF"   // tanggal_lahir later than the as-of date
+	WarnBirthBefore1900  = "BIRTH_BEFORE_1900"   // tanggal_lahir before 1900-01-01
+	WarnDateAfterAsOf    = "DATE_AFTER_AS_OF"    // tanggal_pengajuan or tanggal_layanan later than the as-of date
 	WarnCellTooLong      = "CELL_TOO_LONG"       // cell text over 32,767 characters, cut
 	WarnExcelLeapDay1900 = "EXCEL_1900_LEAP_DAY" // serial 60, Excel's fictitious 1900-02-29
 )

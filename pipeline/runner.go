@@ -104,7 +104,7 @@ func (r *Runner) Run(ctx context.Context, mem memory.Allocator, inputs []Input) 
 		if err := s.Close(ctx); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", s.Name(), err)
 		}
-		log.Debug().Str("sink", s.Name()).Dur("duration", time.Since(start)).Msg("output written")
+		log.Debug().Str("sink", s.Name()).Float64("duration_ms", ms(time.Since(start))).Msg("output written")
 	}
 
 	for _, s := range append(stages, persons, summary) {
@@ -180,7 +180,7 @@ func (r *Runner) readInput(ctx context.Context, mem memory.Allocator, in Input, 
 	}
 	mi.ManifestAccount = acct
 	log.Info().Str("file", in.Path).Int("rows_in", acct.RowsIn).Int("rejected", acct.RowsRejected).
-		Int("duplicates", acct.DuplicateRows).Dur("duration", time.Since(start)).Msg("input read")
+		Int("duplicates", acct.DuplicateRows).Float64("duration_ms", ms(time.Since(start))).Msg("input read")
 	return mi, nil
 }
 
@@ -304,5 +304,8 @@ func (o *observed) count(rec arrow.Record) {
 
 func (o *observed) manifest() ManifestStage {
 	return ManifestStage{Name: o.Name(), RowsIn: o.rowsIn, RowsOut: o.rowsOut, Rejected: o.rejected,
-		DurationMS: float64(o.dur.Microseconds()) / 1000}
+		DurationMS: ms(o.dur)}
 }
+
+// ms is a duration in milliseconds, to the microsecond.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -4,6 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+
+	"readiness/pipeline"
 )
 
 // Dates arrive as Excel serial numbers and as text in several day-first
@@ -29,6 +32,42 @@ var (
 
 // excelLeapDay is Excel's serial for 1900-02-29, a day that never was.
 const excelLeapDay = 60
+
+// A whole number from minBareYear to maxBareYear in a date cell is a year
+// someone typed where a date belonged ("1985"), not an Excel serial: as
+// serials these numbers are days of 1905 (1900 is 1905-03-14, 2100 is
+// 1905-09-30), a year no request was made in and almost no resident was
+// born in. Reading them as serials would make up a precise, wrong date;
+// parseDate refuses them, so the cell is DATE_UNPARSEABLE and a birth date
+// comes from the NIK. The fraction of such a number does not matter.
+const (
+	minBareYear = 1900
+	maxBareYear = 2100
+)
+
+// bareYear reports whether the whole days of a serial are a bare year.
+func bareYear(n int) bool { return n >= minBareYear && n <= maxBareYear }
+
+// minBirth is the earliest birth date the pipeline believes: an earlier
+// one (1890, 1800) is a typing slip or a placeholder, not a resident.
+var minBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// birthImplausible returns the warning of a birth date no resident can
+// have, or "" for a plausible one: pipeline.WarnBirthBefore1900 before
+// 1900-01-01, pipeline.WarnBirthAfterAsOf after the as-of date (a birth on
+// the as-of date itself is plausible). Normalize drops such a date from
+// birth_date, so a person's birth date falls back to another row's or the
+// NIK's; validate warns from the date as written. Both call this, so they
+// agree on what is implausible.
+func birthImplausible(birth, asOf time.Time) string {
+	switch {
+	case birth.Before(minBirth):
+		return pipeline.WarnBirthBefore1900
+	case birth.After(asOf):
+		return pipeline.WarnBirthAfterAsOf
+	}
+	return ""
+}
 
 // monthNames maps Indonesian and English month names and their usual
 // abbreviations, upper case, to the month.
@@ -63,6 +102,7 @@ var monthNames = func() map[string]time.Month {
 // with surrounding spaces ignored and names in any case:
 //
 //	44012, 44012.5, 44012,5   Excel serial (1900 system; the fraction, a time, is dropped)
+//	                          except 1900–2100, a bare year (see bareYear)
 //	30/06/2020 30-06-2020 30.06.2020 30/6/2020    day first
 //	2020-06-30 2020/06/30 2020.06.30              year first
 //	2020-06-30 00:00:00, 2020-06-30T00:00:00Z     any of the above with a time, dropped
@@ -71,13 +111,22 @@ var monthNames = func() map[string]time.Month {
 // Numeric forms are day first, never month first: 06/30/2020 is not a
 // date. Years must have four digits. Impossible dates (31/04/2020,
 // 29/02/2019, serial 60 which Excel shows as 1900-02-29, serial 0) give
-// false, as does anything else.
+// false, as does a bare year (1985) and anything else.
+//
+// Before reading, invisible characters (zero-width spaces, control bytes:
+// see invisible) are dropped, every kind of white space (no-break spaces
+// included) counts as a space, and full-width digits are read as ASCII
+// digits. parseDate does not judge whether a date is plausible for its
+// column: see birthImplausible.
 func parseDate(raw string) (time.Time, bool) {
-	s := strings.ToUpper(strings.TrimSpace(raw))
+	s := strings.ToUpper(strings.TrimSpace(foldDateText(raw)))
 	if s == "" {
 		return time.Time{}, false
 	}
 	if n, ok := serialDays(s); ok {
+		if bareYear(n) {
+			return time.Time{}, false
+		}
 		return serialDate(n)
 	}
 	s, ok := stripTime(s)
@@ -88,6 +137,20 @@ func parseDate(raw string) (time.Time, bool) {
 		return t, true
 	}
 	return textDate(s)
+}
+
+// foldDateText drops invisible characters, turns white space into ASCII
+// spaces and full-width digits into ASCII digits.
+func foldDateText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case invisible(r):
+			return -1
+		case unicode.IsSpace(r):
+			return ' '
+		}
+		return asciiDigit(r)
+	}, s)
 }
 
 // serialDays reads an Excel serial: digits with an optional fraction
@@ -108,7 +171,7 @@ func serialDays(s string) (int, bool) {
 // excelSerial60 reports whether a cell holds Excel's serial 60, the
 // fictitious 1900-02-29.
 func excelSerial60(raw string) bool {
-	n, ok := serialDays(strings.TrimSpace(raw))
+	n, ok := serialDays(strings.TrimSpace(foldDateText(raw)))
 	return ok && n == excelLeapDay
 }
 

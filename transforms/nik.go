@@ -14,24 +14,31 @@ import (
 const nikLen = 16
 
 // cleanNIK removes what people and spreadsheets put around a NIK: every
-// space (including the no-break spaces U+00A0, U+2007 and U+202F), dots,
-// hyphens (ASCII and the Unicode hyphens and dashes U+2010–U+2015, U+2212)
-// and leading apostrophes (', ‘, ’ and `, Excel's "keep as text" mark).
-// Everything else is kept, so a letter or a comma still shows as
-// NIK_NOT_DIGITS. cleanNIK is idempotent.
+// space (including the no-break spaces U+00A0, U+2007, U+202F and the
+// ideographic space U+3000), dots, hyphens (ASCII, full-width and the
+// Unicode hyphens and dashes U+2010–U+2015, U+2212), invisible characters
+// (control bytes, zero-width spaces, byte-order marks: see invisible) and
+// leading apostrophes (', ‘, ’ and `, Excel's "keep as text" mark).
+// Full-width digits (１７７１…, U+FF10–U+FF19) become ASCII digits: they
+// are the same digits in another width, so the NIK is read, not rejected.
+// Digits of other scripts (Arabic-Indic ١٧٧١…) are not folded and show as
+// NIK_NOT_DIGITS: no Indonesian system writes them, and reading them would
+// be a guess. Everything else is kept, so a letter or a comma still shows
+// as NIK_NOT_DIGITS. cleanNIK is idempotent.
 func cleanNIK(raw string) string {
 	s := strings.Map(func(r rune) rune {
-		if nikSeparator(r) {
+		if nikSeparator(r) || invisible(r) {
 			return -1
 		}
-		return r
+		return asciiDigit(r)
 	}, raw)
 	return strings.TrimLeftFunc(s, isApostrophe)
 }
 
 func nikSeparator(r rune) bool {
-	// unicode.IsSpace covers U+00A0, U+2007 and U+202F.
-	return r == '.' || r == '-' || r == '\u2212' || (r >= '\u2010' && r <= '\u2015') || unicode.IsSpace(r)
+	// unicode.IsSpace covers U+00A0, U+2007, U+202F and U+3000.
+	return r == '.' || r == '-' || r == '\u2212' || (r >= '\u2010' && r <= '\u2015') ||
+		r == '\uFF0E' || r == '\uFF0D' || unicode.IsSpace(r) // full-width full stop and hyphen-minus
 }
 
 func isApostrophe(r rune) bool {

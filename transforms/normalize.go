@@ -18,8 +18,8 @@ type NormalizeConfig struct {
 	// Regions resolves kabupaten_kota, sheet and file names to regency
 	// codes. Required.
 	Regions *regions.Reference
-	// AsOf is the run's as-of date. Required, like validate's, though no
-	// rule of normalize depends on it yet: dates are read as written.
+	// AsOf is the run's as-of date: a birth date after it is dropped
+	// (birthImplausible). Required; validate must get the same date.
 	AsOf time.Time
 }
 
@@ -52,16 +52,32 @@ func (c NormalizeConfig) validate() error {
 //	name_display     displayName(nama); null when nama is null
 //	name_norm        normalizeName(nama); null when nama is null
 //	mother_norm      normalizeName(nama_ibu); null when nama_ibu is null
-//	birth_date, request_date, service_date
-//	                 parseDate of tanggal_lahir, tanggal_pengajuan,
-//	                 tanggal_layanan; null when empty or unreadable
+//	birth_date       parseDate(tanggal_lahir); null when empty, unreadable
+//	                 or implausible: before 1900 or after AsOf
+//	                 (birthImplausible)
+//	request_date, service_date
+//	                 parseDate of tanggal_pengajuan, tanggal_layanan; null
+//	                 when empty or unreadable. A date after AsOf is kept.
 //	sex, marital, event, service_state
 //	                 the tables of events.go; null when empty or unknown
 //	region_code      Regions.Resolve(kabupaten_kota), else a regency named
 //	                 in the sheet name, else in the file name, else null
 //	dest_region_code Regions.ResolveAny(kabupaten_tujuan), any province; else null
 //
-// Normalize never rejects a row: validate does.
+// Normalize never rejects a row and never warns: validate does, from the
+// raw text normalize keeps.
+//
+// Why an implausible birth date is dropped here and not by a later stage:
+// every consumer of birth_date (validate's NIK_DOB_MISMATCH aside, which
+// reads the text) wants only a date that can be true. Classify takes a
+// person's birth date from their rows, falling back to the NIK; a
+// tanggal_lahir of 2030 for a man whose NIK says 1990 would otherwise make
+// him INELIGIBLE, and two rows of one NIK, one with a typo, would be
+// flagged NIK_CONFLICT. Dropping it here keeps classify free of any
+// knowledge of validate's warnings. Request and service dates have no
+// fallback, so one after AsOf stays (validate warns DATE_AFTER_AS_OF):
+// nulling it would also make two distinct requests of the same event look
+// like one (SPEC §5 K1 keys on the request date).
 type Normalize struct {
 	cfg NormalizeConfig
 }
@@ -186,7 +202,7 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		} else {
 			bMother.AppendNull()
 		}
-		appendDate(bBirth, lahir, i)
+		appendBirth(bBirth, lahir, i, n.cfg.AsOf)
 		appendLookup(bSex, jk, i, sexOf)
 		appendLookup(bMarital, kawin, i, maritalOf)
 		appendLookup(bEvent, jenis, i, eventOf)
@@ -227,7 +243,10 @@ func (n *Normalize) regionFinder() func(kab, sheet, file string) (string, bool) 
 }
 
 // memoLookup caches a lookup for the length of one batch: the same few texts
-// repeat on every row.
+// repeat on every row. At most 4096 texts of up to maxMemoKey bytes are
+// kept, so a batch of long, distinct cells (up to 32,767 characters each)
+// cannot grow the cache past a few megabytes; longer texts are looked up
+// every time.
 func memoLookup(f func(string) (string, bool)) func(string) (string, bool) {
 	type result struct {
 		v  string
@@ -239,12 +258,15 @@ func memoLookup(f func(string) (string, bool)) func(string) (string, bool) {
 			return r.v, r.ok
 		}
 		v, ok := f(s)
-		if len(cache) < 4096 {
+		if len(cache) < 4096 && len(s) <= maxMemoKey {
 			cache[s] = result{v, ok}
 		}
 		return v, ok
 	}
 }
+
+// maxMemoKey bounds the texts memoLookup caches, in bytes.
+const maxMemoKey = 256
 
 // cellText returns the value of row i, false when it is null.
 func cellText(a *array.String, i int) (string, bool) {
@@ -282,6 +304,22 @@ func appendDate(b *array.Date32Builder, a *array.String, i int) {
 	}
 	t, ok := parseDate(v)
 	if !ok {
+		b.AppendNull()
+		return
+	}
+	b.Append(dateOf(t))
+}
+
+// appendBirth appends the parsed birth date of a text cell, or a null when
+// the cell is null, unreadable or implausible (birthImplausible).
+func appendBirth(b *array.Date32Builder, a *array.String, i int, asOf time.Time) {
+	v, ok := cellText(a, i)
+	if !ok {
+		b.AppendNull()
+		return
+	}
+	t, ok := parseDate(v)
+	if !ok || birthImplausible(t, asOf) != "" {
 		b.AppendNull()
 		return
 	}

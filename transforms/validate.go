@@ -23,7 +23,8 @@ type ValidateConfig struct {
 	// the province has. Required.
 	Regions *regions.Reference
 	// AsOf is the run's as-of date: it picks the century of a NIK's birth
-	// year and bounds birth dates. Required.
+	// year and bounds birth, request and service dates. Required; normalize
+	// must get the same date.
 	AsOf time.Time
 }
 
@@ -47,15 +48,40 @@ func (c ValidateConfig) validate() error {
 //     NIK_PRECISION_LOST, NIK_BAD_LENGTH, NIK_NOT_DIGITS, NIK_BAD_PROVINCE,
 //     NIK_BAD_DATE, NIK_BAD_SERIAL, NAME_MISSING, EVENT_MISSING,
 //     EVENT_UNKNOWN, REGION_UNKNOWN.
+//
 //   - detail: null for an accepted row, else a short English explanation
 //     naming the column. It may quote jenis_perubahan or kabupaten_kota
 //     text (cut to 40 characters, and not at all when it holds a run of six
-//     or more digits) but never a NIK, an NKK or a name.
+//     or more digits) but never a NIK, an NKK or a name. When a required
+//     cell is empty and the source marked the row FORMULA_NO_VALUE, the
+//     detail says the cell may be a formula without a saved value: a
+//     rejected row carries no warnings, so the detail is where that shows.
+//
 //   - warnings: null for a rejected row; for an accepted row the list, in
-//     this order, of NIK_DOB_MISMATCH, NIK_SEX_MISMATCH, NIK_NUMERIC_CELL,
-//     DATE_UNPARSEABLE, EXCEL_1900_LEAP_DAY, BIRTH_AFTER_AS_OF,
-//     DISTRICT_UNKNOWN, DESTINATION_UNKNOWN that apply, then the row's
-//     cell_warnings, each code once; empty when none apply.
+//     this order, of the codes that apply, each once; empty when none do:
+//
+//     NIK_DOB_MISMATCH     tanggal_lahir as written (even when implausible)
+//                          differs from the NIK's day, month or 2-digit year
+//     NIK_SEX_MISMATCH     jenis_kelamin differs from the NIK's sex
+//     NIK_NUMERIC_CELL     the NIK came from a numeric cell but passed
+//     DATE_UNPARSEABLE     a non-blank date cell parseDate cannot read
+//                          (a bare year such as 1985 included)
+//     EXCEL_1900_LEAP_DAY  ... and it is Excel's serial 60, 1900-02-29
+//     BIRTH_BEFORE_1900    tanggal_lahir before 1900-01-01
+//     BIRTH_AFTER_AS_OF    tanggal_lahir after AsOf
+//     DATE_AFTER_AS_OF     tanggal_pengajuan or tanggal_layanan after AsOf
+//     DISTRICT_UNKNOWN     a NIK of the province with an unknown district
+//     DESTINATION_UNKNOWN  kabupaten_tujuan names no known regency
+//
+//     then the row's cell_warnings in their order (FORMULA_NO_VALUE,
+//     CELL_TOO_LONG from the source).
+//
+// The two birth warnings come from the date as written: normalize has
+// already dropped such a date from birth_date (birthImplausible), so the
+// person's birth date falls back to another row's or the NIK's. A request
+// or service date after AsOf is kept by normalize (it has no fallback) and
+// only warned about: it is probably a typo, for a reviewer to fix at the
+// source.
 type Validate struct {
 	cfg ValidateConfig
 }
@@ -94,8 +120,7 @@ func (v *Validate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 		tujuan, dest     = str(pipeline.ColKabupatenTujuan), str(pipeline.ColDestRegionCode)
 		sex              = str(pipeline.ColSex)
 		rawDates         = [3]*array.String{str(pipeline.ColTanggalLahir), str(pipeline.ColTanggalPengajuan), str(pipeline.ColTanggalLayanan)}
-		birth            = dateCol(rec, s, pipeline.ColBirthDate)
-		parsed           = [3]*array.Date32{birth, dateCol(rec, s, pipeline.ColRequestDate), dateCol(rec, s, pipeline.ColServiceDate)}
+		parsed           = [3]*array.Date32{dateCol(rec, s, pipeline.ColBirthDate), dateCol(rec, s, pipeline.ColRequestDate), dateCol(rec, s, pipeline.ColServiceDate)}
 		numeric          = rec.Column(s.FieldIndices(pipeline.ColNIKNumeric)[0]).(*array.Boolean)
 		cellWarn         = rec.Column(s.FieldIndices(pipeline.ColCellWarnings)[0]).(*array.List)
 		cellWarnValues   = cellWarn.ListValues().(*array.String)
@@ -131,15 +156,8 @@ func (v *Validate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 		r.tujuan, _ = cellText(tujuan, i)
 		r.dest, _ = cellText(dest, i)
 		r.sex, _ = cellText(sex, i)
-		if birth.IsValid(i) {
-			r.birth = birth.Value(i).ToTime()
-		}
 		for k := range rawDates {
-			raw, _ := cellText(rawDates[k], i)
-			if strings.TrimSpace(raw) != "" && parsed[k].IsNull(i) {
-				r.unparseable = true
-				r.serial60 = r.serial60 || excelSerial60(raw)
-			}
+			v.readDate(&r, k == 0, rawDates[k], parsed[k], i)
 		}
 		if cellWarn.IsValid(i) {
 			start, end := cellWarn.ValueOffsets(i)
@@ -188,10 +206,40 @@ type rowFacts struct {
 	tujuan       string // raw kabupaten_tujuan
 	dest         string
 	sex          string
-	birth        time.Time // zero when birth_date is null
-	unparseable  bool      // a non-blank date cell whose parsed column is null
+	birth        time.Time // tanggal_lahir as written, implausible or not; zero when empty or unreadable
+	unparseable  bool      // a non-blank date cell parseDate cannot read
 	serial60     bool      // ... and it is Excel's serial 60
+	afterAsOf    bool      // a request or service date after the as-of date
 	cellWarnings []string
+}
+
+// readDate records what one date cell of row i says: the date as written
+// for tanggal_lahir (isBirth), whether it is unreadable, whether a request
+// or service date lies after the as-of date. A parsed date is taken from
+// normalize's column; only a null one with text in the cell is parsed
+// again, to tell an unreadable cell from a birth date normalize dropped as
+// implausible.
+func (v *Validate) readDate(r *rowFacts, isBirth bool, raw *array.String, parsed *array.Date32, i int) {
+	var t time.Time
+	if parsed.IsValid(i) {
+		t = parsed.Value(i).ToTime()
+	} else {
+		text, _ := cellText(raw, i)
+		if strings.TrimSpace(foldDateText(text)) == "" {
+			return
+		}
+		var ok bool
+		if t, ok = parseDate(text); !ok {
+			r.unparseable = true
+			r.serial60 = r.serial60 || excelSerial60(text)
+			return
+		}
+	}
+	if isBirth {
+		r.birth = t
+	} else if t.After(v.cfg.AsOf) {
+		r.afterAsOf = true
+	}
 }
 
 // judge returns the reason and detail of a rejected row, or the warnings
@@ -208,7 +256,7 @@ func (v *Validate) reject(r *rowFacts) (reason, detail string) {
 	nik := r.nikClean
 	switch {
 	case !r.hasNIK || strings.TrimSpace(r.nik) == "" || nik == "":
-		return pipeline.ReasonNIKMissing, "nik is empty"
+		return pipeline.ReasonNIKMissing, r.empty("nik")
 	case scientific(r.nik):
 		return pipeline.ReasonNIKPrecisionLost,
 			"nik is in scientific notation (like 1.77E+15): the digits after the 15th are lost"
@@ -246,12 +294,12 @@ func (v *Validate) reject(r *rowFacts) (reason, detail string) {
 	}
 	if r.nameNorm == "" {
 		if strings.TrimSpace(r.nama) == "" {
-			return pipeline.ReasonNameMissing, "nama is empty"
+			return pipeline.ReasonNameMissing, r.empty("nama")
 		}
 		return pipeline.ReasonNameMissing, "nama holds nothing but titles and punctuation"
 	}
 	if strings.TrimSpace(r.jenis) == "" {
-		return pipeline.ReasonEventMissing, "jenis_perubahan is empty"
+		return pipeline.ReasonEventMissing, r.empty("jenis_perubahan")
 	}
 	if r.event == "" {
 		return pipeline.ReasonEventUnknown, "jenis_perubahan text not recognised: " + quoteCell(r.jenis)
@@ -259,12 +307,22 @@ func (v *Validate) reject(r *rowFacts) (reason, detail string) {
 	if r.region == "" {
 		const where = "neither the sheet name nor the file name names a regency of the province"
 		if strings.TrimSpace(r.kab) == "" {
-			return pipeline.ReasonRegionUnknown, "kabupaten_kota is empty and " + where
+			return pipeline.ReasonRegionUnknown, r.empty("kabupaten_kota") + " and " + where
 		}
 		return pipeline.ReasonRegionUnknown,
 			"kabupaten_kota " + quoteCell(r.kab) + " is not one regency of the province, and " + where
 	}
 	return "", ""
+}
+
+// empty is the detail of a required cell that is empty. The source marks
+// a row, not a cell, FORMULA_NO_VALUE, so the detail can only say the
+// cell may be the formula.
+func (r *rowFacts) empty(column string) string {
+	if slices.Contains(r.cellWarnings, pipeline.WarnFormulaNoCache) {
+		return column + " is empty (the row has a formula cell without a saved value, maybe this one: recalculate and save the workbook)"
+	}
+	return column + " is empty"
 }
 
 // warn lists the warnings of an accepted row (whose NIK is valid).
@@ -290,8 +348,13 @@ func (v *Validate) warn(r *rowFacts) []string {
 	if r.serial60 {
 		w = append(w, pipeline.WarnExcelLeapDay1900)
 	}
-	if !r.birth.IsZero() && r.birth.After(v.cfg.AsOf) {
-		w = append(w, pipeline.WarnBirthAfterAsOf)
+	if !r.birth.IsZero() {
+		if code := birthImplausible(r.birth, v.cfg.AsOf); code != "" {
+			w = append(w, code)
+		}
+	}
+	if r.afterAsOf {
+		w = append(w, pipeline.WarnDateAfterAsOf)
 	}
 	ref := v.cfg.Regions
 	if nik[:2] == ref.Province().Code && ref.HasDistricts() && !ref.IsDistrict(nik[:6]) {

@@ -120,7 +120,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 // first (UTF-8, UTF-16 LE or BE), then UTF-8 if every byte sequence is
 // valid UTF-8, else Windows-1252. A file without a BOM is read once to the
 // end for this. An empty file, a workbook, or bytes that are not text (a
-// NUL byte) are unreadable.
+// NUL byte, many control characters) are unreadable.
 func detectEncoding(in pipeline.Input) (textEncoding, error) {
 	rc, err := in.Open()
 	if err != nil {
@@ -147,7 +147,7 @@ func detectEncoding(in pipeline.Input) (textEncoding, error) {
 	valid, err := scanText(br)
 	if err != nil {
 		if errors.Is(err, errNotText) {
-			return 0, unreadable(in.Path, "not a text file")
+			return 0, unreadable(in.Path, "not a text file (binary data); expected CSV text or an .xlsx workbook")
 		}
 		return 0, openErr(in.Path, err)
 	}
@@ -161,11 +161,14 @@ func detectEncoding(in pipeline.Input) (textEncoding, error) {
 var errNotText = errors.New("not a text file")
 
 // scanText reads r to the end and reports whether it is valid UTF-8. A NUL
-// byte is errNotText.
+// byte, or control characters making up more than 1% of the bytes (binary
+// data without NULs), is errNotText: such a file would otherwise be read
+// as Windows-1252 garbage.
 func scanText(r io.Reader) (bool, error) {
 	buf := make([]byte, 64<<10)
 	carry := 0
 	valid := true
+	var total, ctrl int64
 	for {
 		n, err := io.ReadFull(r, buf[carry:])
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
@@ -173,7 +176,17 @@ func scanText(r io.Reader) (bool, error) {
 			return false, err
 		}
 		data := buf[:carry+n]
-		if bytes.IndexByte(data[carry:], 0) >= 0 {
+		fresh := data[carry:]
+		if bytes.IndexByte(fresh, 0) >= 0 {
+			return false, errNotText
+		}
+		total += int64(len(fresh))
+		for _, c := range fresh {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1A {
+				ctrl++
+			}
+		}
+		if eof && ctrl*100 > total {
 			return false, errNotText
 		}
 		keep := 0

@@ -34,8 +34,9 @@ var errMalformed = errors.New("malformed sheet XML")
 // checkXML reads a worksheet part and reports the first byte that would
 // stop an XML decoder: invalid UTF-8, a character outside the XML 1.0
 // range, or an entity reference other than the five predefined ones and
-// character references. It does not check the tag structure; a part that
-// ends early is found by sheetScanner.
+// character references. It does not check the tag structure: checkEnd
+// finds a part cut short, sheetScanner one whose rows excelize stops
+// reading.
 func checkXML(r io.Reader) error {
 	buf := make([]byte, 64<<10)
 	carry := 0
@@ -49,7 +50,7 @@ func checkXML(r io.Reader) error {
 		data := buf[:carry+n]
 		keep, bad := checkChunk(data, eof)
 		if bad >= 0 {
-			return fmt.Errorf("%w at byte %d", errMalformed, off+int64(bad))
+			return fmt.Errorf("%w at byte %d: %s", errMalformed, off+int64(bad), badWhat(data[bad]))
 		}
 		if eof {
 			return nil
@@ -57,6 +58,55 @@ func checkXML(r io.Reader) error {
 		off += int64(len(data) - keep)
 		carry = copy(buf, data[len(data)-keep:])
 	}
+}
+
+// badWhat names what checkChunk stopped at, from its first byte.
+func badWhat(c byte) string {
+	switch {
+	case c == '&':
+		return "an entity XML does not define (such as &nbsp;) or a bare &"
+	case c < 0x20:
+		return "a control character XML forbids"
+	}
+	return "invalid UTF-8 or a character XML forbids"
+}
+
+// tailReader passes reads through and keeps the last bytes read.
+type tailReader struct {
+	r    io.Reader
+	tail []byte
+}
+
+const tailSize = 64
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.tail = append(t.tail, p[:n]...)
+	if len(t.tail) > 4*tailSize {
+		t.tail = append(t.tail[:0], t.tail[len(t.tail)-tailSize:]...)
+	}
+	return n, err
+}
+
+// checkEnd reports whether the end of a worksheet part (tail) is the
+// worksheet's end tag, with or without a namespace prefix, followed only
+// by white space.
+func checkEnd(tail []byte) error {
+	tail = bytes.TrimRight(tail, " \t\r\n")
+	i := bytes.LastIndexByte(tail, '<')
+	if i >= 0 && bytes.HasSuffix(tail, []byte(">")) {
+		name := tail[i+1 : len(tail)-1]
+		if len(name) > 0 && name[0] == '/' {
+			name = bytes.TrimRight(name[1:], " \t\r\n")
+			if j := bytes.IndexByte(name, ':'); j >= 0 {
+				name = name[j+1:]
+			}
+			if string(name) == "worksheet" {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("%w: the part does not end with </worksheet> (cut short, or not a worksheet)", errMalformed)
 }
 
 // checkChunk checks data and returns how many trailing bytes must wait for
@@ -249,8 +299,8 @@ func (s *sheetScanner) next() bool {
 			cur = nil
 		case cur != nil && kind != tagEnd && name == "f":
 			cur.formula = true
-		case cur != nil && kind != tagEnd && (name == "v" || name == "is"):
-			cur.value = true
+		case cur != nil && kind == tagStart && (name == "v" || name == "is"):
+			cur.value = true // <v/> is no value
 		}
 	}
 }

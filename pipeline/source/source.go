@@ -139,7 +139,15 @@ func readAllLimit(file string, r io.Reader, limit int64) ([]byte, error) {
 		return nil, openErr(file, err)
 	}
 	if n > limit {
-		return nil, unreadable(file, fmt.Sprintf("file is larger than the %d-byte limit", limit))
+		return nil, unreadable(file, fmt.Sprintf("file is larger than the %s unzip limit", mib(uint64(limit))))
 	}
 	return buf.Bytes(), nil
+}
+
+// mib formats a size in bytes as MiB for messages: "8 MiB", "40.5 MiB".
+func mib(n uint64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }

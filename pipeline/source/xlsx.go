@@ -50,10 +50,11 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 	for _, zf := range zr.File {
 		name := strings.ReplaceAll(zf.Name, "\\", "/")
 		if zf.UncompressedSize64 > uint64(part) {
-			return nil, unreadable(in.Path, fmt.Sprintf("part %s inflates to %d bytes, over the %d-byte limit", name, zf.UncompressedSize64, part))
+			return nil, unreadable(in.Path, fmt.Sprintf("part %s inflates to %s, over the limit of %s per part (half the %s unzip limit); not inflated",
+				name, mib(zf.UncompressedSize64), mib(uint64(part)), mib(uint64(total))))
 		}
 		if sum += zf.UncompressedSize64; sum > uint64(total) {
-			return nil, unreadable(in.Path, fmt.Sprintf("workbook inflates to over the %d-byte limit", total))
+			return nil, unreadable(in.Path, fmt.Sprintf("workbook inflates to over the %s unzip limit; not inflated", mib(uint64(total))))
 		}
 		parts[name] = zf
 	}
@@ -143,6 +144,7 @@ func readSheet(f *excelize.File, zf *zip.File, file, sheet string, b *batch) (pi
 		lay      *layout
 		n        int
 		nonBlank bool
+		lost     bool // a row read as blank holds cells with a value
 		warns    []string
 	)
 	for rows.Next() {
@@ -154,6 +156,9 @@ func readSheet(f *excelize.File, zf *zip.File, file, sheet string, b *batch) (pi
 		}
 		meta := scan.at(n)
 		if isBlank(cells) {
+			for _, c := range meta {
+				lost = lost || c.value && (c.col >= len(cells) || cells[c.col] == "")
+			}
 			continue
 		}
 		nonBlank = true
@@ -190,6 +195,10 @@ func readSheet(f *excelize.File, zf *zip.File, file, sheet string, b *batch) (pi
 	}
 	switch {
 	case lay != nil:
+	case !nonBlank && lost:
+		// excelize drops a cell whose value it cannot resolve (a shared
+		// string that is missing) without an error.
+		res.Err = sheetUnreadable(file, sheet, 0, "the sheet's cells hold values that cannot be read (shared strings missing or broken)")
 	case !nonBlank:
 		res.Err = &pipeline.InputError{File: file, Sheet: sheet, Err: fmt.Errorf("empty sheet: %w", pipeline.ErrNoHeader)}
 	default:
@@ -198,20 +207,27 @@ func readSheet(f *excelize.File, zf *zip.File, file, sheet string, b *batch) (pi
 	return res, nil
 }
 
-// checkPart runs checkXML over a worksheet part.
+// checkPart runs checkXML over a worksheet part and checks that the part
+// ends with the worksheet's end tag. A part cut short, or one holding
+// something else than a worksheet, makes excelize's Rows stop early (or
+// never start) without an error.
 func checkPart(zf *zip.File) error {
 	rc, err := zf.Open()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	return checkXML(rc)
+	t := &tailReader{r: rc}
+	if err := checkXML(t); err != nil {
+		return err
+	}
+	return checkEnd(t.tail)
 }
 
 // readInput reads a whole input of at most limit bytes.
 func readInput(in pipeline.Input, limit int64) ([]byte, error) {
 	if in.Size > limit {
-		return nil, unreadable(in.Path, fmt.Sprintf("file is larger than the %d-byte limit", limit))
+		return nil, unreadable(in.Path, fmt.Sprintf("file is larger than the %s unzip limit", mib(uint64(limit))))
 	}
 	rc, err := in.Open()
 	if err != nil {
