@@ -206,6 +206,9 @@ func (r *Report) start() error {
 			return err
 		}
 	}
+	// SetActiveSheet reads every worksheet: do it while they are empty, not
+	// after the lists were streamed (it would load them all back).
+	r.f.SetActiveSheet(0)
 	for k := listKind(0); k < numLists; k++ {
 		l, err := r.openList(names[k+1], r.listColumns(k))
 		if err != nil {
@@ -584,7 +587,6 @@ func (r *Report) finish() error {
 	if err := r.fillAllocation(); err != nil {
 		return fmt.Errorf("sheet %q: %w", r.lb.sheetAllocation, err)
 	}
-	r.f.SetActiveSheet(0)
 	return nil
 }
 
