@@ -40,6 +40,13 @@ const (
 	WarnExcelLeapDay1900 = "EXCEL_1900_LEAP_DAY" // serial 60, Excel's fictitious 1900-02-29
 )
 
+// Warnings lists every row warning.
+var Warnings = []string{
+	WarnNIKDOBMismatch, WarnNIKSexMismatch, WarnNIKNumericCell, WarnDateUnparseable,
+	WarnDistrictUnknown, WarnDestUnknown, WarnFormulaNoCache, WarnBirthAfterAsOf,
+	WarnBirthBefore1900, WarnDateAfterAsOf, WarnCellTooLong, WarnExcelLeapDay1900,
+}
+
 // Person flags (SPEC §5–§6), beside the warnings of the person's rows.
 const (
 	FlagNIKConflict     = "NIK_CONFLICT"

@@ -55,7 +55,7 @@ const (
 	ColNameDisplay    = "name_display"     // name trimmed, spaces collapsed, upper case
 	ColNameNorm       = "name_norm"        // name normalised for matching (SPEC §5)
 	ColMotherNorm     = "mother_norm"      // mother's name normalised for matching
-	ColBirthDate      = "birth_date"       // tanggal_lahir parsed; null if empty or unreadable
+	ColBirthDate      = "birth_date"       // tanggal_lahir parsed; null if empty, unreadable or implausible (before 1900, after as-of)
 	ColSex            = "sex"              // "L" or "P"; null if empty or unknown
 	ColMarital        = "marital"          // BELUM KAWIN, KAWIN, CERAI HIDUP, CERAI MATI; null if unknown
 	ColEvent          = "event"            // canonical event (SPEC §4); null if missing or unknown

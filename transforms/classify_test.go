@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"readiness/pipeline"
 )
@@ -252,5 +255,118 @@ func TestClassifyBatchesAndRelease(t *testing.T) {
 func TestClassifyConfig(t *testing.T) {
 	if _, err := NewClassify(ClassifyConfig{}); err == nil {
 		t.Error("empty config accepted")
+	}
+}
+
+// runPersons passes raw rows through normalize, validate, dedupe and
+// classify and returns the persons.
+func runPersons(t *testing.T, mem memory.Allocator, rows ...map[string]any) []map[string]any {
+	t.Helper()
+	in := batchOf(t, mem, pipeline.RawSchema, rows...)
+	defer in.Release()
+	norm, err := newTestNormalize(t).Apply(context.Background(), mem, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer norm.Release()
+	valid, err := newTestValidate(t).Apply(context.Background(), mem, norm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer valid.Release()
+	deduped, err := NewDedupe().Apply(context.Background(), mem, valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer deduped.Release()
+	c := newTestClassify(t, 100)
+	if _, err := c.Apply(context.Background(), mem, deduped); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := c.Flush(context.Background(), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	for _, r := range recs {
+		got = append(got, rowsOf(t, r)...)
+		r.Release()
+	}
+	return got
+}
+
+// Cell-level traps, from the raw cell to the person: a birth date that
+// cannot be true is not used (the NIK's is), a request dated after the
+// as-of date is used but flagged, long names do not stall the comparison.
+// validRow's NIK is a man born 1990-05-12.
+func TestClassifyCellTraps(t *testing.T) {
+	long := func(head, fill, tail string) string {
+		return head + strings.Repeat(fill, 32767-len(head)-len(tail)) + tail
+	}
+	tests := []struct {
+		name string
+		rows []map[string]any
+		want map[string]any
+	}{
+		{"Excel's 1900-02-29: the NIK's birth date",
+			[]map[string]any{with(validRow, "tanggal_lahir", "60")},
+			map[string]any{"tanggal_lahir": "1990-05-12", "status": "NEEDS_PRINT",
+				"flags": []any{pipeline.WarnDateUnparseable, pipeline.WarnExcelLeapDay1900}}},
+		{"a bare year: the NIK's birth date",
+			[]map[string]any{with(validRow, "tanggal_lahir", "1990")},
+			map[string]any{"tanggal_lahir": "1990-05-12", "flags": []any{pipeline.WarnDateUnparseable}}},
+		{"birth typo 2030: the NIK's birth date, not ineligible",
+			[]map[string]any{with(validRow, "tanggal_lahir", "12/05/2030")},
+			map[string]any{"tanggal_lahir": "1990-05-12", "status": "NEEDS_PRINT",
+				"flags": []any{pipeline.WarnNIKDOBMismatch, pipeline.WarnBirthAfterAsOf}}},
+		{"birth before 1900: the NIK's birth date",
+			[]map[string]any{with(validRow, "tanggal_lahir", "12/05/1890")},
+			map[string]any{"tanggal_lahir": "1990-05-12", "flags": []any{pipeline.WarnBirthBefore1900}}},
+		{"a plausible date of another row wins over the NIK",
+			[]map[string]any{
+				with(validRow, "row", 2, "tanggal_lahir", "13/05/1990", "tanggal_pengajuan", "01/03/2020"),
+				with(validRow, "row", 3, "tanggal_lahir", "13/05/2030", "tanggal_pengajuan", "01/04/2020", "jenis_perubahan", "HILANG")},
+			map[string]any{"tanggal_lahir": "1990-05-13",
+				"flags": []any{pipeline.WarnNIKDOBMismatch, pipeline.WarnBirthAfterAsOf}}},
+		{"a birth typo on one row is no NIK conflict",
+			[]map[string]any{
+				with(validRow, "row", 2, "tanggal_lahir", "12/05/1990", "tanggal_pengajuan", "01/03/2020"),
+				with(validRow, "row", 3, "tanggal_lahir", "12/05/2090", "tanggal_pengajuan", "01/04/2020", "jenis_perubahan", "HILANG")},
+			map[string]any{"tanggal_lahir": "1990-05-12", "rows": 2.0, "flags": []any{pipeline.WarnBirthAfterAsOf}}},
+		{"a girl's real birth date still makes her ineligible",
+			[]map[string]any{with(validRow, "nik", "1771014101040003", "tanggal_lahir", "01/01/2004")},
+			map[string]any{"tanggal_lahir": "2004-01-01", "status": "INELIGIBLE", "flags": []any{}}},
+		{"a request after the as-of date is used and flagged",
+			[]map[string]any{with(validRow, "tanggal_pengajuan", "01/07/2030")},
+			map[string]any{"last_request_date": "2030-07-01", "status": "NEEDS_PRINT",
+				"flags": []any{pipeline.WarnDateAfterAsOf}}},
+		{"32k-character names that agree on their first 256 runes: same name",
+			[]map[string]any{
+				with(validRow, "row", 2, "nama", long("BUDI ", "A", "X"), "cell_warnings", []string{pipeline.WarnCellTooLong}),
+				with(validRow, "row", 3, "nama", long("BUDI ", "A", "Y"), "jenis_perubahan", "HILANG", "cell_warnings", []string{pipeline.WarnCellTooLong})},
+			map[string]any{"rows": 2.0, "flags": []any{pipeline.WarnCellTooLong}}},
+		{"32k-character names that differ early: conflict",
+			[]map[string]any{
+				with(validRow, "row", 2, "nama", long("BUDI ", "A", ""), "cell_warnings", []string{pipeline.WarnCellTooLong}),
+				with(validRow, "row", 3, "nama", long("SITI ", "B", ""), "jenis_perubahan", "HILANG", "cell_warnings", []string{pipeline.WarnCellTooLong})},
+			map[string]any{"rows": 2.0, "flags": []any{pipeline.FlagNIKConflict, pipeline.WarnCellTooLong}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			got := runPersons(t, mem, tt.rows...)
+			if len(got) != 1 {
+				t.Fatalf("%d persons, want 1", len(got))
+			}
+			for k, v := range tt.want {
+				g := got[0][k]
+				if k == "flags" && g == nil {
+					g = []any{}
+				}
+				if !reflect.DeepEqual(g, v) {
+					t.Errorf("%s = %#v, want %#v", k, g, v)
+				}
+			}
+		})
 	}
 }

@@ -77,6 +77,24 @@ func TestParseDate(t *testing.T) {
 		{"31 Juni", "31 Juni 2020", time.Time{}},
 		{"unknown month", "30 Junio 2020", time.Time{}},
 		{"month first with name", "Juni 30 2020", time.Time{}},
+		// A bare year is not a serial of 1905.
+		{"bare year 1985", "1985", time.Time{}},
+		{"bare year 1900", "1900", time.Time{}},
+		{"bare year 2100", "2100", time.Time{}},
+		{"bare year with fraction", "1985.0", time.Time{}},
+		{"bare year with spaces", " 2020 ", time.Time{}},
+		{"serial 1899 is no year", "1899", utcDate(1905, 3, 13)},
+		{"serial 2101 is no year", "2101", utcDate(1905, 10, 1)},
+		// Dirty text.
+		{"no-break spaces", "30\u00a0Juni\u00a02020", utcDate(2020, 6, 30)},
+		{"no-break space before the time", "2020-06-30\u00a010:15", utcDate(2020, 6, 30)},
+		{"tab around", "\t30/06/2020\n", utcDate(2020, 6, 30)},
+		{"zero-width space and BOM", "\ufeff30/06/\u200b2020", utcDate(2020, 6, 30)},
+		{"control byte", "30/06/2020\x00", utcDate(2020, 6, 30)},
+		{"full-width digits", "３０/０６/２０２０", utcDate(2020, 6, 30)},
+		{"full-width serial", "４４０１２", utcDate(2020, 6, 30)},
+		{"only invisible", "\u200b\ufeff", time.Time{}},
+		{"Arabic-Indic digits", "٣٠/٠٦/٢٠٢٠", time.Time{}},
 		// Not dates.
 		{"empty", "", time.Time{}},
 		{"spaces", "   ", time.Time{}},
@@ -96,8 +114,30 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+func TestBirthImplausible(t *testing.T) {
+	tests := []struct {
+		name  string
+		birth time.Time
+		want  string
+	}{
+		{"ordinary", utcDate(1990, 5, 12), ""},
+		{"first plausible day", utcDate(1900, 1, 1), ""},
+		{"the day before", utcDate(1899, 12, 31), "BIRTH_BEFORE_1900"},
+		{"on the as-of date", testAsOf, ""},
+		{"the day after", testAsOf.AddDate(0, 0, 1), "BIRTH_AFTER_AS_OF"},
+		{"typo of the decade", utcDate(2030, 5, 12), "BIRTH_AFTER_AS_OF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := birthImplausible(tt.birth, testAsOf); got != tt.want {
+				t.Errorf("birthImplausible(%s) = %q, want %q", tt.birth.Format(time.DateOnly), got, tt.want)
+			}
+		})
+	}
+}
+
 func TestExcelSerial60(t *testing.T) {
-	for raw, want := range map[string]bool{"60": true, " 60.25 ": true, "61": false, "29/02/1900": false, "": false} {
+	for raw, want := range map[string]bool{"60": true, " 60.25 ": true, "６０": true, "\u200b60": true, "61": false, "29/02/1900": false, "": false} {
 		if got := excelSerial60(raw); got != want {
 			t.Errorf("excelSerial60(%q) = %v, want %v", raw, got, want)
 		}

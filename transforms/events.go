@@ -9,8 +9,9 @@ import (
 
 // Free-text codes (SPEC §2, §4) are read through the tables below: each
 // canonical value with the texts that mean it. A cell matches when its
-// key — upper case, every character other than a letter or digit turned
-// into a space, spaces collapsed — equals a text's key exactly. Nothing
+// key — upper case, invisible characters (see invisible) dropped, every
+// other character that is not a letter or digit turned into a space,
+// spaces collapsed — equals a text's key exactly. Nothing
 // is guessed: a text not in a table is unknown. To accept a new spelling,
 // add it to its table.
 
@@ -82,12 +83,16 @@ func (v vocab) lookup(text string) (string, bool) {
 	return c, ok
 }
 
-// vocabKey upper-cases text, turns every rune that is not a letter or a
-// digit into a space and collapses spaces.
+// vocabKey upper-cases text, reads full-width digits as ASCII, drops
+// invisible runes, turns every other rune that is not a letter or a digit
+// into a space and collapses spaces.
 func vocabKey(text string) string {
 	s := strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return unicode.ToUpper(r)
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return unicode.ToUpper(asciiDigit(r))
+		case invisible(r):
+			return -1
 		}
 		return ' '
 	}, text)

@@ -54,7 +54,8 @@ func dateForms(d time.Time) []string {
 
 // excelSerialOf is the inverse of serialDate, written from Excel's rules:
 // 1900-01-01 is 1, and from 1900-03-01 (serial 61) the count is one ahead
-// for the 1900-02-29 that never was.
+// for the 1900-02-29 that never was. Serials 1900–2100 (days of 1905)
+// have no form: parseDate reads them as bare years, not dates.
 func excelSerialOf(d time.Time) (int, bool) {
 	days := func(from time.Time) int { return int((d.Unix() - from.Unix()) / 86400) }
 	switch {
@@ -64,7 +65,7 @@ func excelSerialOf(d time.Time) (int, bool) {
 		return days(utcDate(1899, 12, 31)), true
 	default:
 		n := days(utcDate(1899, 12, 30))
-		return n, n <= maxSerial
+		return n, n <= maxSerial && !bareYear(n)
 	}
 }
 
@@ -148,10 +149,11 @@ var (
 	nikApostrophes = []string{"", "'", "\u2018", "\u2019", "`"}
 )
 
-// dirtyNIK writes nik as a spreadsheet might: each noise byte puts one
-// separator into one of the 17 gaps around its digits, and the length of
-// noise picks a leading apostrophe.
+// dirtyNIK writes nik as a spreadsheet might: each noise byte (up to 64)
+// puts one separator into one of the 17 gaps around its digits, and the
+// length of noise picks a leading apostrophe.
 func dirtyNIK(nik string, noise []byte) string {
+	noise = noise[:min(len(noise), 64)]
 	var gaps [nikLen + 1]string
 	for _, b := range noise {
 		gaps[int(b)%len(gaps)] += nikSeparators[int(b)/len(gaps)%len(nikSeparators)]

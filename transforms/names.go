@@ -34,8 +34,10 @@ func parseTitles(text string) map[string]bool {
 // normalizeName returns the form names are matched on (SPEC §5), in this
 // order: upper case; titles dropped, a title being a token between
 // spaces or commas whose text without its dots is in titles.txt ("H.",
-// "S.Pd.", "SPD", "Dr,"); then every character that is not a letter, digit
-// or combining mark becomes a space, and spaces collapse.
+// "S.Pd.", "SPD", "Dr,"); then invisible characters (zero-width spaces,
+// control bytes: see invisible) are dropped, every other character that
+// is not a letter, digit or combining mark becomes a space, and spaces
+// collapse.
 //
 // Dropping titles repeats until no title is left, so "H.ABDUL" (no space
 // after the dot) becomes "ABDUL" like "H. ABDUL" does, and the result is a
@@ -64,12 +66,15 @@ func dropTitles(s string) string {
 	return strings.Join(kept, " ")
 }
 
-// punctToSpace turns every rune that is not a letter, a digit or a
-// combining mark into a space and collapses spaces.
+// punctToSpace drops invisible runes, turns every other rune that is not
+// a letter, a digit or a combining mark into a space and collapses spaces.
 func punctToSpace(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			return r
+		case invisible(r):
+			return -1
 		}
 		return ' '
 	}, s)
@@ -77,9 +82,16 @@ func punctToSpace(s string) string {
 }
 
 // displayName is the form a name is shown in: trimmed, inner white space
-// collapsed to one space, upper case. Titles and punctuation are kept.
+// (no-break spaces included) collapsed to one space, invisible characters
+// dropped, upper case. Titles and punctuation are kept.
 func displayName(s string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(s), " "))
+	s = strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, strings.ToUpper(s))
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // cleanText is displayName for any text cell: trimmed, white space
@@ -92,21 +104,41 @@ const (
 	jwMaxPrefix   = 4
 )
 
+// maxCompareRunes bounds how much of a name jaroWinkler compares. Jaro is
+// quadratic in the length: two cells of 32,767 characters (the most a
+// cell holds) would take seconds a pair, and a NIK with many such rows
+// would stall the run. No real name comes near 256 runes; two texts that
+// agree on their first 256 runes are "the same name" for matching.
+const maxCompareRunes = 256
+
 // jaroWinkler returns the Jaro-Winkler similarity of a and b, compared
-// rune by rune: 1 for equal strings (two empty strings included), 0 when
-// one is empty or nothing matches. Prefix scale 0.1, at most 4 runes of
-// common prefix, the bonus applied whatever the Jaro score.
+// rune by rune on at most their first maxCompareRunes runes: 1 for equal
+// strings (two empty strings included), 0 when one is empty or nothing
+// matches. Prefix scale 0.1, at most 4 runes of common prefix, the bonus
+// applied whatever the Jaro score.
 func jaroWinkler(a, b string) float64 {
 	if a == b {
 		return 1
 	}
-	ra, rb := []rune(a), []rune(b)
+	ra, rb := headRunes(a, maxCompareRunes), headRunes(b, maxCompareRunes)
 	j := jaro(ra, rb)
 	prefix := 0
 	for prefix < len(ra) && prefix < len(rb) && prefix < jwMaxPrefix && ra[prefix] == rb[prefix] {
 		prefix++
 	}
 	return j + float64(prefix)*jwPrefixScale*(1-j)
+}
+
+// headRunes returns the first n runes of s.
+func headRunes(s string, n int) []rune {
+	rs := make([]rune, 0, min(len(s), n))
+	for _, r := range s {
+		if len(rs) == n {
+			break
+		}
+		rs = append(rs, r)
+	}
+	return rs
 }
 
 // jaro returns the Jaro similarity of two rune strings.

@@ -36,6 +36,10 @@ func TestNormalizeName(t *testing.T) {
 		{"punctuation only", ".,-", ""},
 		{"accented", "José Ñandú", "JOSÉ ÑANDÚ"},
 		{"digits kept", "BUDI 2", "BUDI 2"},
+		{"no-break spaces", "Budi\u00a0Santoso\u202f", "BUDI SANTOSO"},
+		{"zero-width space inside a word dropped", "BU\u200bDI SANTOSO", "BUDI SANTOSO"},
+		{"BOM and control bytes dropped", "\ufeffBUDI\x00 SANTOSO\x1f", "BUDI SANTOSO"},
+		{"title behind a zero-width space", "H\u200b. BUDI", "BUDI"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,11 +71,39 @@ func TestDisplayName(t *testing.T) {
 		{"titles kept", "  h.  abdul\trahman,  s.pd ", "H. ABDUL RAHMAN, S.PD"},
 		{"empty", "", ""},
 		{"blank", " \u00a0 ", ""},
+		{"invisible dropped", "\ufeffbudi\u200b santoso\x00", "BUDI SANTOSO"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := displayName(tt.in); got != tt.want {
 				t.Errorf("displayName(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// Long texts are compared on their first maxCompareRunes runes, so a
+// 32,767-character cell cannot stall the run.
+func TestJaroWinklerLongText(t *testing.T) {
+	long := func(head string, n int, tail string) string { return head + strings.Repeat("A", n) + tail }
+	tests := []struct {
+		name string
+		a, b string
+		same bool // similarity 1
+	}{
+		{"differ after the cap", long("BUDI ", 32000, "X"), long("BUDI ", 32000, "Y"), true},
+		{"differ within the cap", long("BUDI ", 32000, ""), long("SITI ", 32000, ""), false},
+		{"one long, one short", long("BUDI ", 32762, ""), "BUDI", false},
+		{"cap counts runes, not bytes", long(strings.Repeat("É", maxCompareRunes), 10, ""), strings.Repeat("É", maxCompareRunes), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := jaroWinkler(tt.a, tt.b)
+			if (got == 1) != tt.same || got < 0 || got > 1 {
+				t.Errorf("jaroWinkler = %.4f, want 1: %v", got, tt.same)
+			}
+			if rev := jaroWinkler(tt.b, tt.a); rev != got {
+				t.Errorf("not symmetric: %.4f and %.4f", got, rev)
 			}
 		})
 	}

@@ -26,6 +26,12 @@ func TestCleanNIK(t *testing.T) {
 		{"comma kept", "1,771011205900001", "1,771011205900001"},
 		{"scientific kept as text", "1.77E+15", "177E+15"},
 		{"only separators", " - . ' ", ""},
+		{"full-width digits", "１７７１０１１２０５９００００１", "1771011205900001"},
+		{"full-width separators", "１７．７１－０１　１２０５９０．０００１", "1771011205900001"},
+		{"zero-width space, BOM, soft hyphen", "\ufeff1771\u200b0112\u00ad05900001", "1771011205900001"},
+		{"direction mark before the apostrophe", "\u200e'1771011205900001", "1771011205900001"},
+		{"control bytes", "\x001771011205900001\x1f", "1771011205900001"},
+		{"Arabic-Indic digits kept", "١٧٧١٠١١٢٠٥٩٠٠٠٠١", "١٧٧١٠١١٢٠٥٩٠٠٠٠١"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,8 +40,8 @@ func (c NormalizeConfig) validate() error {
 // Input columns are passed on as they are (retained, not copied), except
 // the free-text columns nkk, tempat_lahir, nama_ibu, alamat, rt, rw,
 // kelurahan and kecamatan, which are replaced by a cleaned version:
-// trimmed, white space collapsed, upper case (nkk is cleaned like a NIK
-// instead: spaces, dots, hyphens and a leading apostrophe removed). An
+// trimmed, white space collapsed, invisible characters dropped, upper
+// case (nkk is cleaned like a NIK instead: see cleanNIK). An
 // empty cell stays "" and a null stays null. nik, nama, the dates,
 // kabupaten_kota, jenis_perubahan, status_layanan and kabupaten_tujuan
 // stay raw, so validate can explain what was wrong with them.
@@ -68,13 +68,14 @@ func (c NormalizeConfig) validate() error {
 // raw text normalize keeps.
 //
 // Why an implausible birth date is dropped here and not by a later stage:
-// every consumer of birth_date (validate's NIK_DOB_MISMATCH aside, which
-// reads the text) wants only a date that can be true. Classify takes a
-// person's birth date from their rows, falling back to the NIK; a
-// tanggal_lahir of 2030 for a man whose NIK says 1990 would otherwise make
-// him INELIGIBLE, and two rows of one NIK, one with a typo, would be
-// flagged NIK_CONFLICT. Dropping it here keeps classify free of any
-// knowledge of validate's warnings. Request and service dates have no
+// birth_date is read only where a date that can be true is wanted.
+// Classify takes a person's birth date from their rows, falling back to
+// the NIK; a tanggal_lahir of 2030 for a man whose NIK says 1990 would
+// otherwise make him INELIGIBLE, and two rows of one NIK, one with such a
+// typo, would be flagged NIK_CONFLICT. Dropping it here keeps classify
+// free of any knowledge of validate's warnings; validate warns
+// (BIRTH_BEFORE_1900, BIRTH_AFTER_AS_OF) from the raw text, which
+// normalize keeps. Request and service dates have no
 // fallback, so one after AsOf stays (validate warns DATE_AFTER_AS_OF):
 // nulling it would also make two distinct requests of the same event look
 // like one (SPEC §5 K1 keys on the request date).

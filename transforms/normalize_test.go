@@ -297,3 +297,107 @@ func mustValidate() *Validate {
 	}
 	return v
 }
+
+// birth_date holds only a plausible date: one before 1900 or after the
+// as-of date is dropped, so a person's birth date falls back to the NIK's.
+// Request and service dates after the as-of date are kept (validate warns).
+func TestNormalizeDates(t *testing.T) {
+	tests := []struct {
+		name   string
+		column string // the raw date column
+		raw    string
+		want   any // the parsed column: "YYYY-MM-DD" or nil
+	}{
+		{"birth", pipeline.ColTanggalLahir, "12/05/1990", "1990-05-12"},
+		{"birth on 1900-01-01", pipeline.ColTanggalLahir, "01/01/1900", "1900-01-01"},
+		{"birth before 1900 dropped", pipeline.ColTanggalLahir, "31/12/1899", nil},
+		{"birth on the as-of date", pipeline.ColTanggalLahir, "30/06/2020", "2020-06-30"},
+		{"birth after the as-of date dropped", pipeline.ColTanggalLahir, "01/07/2020", nil},
+		{"birth typo 2030 dropped", pipeline.ColTanggalLahir, "12/05/2030", nil},
+		{"birth serial 60 dropped", pipeline.ColTanggalLahir, "60", nil},
+		{"birth serial 61", pipeline.ColTanggalLahir, "61", "1900-03-01"},
+		{"birth bare year dropped", pipeline.ColTanggalLahir, "1985", nil},
+		{"birth with no-break spaces", pipeline.ColTanggalLahir, "12\u00a0Mei\u00a01990", "1990-05-12"},
+		{"request after the as-of date kept", pipeline.ColTanggalPengajuan, "01/07/2030", "2030-07-01"},
+		{"request bare year dropped", pipeline.ColTanggalPengajuan, "2020", nil},
+		{"service after the as-of date kept", pipeline.ColTanggalLayanan, "2020-07-01", "2020-07-01"},
+		{"service serial 60 dropped", pipeline.ColTanggalLayanan, "60", nil},
+	}
+	parsedOf := map[string]string{
+		pipeline.ColTanggalLahir:     pipeline.ColBirthDate,
+		pipeline.ColTanggalPengajuan: pipeline.ColRequestDate,
+		pipeline.ColTanggalLayanan:   pipeline.ColServiceDate,
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			in := batchOf(t, mem, pipeline.RawSchema, with(validRow, tt.column, tt.raw))
+			defer in.Release()
+			out, err := newTestNormalize(t).Apply(context.Background(), mem, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Release()
+			got := decode(t, out)[0]
+			if g := got[parsedOf[tt.column]]; g != tt.want {
+				t.Errorf("%s %q: %s = %v, want %v", tt.column, tt.raw, parsedOf[tt.column], g, tt.want)
+			}
+			if got[tt.column] != tt.raw {
+				t.Errorf("raw %s = %q, want it kept as %q", tt.column, got[tt.column], tt.raw)
+			}
+		})
+	}
+}
+
+// Dirty cells: invisible characters, no-break spaces, full-width digits.
+func TestNormalizeDirtyCells(t *testing.T) {
+	tests := []struct {
+		name   string
+		column string
+		raw    string
+		out    string // the column normalize fills
+		want   any
+	}{
+		{"nik full-width", pipeline.ColNIK, "１７７１０１１２０５９００００１", pipeline.ColNIKClean, "1771011205900001"},
+		{"nik zero-width and BOM", pipeline.ColNIK, "\ufeff1771\u200b011205900001", pipeline.ColNIKClean, "1771011205900001"},
+		{"nik Arabic-Indic kept for validate", pipeline.ColNIK, "١٧٧١", pipeline.ColNIKClean, "١٧٧١"},
+		{"nkk full-width", pipeline.ColNKK, "１７７１０１０１０１０００００１", pipeline.ColNKK, "1771010101000001"},
+		{"name display", pipeline.ColNama, "\ufeffbudi\u00a0\u200bsantoso\x00", pipeline.ColNameDisplay, "BUDI SANTOSO"},
+		{"name norm", pipeline.ColNama, "H.\u00a0BU\u200bDI\x07 SANTOSO", pipeline.ColNameNorm, "BUDI SANTOSO"},
+		{"text column", pipeline.ColKelurahan, "padang\u00a0jati\u200e", pipeline.ColKelurahan, "PADANG JATI"},
+		{"sex full-width code", pipeline.ColJenisKelamin, "２", pipeline.ColSex, "P"},
+		{"event with no-break space", pipeline.ColJenisPerubahan, "KTP\u00a0RUSAK\ufeff", pipeline.ColEvent, pipeline.EventRusak},
+		{"state with control byte", pipeline.ColStatusLayanan, "SUDAH\tCETAK\x00", pipeline.ColServiceState, pipeline.StateSudahCetak},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			in := batchOf(t, mem, pipeline.RawSchema, with(validRow, tt.column, tt.raw))
+			defer in.Release()
+			out, err := newTestNormalize(t).Apply(context.Background(), mem, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Release()
+			if got := decode(t, out)[0][tt.out]; got != tt.want {
+				t.Errorf("%s %q: %s = %#v, want %#v", tt.column, tt.raw, tt.out, got, tt.want)
+			}
+		})
+	}
+}
+
+// A batch of long, distinct cells does not fill the lookup caches.
+func TestMemoLookupLongKeys(t *testing.T) {
+	calls := 0
+	f := memoLookup(func(s string) (string, bool) { calls++; return s[:1], true })
+	long := strings.Repeat("A", maxMemoKey+1)
+	for range 3 {
+		f("KOTA")
+		f(long)
+	}
+	if calls != 4 { // KOTA once, the long text every time
+		t.Errorf("%d lookups, want 4", calls)
+	}
+}

@@ -57,24 +57,26 @@ func (c ValidateConfig) validate() error {
 //     detail says the cell may be a formula without a saved value: a
 //     rejected row carries no warnings, so the detail is where that shows.
 //
-//   - warnings: null for a rejected row; for an accepted row the list, in
-//     this order, of the codes that apply, each once; empty when none do:
+//   - warnings: null for a rejected row; for an accepted row the codes
+//     of the table below that apply, in its order, then the row's
+//     cell_warnings in their order (FORMULA_NO_VALUE, CELL_TOO_LONG from
+//     the source), each code once; empty when none apply.
 //
-//     NIK_DOB_MISMATCH     tanggal_lahir as written (even when implausible)
-//                          differs from the NIK's day, month or 2-digit year
-//     NIK_SEX_MISMATCH     jenis_kelamin differs from the NIK's sex
-//     NIK_NUMERIC_CELL     the NIK came from a numeric cell but passed
-//     DATE_UNPARSEABLE     a non-blank date cell parseDate cannot read
-//                          (a bare year such as 1985 included)
-//     EXCEL_1900_LEAP_DAY  ... and it is Excel's serial 60, 1900-02-29
-//     BIRTH_BEFORE_1900    tanggal_lahir before 1900-01-01
-//     BIRTH_AFTER_AS_OF    tanggal_lahir after AsOf
-//     DATE_AFTER_AS_OF     tanggal_pengajuan or tanggal_layanan after AsOf
-//     DISTRICT_UNKNOWN     a NIK of the province with an unknown district
-//     DESTINATION_UNKNOWN  kabupaten_tujuan names no known regency
+// The warnings, in order:
 //
-//     then the row's cell_warnings in their order (FORMULA_NO_VALUE,
-//     CELL_TOO_LONG from the source).
+//	NIK_DOB_MISMATCH     tanggal_lahir as written (even when implausible)
+//	                     differs from the NIK's day, month or 2-digit year
+//	NIK_SEX_MISMATCH     jenis_kelamin differs from the NIK's sex
+//	NIK_NUMERIC_CELL     the NIK came from a numeric cell but passed
+//	DATE_UNPARSEABLE     a non-blank date cell parseDate cannot read
+//	                     (a bare year such as 1985 included)
+//	EXCEL_1900_LEAP_DAY  ... and it is Excel's serial 60, 1900-02-29
+//	BIRTH_BEFORE_1900    tanggal_lahir before 1900-01-01
+//	BIRTH_AFTER_AS_OF    tanggal_lahir after AsOf
+//	DATE_AFTER_AS_OF     tanggal_pengajuan or tanggal_layanan after AsOf
+//	DISTRICT_UNKNOWN     a NIK of the province whose district the
+//	                     reference lacks
+//	DESTINATION_UNKNOWN  kabupaten_tujuan names no known regency
 //
 // The two birth warnings come from the date as written: normalize has
 // already dropped such a date from birth_date (birthImplausible), so the

@@ -92,6 +92,13 @@ func TestValidateReasons(t *testing.T) {
 		{"region of another province", with(validRow, "kabupaten_kota", "1371"), pipeline.ReasonRegionUnknown, `"1371"`},
 		{"region from the file name", with(validRow, "kabupaten_kota", "", "file", "in/kab-kaur.csv"), "", ""},
 
+		// Dirty NIK text (see cleanNIK).
+		{"nik full-width digits are read", with(validRow, "nik", "１７７１０１１２０５９００００１"), "", ""},
+		{"nik with zero-width space and BOM", with(validRow, "nik", "\ufeff1771011205900001\u200b"), "", ""},
+		{"nik with a control byte", with(validRow, "nik", "1771011205900001\x00"), "", ""},
+		{"nik of Arabic-Indic digits", with(validRow, "nik", "١٧٧١٠١١٢٠٥٩٠٠٠٠١"), pipeline.ReasonNIKNotDigits, "position 1"},
+		{"nik only invisible", with(validRow, "nik", "\u200b\ufeff"), pipeline.ReasonNIKMissing, "nik is empty"},
+
 		// Priority: the first rule broken wins.
 		{"missing beats everything", map[string]any{"row": 1, "file": "x.csv"}, pipeline.ReasonNIKMissing, ""},
 		{"precision beats length", with(validRow, "nik", "177101120590", "nik_numeric", true, "nama", ""), pipeline.ReasonNIKPrecisionLost, ""},
@@ -146,7 +153,21 @@ func TestValidateWarnings(t *testing.T) {
 	}{
 		{"none", with(validRow, "tanggal_lahir", "12/05/1990", "jenis_kelamin", "L", "kabupaten_tujuan", "KAB. SELUMA"), nil},
 		{"dob mismatch", with(validRow, "tanggal_lahir", "13/05/1990"), []string{pipeline.WarnNIKDOBMismatch}},
-		{"dob other century is no mismatch", with(validRow, "tanggal_lahir", "12/05/1890"), nil},
+		{"dob other century is no mismatch", with(validRow, "nik", "1771011205200001", "tanggal_lahir", "12/05/1920"), nil},
+		{"birth before 1900", with(validRow, "tanggal_lahir", "12/05/1890"), []string{pipeline.WarnBirthBefore1900}},
+		{"birth on 1900-01-01 is plausible", with(validRow, "nik", "1771010101000001", "tanggal_lahir", "01/01/1900"), nil},
+		{"birth typo in the future", with(validRow, "tanggal_lahir", "12/05/2030"), []string{pipeline.WarnNIKDOBMismatch, pipeline.WarnBirthAfterAsOf}},
+		{"birth on the as-of date", with(validRow, "nik", "1771013006200001", "tanggal_lahir", "30/06/2020"), nil},
+		{"birth serial 60", with(validRow, "tanggal_lahir", "60"), []string{pipeline.WarnDateUnparseable, pipeline.WarnExcelLeapDay1900}},
+		{"birth a bare year", with(validRow, "tanggal_lahir", "1990"), []string{pipeline.WarnDateUnparseable}},
+		{"request a bare year", with(validRow, "tanggal_pengajuan", "2020"), []string{pipeline.WarnDateUnparseable}},
+		{"birth with no-break spaces", with(validRow, "tanggal_lahir", "12\u00a0Mei\u00a01990"), nil},
+		{"birth in full-width digits", with(validRow, "tanggal_lahir", "１２/０５/１９９０"), nil},
+		{"date cell of invisible characters is blank", with(validRow, "tanggal_pengajuan", "\u200b"), nil},
+		{"request after as-of", with(validRow, "tanggal_pengajuan", "01/07/2030"), []string{pipeline.WarnDateAfterAsOf}},
+		{"service after as-of", with(validRow, "tanggal_layanan", "2020-07-01"), []string{pipeline.WarnDateAfterAsOf}},
+		{"request and service after as-of, one warning", with(validRow, "tanggal_pengajuan", "01/07/2020", "tanggal_layanan", "02/07/2020"), []string{pipeline.WarnDateAfterAsOf}},
+		{"request on the as-of date", with(validRow, "tanggal_pengajuan", "30/06/2020", "tanggal_layanan", "44012"), nil},
 		{"sex mismatch", with(validRow, "jenis_kelamin", "PEREMPUAN"), []string{pipeline.WarnNIKSexMismatch}},
 		{"woman matches", with(validRow, "nik", "1771015205900001", "jenis_kelamin", "P", "tanggal_lahir", "1990-05-12"), nil},
 		{"numeric cell", with(validRow, "nik_numeric", true), []string{pipeline.WarnNIKNumericCell}},
@@ -159,12 +180,19 @@ func TestValidateWarnings(t *testing.T) {
 		{"destination unknown", with(validRow, "kabupaten_tujuan", "ATLANTIS"), []string{pipeline.WarnDestUnknown}},
 		{"destination in another province", with(validRow, "kabupaten_tujuan", "Kota Padang"), nil},
 		{"cell warnings follow", with(validRow, "cell_warnings", []string{pipeline.WarnFormulaNoCache}), []string{pipeline.WarnFormulaNoCache}},
+		{"formula without value in an optional cell", with(validRow, "tanggal_lahir", "", "cell_warnings", []string{pipeline.WarnFormulaNoCache}),
+			[]string{pipeline.WarnFormulaNoCache}},
+		{"cell too long follows", with(validRow, "alamat", strings.Repeat("JL MERDEKA ", 2978), "cell_warnings", []string{pipeline.WarnCellTooLong}),
+			[]string{pipeline.WarnCellTooLong}},
 		{"all of them, in order, each once", with(validRow,
-			"nik", "1771991205900001", "nik_numeric", true, "tanggal_lahir", "13/05/1990", "jenis_kelamin", "P",
-			"tanggal_pengajuan", "kemarin", "kabupaten_tujuan", "ATLANTIS",
-			"cell_warnings", []string{pipeline.WarnCellTooLong, pipeline.WarnNIKNumericCell}),
+			"nik", "1771991205900001", "nik_numeric", true, "tanggal_lahir", "13/05/2030", "jenis_kelamin", "P",
+			"tanggal_pengajuan", "60", "tanggal_layanan", "01/07/2020", "kabupaten_tujuan", "ATLANTIS",
+			"cell_warnings", []string{pipeline.WarnFormulaNoCache, pipeline.WarnCellTooLong, pipeline.WarnNIKNumericCell}),
 			[]string{pipeline.WarnNIKDOBMismatch, pipeline.WarnNIKSexMismatch, pipeline.WarnNIKNumericCell,
-				pipeline.WarnDateUnparseable, pipeline.WarnDistrictUnknown, pipeline.WarnDestUnknown, pipeline.WarnCellTooLong}},
+				pipeline.WarnDateUnparseable, pipeline.WarnExcelLeapDay1900, pipeline.WarnBirthAfterAsOf, pipeline.WarnDateAfterAsOf,
+				pipeline.WarnDistrictUnknown, pipeline.WarnDestUnknown, pipeline.WarnFormulaNoCache, pipeline.WarnCellTooLong}},
+		{"birth before 1900 in order", with(validRow, "tanggal_lahir", "13/05/1890", "tanggal_pengajuan", "2030-01-01"),
+			[]string{pipeline.WarnNIKDOBMismatch, pipeline.WarnBirthBefore1900, pipeline.WarnDateAfterAsOf}},
 		{"rejected rows carry none", with(validRow, "nama", "", "tanggal_lahir", "13/05/1990"), nil},
 	}
 	for _, tt := range tests {
@@ -180,6 +208,90 @@ func TestValidateWarnings(t *testing.T) {
 			}
 			if !reflect.DeepEqual(warnings, tt.want) {
 				t.Errorf("warnings %v, want %v (reason %v)", warnings, tt.want, got[pipeline.ColReason])
+			}
+		})
+	}
+}
+
+// An empty required cell of a row the source marked FORMULA_NO_VALUE is
+// rejected as empty, and the detail says it may be a formula without a
+// saved value (a rejected row has no warnings to say it).
+func TestValidateFormulaCells(t *testing.T) {
+	formula := []string{pipeline.WarnFormulaNoCache}
+	tests := []struct {
+		name    string
+		row     map[string]any
+		reason  string
+		formula bool // the detail mentions the formula
+	}{
+		{"nik", with(validRow, "nik", "", "cell_warnings", formula), pipeline.ReasonNIKMissing, true},
+		{"nik, no formula", with(validRow, "nik", ""), pipeline.ReasonNIKMissing, false},
+		{"nik, other cell warnings", with(validRow, "nik", "", "cell_warnings", []string{pipeline.WarnCellTooLong}), pipeline.ReasonNIKMissing, false},
+		{"nama", with(validRow, "nama", "", "cell_warnings", formula), pipeline.ReasonNameMissing, true},
+		{"event", with(validRow, "jenis_perubahan", "", "cell_warnings", formula), pipeline.ReasonEventMissing, true},
+		{"event, no formula", with(validRow, "jenis_perubahan", ""), pipeline.ReasonEventMissing, false},
+		{"region", with(validRow, "kabupaten_kota", "", "cell_warnings", formula), pipeline.ReasonRegionUnknown, true},
+		{"a cell with text is no formula", with(validRow, "jenis_perubahan", "GANTI FOTO", "cell_warnings", formula), pipeline.ReasonEventUnknown, false},
+		{"accepted row keeps the warning", with(validRow, "cell_warnings", formula), "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			got := runValidate(t, mem, tt.row)[0]
+			reason, _ := got[pipeline.ColReason].(string)
+			detail, _ := got[pipeline.ColDetail].(string)
+			if reason != tt.reason {
+				t.Fatalf("reason %q (%s), want %q", reason, detail, tt.reason)
+			}
+			if strings.Contains(detail, "formula") != tt.formula {
+				t.Errorf("detail %q: mentions a formula %v, want %v", detail, !tt.formula, tt.formula)
+			}
+			if reason == "" && !reflect.DeepEqual(got[pipeline.ColWarnings], []any{pipeline.WarnFormulaNoCache}) {
+				t.Errorf("warnings %v, want [%s]", got[pipeline.ColWarnings], pipeline.WarnFormulaNoCache)
+			}
+		})
+	}
+}
+
+// Cells of 32,767 characters (the most the source lets through, marked
+// CELL_TOO_LONG) pass normalize and validate quickly and are quoted short.
+func TestValidateLongCells(t *testing.T) {
+	const maxCell = 32767
+	long := func(s string) string { return strings.Repeat(s, maxCell/len(s)) }
+	tooLong := []string{pipeline.WarnCellTooLong}
+	tests := []struct {
+		name     string
+		row      map[string]any
+		reason   string
+		warnings []any
+	}{
+		{"long name and address", with(validRow, "nama", "BUDI "+long("SANTOSO "), "alamat", long("JL. "), "cell_warnings", tooLong),
+			"", []any{pipeline.WarnCellTooLong}},
+		{"long destination", with(validRow, "kabupaten_tujuan", long("KOTA "), "cell_warnings", tooLong),
+			"", []any{pipeline.WarnDestUnknown, pipeline.WarnCellTooLong}},
+		{"long date", with(validRow, "tanggal_lahir", long("30/06/2020 "), "cell_warnings", tooLong),
+			"", []any{pipeline.WarnDateUnparseable, pipeline.WarnCellTooLong}},
+		{"long nik", with(validRow, "nik", long("1771011205900001"), "cell_warnings", tooLong), pipeline.ReasonNIKBadLength, nil},
+		{"long event", with(validRow, "jenis_perubahan", long("GANTI FOTO "), "cell_warnings", tooLong), pipeline.ReasonEventUnknown, nil},
+		{"long region", with(validRow, "kabupaten_kota", long("KAB "), "cell_warnings", tooLong), pipeline.ReasonRegionUnknown, nil},
+		{"long title list", with(validRow, "nama", long("H. "), "cell_warnings", tooLong), pipeline.ReasonNameMissing, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			got := runValidate(t, mem, tt.row)[0]
+			reason, _ := got[pipeline.ColReason].(string)
+			detail, _ := got[pipeline.ColDetail].(string)
+			if reason != tt.reason {
+				t.Fatalf("reason %q (%.80s), want %q", reason, detail, tt.reason)
+			}
+			if len(detail) > 300 {
+				t.Errorf("detail of %d bytes: %.80s…", len(detail), detail)
+			}
+			if tt.reason == "" && !reflect.DeepEqual(got[pipeline.ColWarnings], tt.warnings) {
+				t.Errorf("warnings %v, want %v", got[pipeline.ColWarnings], tt.warnings)
 			}
 		})
 	}

@@ -155,6 +155,8 @@ var labelsID = labels{
 		pipeline.WarnDestUnknown:      "Kabupaten tujuan tidak dikenal",
 		pipeline.WarnFormulaNoCache:   "Sel rumus tanpa nilai",
 		pipeline.WarnBirthAfterAsOf:   "Tanggal lahir sesudah tanggal data",
+		pipeline.WarnBirthBefore1900:  "Tanggal lahir sebelum tahun 1900",
+		pipeline.WarnDateAfterAsOf:    "Tanggal sesudah tanggal data",
 		pipeline.WarnCellTooLong:      "Isi sel terlalu panjang, dipotong",
 		pipeline.WarnExcelLeapDay1900: "Tanggal 29 Februari 1900 (tidak ada)",
 
@@ -289,6 +291,8 @@ var labelsEN = labels{
 		pipeline.WarnDestUnknown:      "Unknown destination regency",
 		pipeline.WarnFormulaNoCache:   "Formula cell without a value",
 		pipeline.WarnBirthAfterAsOf:   "Birth date after the data date",
+		pipeline.WarnBirthBefore1900:  "Birth date before 1900",
+		pipeline.WarnDateAfterAsOf:    "Date after the data date",
 		pipeline.WarnCellTooLong:      "Cell text too long, cut",
 		pipeline.WarnExcelLeapDay1900: "29 February 1900 (does not exist)",
 
