@@ -43,9 +43,10 @@ type ManifestAccount struct {
 
 // ManifestSheet is one sheet of an input.
 type ManifestSheet struct {
-	Name  string `json:"name"`
-	Rows  int    `json:"rows"`
-	Error string `json:"error,omitempty"`
+	Name   string `json:"name"`
+	Rows   int    `json:"rows"`
+	Hidden bool   `json:"hidden,omitempty"` // hidden in the workbook, read like any other sheet
+	Error  string `json:"error,omitempty"`
 }
 
 // ManifestInput is one input file.

@@ -163,7 +163,7 @@ func (r *Runner) readInput(ctx context.Context, mem memory.Allocator, in Input, 
 	start := time.Now()
 	sheets, err := r.Source.Read(ctx, mem, in, r.BatchSize, emit)
 	for _, s := range sheets {
-		ms := ManifestSheet{Name: s.Name, Rows: s.DataRows}
+		ms := ManifestSheet{Name: s.Name, Rows: s.DataRows, Hidden: s.Hidden}
 		if s.Err != nil {
 			ms.Error = s.Err.Error()
 			log.Warn().Str("file", in.Path).Str("sheet", s.Name).Msg(ms.Error)

@@ -48,6 +48,7 @@ type SheetResult struct {
 	Name     string
 	DataRows int   // data rows emitted; blank rows are not data rows
 	Err      error // non-nil when the sheet was skipped or, with DataRows > 0, read only up to the error; other sheets go on
+	Hidden   bool  // the workbook hides the sheet (hidden or very hidden); it is read like any other
 }
 
 // Source reads one input file and emits its data rows as RawSchema batches

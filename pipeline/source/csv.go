@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -50,7 +51,8 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		return nil, openErr(in.Path, err)
 	}
 	defer rc.Close()
-	br := bufio.NewReaderSize(decodeText(rc, enc), sniffSize)
+	text := &tailReader{r: decodeText(rc, enc)}
+	br := bufio.NewReaderSize(text, sniffSize)
 	head, err := br.Peek(sniffSize)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, openErr(in.Path, err)
@@ -73,7 +75,15 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 	b := newBatch(ctx, mem, batchSize, emit)
 	defer b.release()
 	res := pipeline.SheetResult{}
-	var lay *layout
+	var (
+		lay *layout
+		// The last data record is held back until the file ends, to check
+		// that it does not hold the rest of the file in a quoted field
+		// never closed.
+		last     []string
+		lastLine int
+		followed bool // a blank record came after last: its quotes closed
+	)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -88,6 +98,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 			return nil, &pipeline.InputError{File: in.Path, Row: line, Err: fmt.Errorf("%w: %w", pipeline.ErrUnreadable, err)}
 		}
 		if isBlank(rec) {
+			followed = last != nil
 			continue
 		}
 		line, _ := r.FieldPos(0)
@@ -102,18 +113,49 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 			lay = newLayout(in.Path, "", rec, m)
 			continue
 		}
-		if err := b.add(lay, line, rec, false, nil); err != nil {
-			return nil, err
+		if last != nil {
+			if err := b.add(lay, lastLine, last, false, nil); err != nil {
+				return nil, err
+			}
+			res.DataRows++
 		}
-		res.DataRows++
+		last, lastLine, followed = append(last[:0], rec...), line, false
 	}
 	if lay == nil { // not expected: sniffing found a header with this delimiter
 		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}
+	}
+	if last != nil && !followed && unclosedQuote(last, text.tail) {
+		// The rows before are good; the rest of the file is one cell.
+		if err := b.flush(); err != nil {
+			return nil, err
+		}
+		return nil, &pipeline.InputError{File: in.Path, Row: lastLine, Err: fmt.Errorf(
+			"%w: a quoted field on this line is never closed, so the rest of the file reads as one cell; close the quote", pipeline.ErrUnreadable)}
+	}
+	if last != nil {
+		if err := b.add(lay, lastLine, last, false, nil); err != nil {
+			return nil, err
+		}
+		res.DataRows++
 	}
 	if err := b.flush(); err != nil {
 		return nil, err
 	}
 	return []pipeline.SheetResult{res}, nil
+}
+
+// unclosedQuote reports whether the last record of a file, rec, ends in a
+// quoted field that was never closed: encoding/csv with LazyQuotes reads
+// such a field to the end of the file, swallowing every line after it.
+// Only a quoted field holds a line break, and an unclosed one is always
+// the record's last field; a closed one ends the file with its quote
+// (tail is the file's last decoded bytes).
+func unclosedQuote(rec []string, tail []byte) bool {
+	f := rec[len(rec)-1]
+	if !strings.ContainsAny(f, "\n\r") {
+		return false
+	}
+	return !bytes.HasSuffix(bytes.TrimRight(tail, " \t\r\n"), []byte{'"'})
 }
 
 // detectEncoding decides how a CSV's bytes are text: a byte-order mark
@@ -128,7 +170,7 @@ func detectEncoding(in pipeline.Input) (textEncoding, error) {
 	}
 	defer rc.Close()
 	br := bufio.NewReaderSize(rc, 64<<10)
-	head, err := br.Peek(8)
+	head, err := br.Peek(16)
 	if err != nil && err != io.EOF {
 		return 0, openErr(in.Path, err)
 	}
@@ -143,6 +185,9 @@ func detectEncoding(in pipeline.Input) (textEncoding, error) {
 		return encUTF16BE, nil
 	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicOLE):
 		return 0, unreadable(in.Path, "a spreadsheet workbook, not a CSV text file; save it as .xlsx or CSV")
+	}
+	if why := notSpreadsheet(head); why != "" {
+		return 0, unreadable(in.Path, why)
 	}
 	valid, err := scanText(br)
 	if err != nil {

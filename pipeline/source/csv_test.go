@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bytes"
 	"errors"
 	"slices"
 	"strings"
@@ -17,6 +16,14 @@ func utf16LE(s string) []byte {
 	out := []byte{0xFF, 0xFE}
 	for _, u := range utf16.Encode([]rune(s)) {
 		out = append(out, byte(u), byte(u>>8))
+	}
+	return out
+}
+
+func utf16BE(s string) []byte {
+	out := []byte{0xFE, 0xFF}
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = append(out, byte(u>>8), byte(u))
 	}
 	return out
 }
@@ -79,6 +86,11 @@ func TestCSV(t *testing.T) {
 			want: []want{{row: 3, nik: "1", nama: "JOSÉ", col: "jenis_perubahan", val: "PINDAH"}},
 		},
 		{
+			name: "utf-16be with BOM",
+			data: utf16BE("NIK,NAMA,Jenis Perubahan\r\n1,JOSÉ 😀,PINDAH\r\n"),
+			want: []want{{row: 2, nik: "1", nama: "JOSÉ 😀", col: "jenis_perubahan", val: "PINDAH"}},
+		},
+		{
 			name: "quoted newline",
 			data: []byte("NIK;NAMA;Jenis Perubahan;ALAMAT\n1;A;RUSAK;\"JL. MAWAR\nRT 01\"\n2;B;RUSAK;X\n\"3\";\"C\";\"RUSAK\";\"\"\n"),
 			want: []want{
@@ -96,6 +108,16 @@ func TestCSV(t *testing.T) {
 				{row: 3, nik: "2", nama: "B", col: "jenis_perubahan", val: "MATI",
 					orig: `{"NIK":"2","NAMA":"B","NAMA (2)":"B2","D":"x","Jenis Perubahan":"MATI","F":"extra","H":"more"}`},
 			},
+		},
+		{
+			name: "quoted newline in the last field of the last record, blank lines after",
+			data: []byte("NIK;NAMA;Jenis Perubahan;ALAMAT\n1;A;RUSAK;\"JL\nRT 1\"\n;;;\n\n"),
+			want: []want{{row: 2, nik: "1", nama: "A", col: "alamat", val: "JL\nRT 1"}},
+		},
+		{
+			name: "quoted newline closing the file",
+			data: []byte("NIK;NAMA;Jenis Perubahan;ALAMAT\n1;A;RUSAK;X\n2;B;RUSAK;\"JL\nRT 1\""),
+			want: []want{{row: 2, nik: "1", nama: "A"}, {row: 3, nik: "2", nama: "B", col: "alamat", val: "JL\nRT 1"}},
 		},
 		{
 			name: "lazy quotes",
@@ -188,6 +210,24 @@ func TestCSVErrors(t *testing.T) {
 	}
 }
 
+// TestCSVQuoteNeverClosed: a quote opened and never closed would make the
+// rest of the file one cell; the rows before it are read, then the file
+// fails at the line of the quote.
+func TestCSVQuoteNeverClosed(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	data := "NIK;NAMA;Jenis Perubahan\n1;A;MATI\n2;\"B;MATI\n3;C;MATI\n4;D;MATI\n"
+	rows, _, err := read(t, mem, Options{}, "x.csv", []byte(data), 10)
+	var ie *pipeline.InputError
+	if !errors.Is(err, pipeline.ErrUnreadable) || !errors.As(err, &ie) || ie.File != "x.csv" || ie.Row != 3 ||
+		!strings.Contains(err.Error(), "never closed") {
+		t.Fatalf("err = %v, want unreadable at row 3", err)
+	}
+	if len(rows) != 1 || rows[0].Row != 2 {
+		t.Fatalf("rows %+v, want row 2 only", rows)
+	}
+}
+
 func TestScanText(t *testing.T) {
 	long := strings.Repeat("a", 64<<10-1)
 	tests := []struct {
@@ -201,6 +241,9 @@ func TestScanText(t *testing.T) {
 		{"invalid at chunk boundary", long + "\xC3", false, nil},
 		{"cp1252", "JOS\xC9", false, nil},
 		{"nul", "A\x00B", false, errNotText},
+		{"binary without nul", "NIK;NAMA\n\x01\x02\x03\x04\x05\x06\x07\x08garbage\x0e\x0f", false, errNotText},
+		{"a stray control character", "NIK;NAMA;Jenis Perubahan\n" + strings.Repeat("1;A\x01;MATI\n", 1) + strings.Repeat("1;A;MATI\n", 20), true, nil},
+		{"form feed and ctrl-z", "NIK;NAMA\f\n1;A\x1a", true, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,6 +255,12 @@ func TestScanText(t *testing.T) {
 	}
 }
 
+// FuzzCSV checks the CSV source on any bytes: it never panics and frees
+// every Arrow buffer (checked allocator); it fails only with an
+// InputError that is a missing header or an unreadable file; it emits at
+// most one row a line, numbered by the line the record starts on, after
+// the header, in increasing order; each row satisfies checkRow (original
+// is a JSON object of the cells); and the batch size changes nothing.
 func FuzzCSV(f *testing.F) {
 	for _, s := range []string{
 		"NIK;NAMA;Jenis Perubahan\n1;A;RUSAK\n",
@@ -221,32 +270,39 @@ func FuzzCSV(f *testing.F) {
 		"\xFF\xFEN\x00I\x00K\x00;\x00",
 		"NIK;NAMA;Jenis Perubahan\r\n1;JOS\xC9;\"a\"\"b\"\r\n\r\n2;B;C;D;E\n",
 	} {
-		f.Add([]byte(s))
+		f.Add([]byte(s), uint8(2))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(func(t *testing.T, data []byte, batch uint8) {
+		const file = "f.csv"
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
-		rows, res, err := read(t, mem, Options{}, "f.csv", data, 3)
-		lines := bytes.Count(data, []byte("\n")) + 1
+		rows, res, err := read(t, mem, Options{}, file, data, 1+int(batch%8))
+		lines := csvLines(data)
 		if err != nil {
 			var ie *pipeline.InputError
-			if !errors.As(err, &ie) || !(errors.Is(err, pipeline.ErrNoHeader) || errors.Is(err, pipeline.ErrUnreadable)) {
-				t.Fatalf("err = %v", err)
+			if !errors.As(err, &ie) || ie.File != file || ie.Row < 0 || ie.Row > lines ||
+				!(errors.Is(err, pipeline.ErrNoHeader) || errors.Is(err, pipeline.ErrUnreadable)) {
+				t.Fatalf("err = %v (%#v), %d lines", err, err, lines)
 			}
 			return
 		}
-		if len(res) != 1 || res[0].DataRows != len(rows) {
+		if len(res) != 1 || res[0].Err != nil || res[0].DataRows != len(rows) {
 			t.Fatalf("results %+v for %d rows", res, len(rows))
 		}
 		if len(rows) > lines {
 			t.Fatalf("%d rows from %d lines", len(rows), lines)
 		}
-		prev := int32(0)
+		prev := int32(1) // the header is on line 1 at the earliest
 		for _, r := range rows {
 			if r.Row <= prev || int(r.Row) > lines {
 				t.Fatalf("row number %d after %d, %d lines", r.Row, prev, lines)
 			}
 			prev = r.Row
+			checkRow(t, file, r)
+		}
+		whole, _, err := read(t, mem, Options{}, file, data, len(rows)+1)
+		if err != nil || !sameRows(rows, whole) {
+			t.Fatalf("in one batch: %v, %d rows differ from %d rows in batches of %d", err, len(whole), len(rows), 1+batch%8)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package source
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"readiness/pipeline"
@@ -129,39 +130,53 @@ func TestMissingRequired(t *testing.T) {
 	}
 }
 
+// FuzzMatchHeader checks MatchHeader on any row of cells (a tab separates
+// them) against its specification written with Canonical: the first cell
+// naming each column wins, and a header names nik and two other columns.
+// Matching the cells' keys instead gives the same answer, and
+// missingRequired lists exactly the required columns the header lacks.
 func FuzzMatchHeader(f *testing.F) {
-	for _, s := range [][]string{
-		{"NIK", "NAMA", "Jenis Perubahan"},
-		{"NO_NIK", "NAMA_LGKP", "TGL_LHR", "L/P"},
-		{"Nomor Induk Kependudukan", "Nama Lengkap", "Tgl. Lahir"},
-		{"DATA", "", "nik"},
+	for _, s := range []string{
+		"NIK\tNAMA\tJenis Perubahan",
+		"NO_NIK\tNAMA_LGKP\tTGL_LHR\tL/P",
+		"Nomor Induk Kependudukan\tNama Lengkap\tTgl. Lahir",
+		"DATA\t\tnik",
+		"NIK\tnik\tNAMA\tnama\tKEC",
+		"No\tNIK KTP\tNama Penduduk\tL/P\tTgl. Lahir\tDesa/Kelurahan",
 	} {
-		f.Add(s[0], s[1], s[2])
+		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, a, b, c string) {
-		cells := []string{a, b, c, "NAMA", "KEC"}
+	f.Fuzz(func(t *testing.T, row string) {
+		cells := strings.Split(row, "\t")
 		m, ok := MatchHeader(cells)
-		if !ok {
-			return
-		}
-		seen := map[string]bool{}
-		for i, col := range m {
-			if i < 0 || i >= len(cells) {
-				t.Fatalf("index %d out of range", i)
-			}
-			if !slices.Contains(pipeline.InputColumns, col) {
-				t.Fatalf("unknown column %q", col)
-			}
-			if seen[col] {
-				t.Fatalf("column %q twice", col)
-			}
-			seen[col] = true
-			if got, _ := Canonical(cells[i]); got != col {
-				t.Fatalf("cell %q maps to %q, Canonical says %q", cells[i], col, got)
+
+		want, seen := map[int]string{}, map[string]bool{}
+		for i, cell := range cells {
+			if c, known := Canonical(cell); known && !seen[c] {
+				seen[c] = true
+				want[i] = c
 			}
 		}
-		if !seen[pipeline.ColNIK] || len(m) < 3 {
-			t.Fatalf("accepted %v", m)
+		wantOK := seen[pipeline.ColNIK] && len(seen) >= 3
+		if ok != wantOK || ok && !mapsEqual(m, want) || !ok && m != nil {
+			t.Fatalf("MatchHeader(%q) = %v, %v; want %v, %v", cells, m, ok, want, wantOK)
+		}
+
+		keys := make([]string, len(cells))
+		for i, c := range cells {
+			keys[i] = headerKey(c)
+		}
+		if km, kok := MatchHeader(keys); kok != ok || !mapsEqual(km, m) {
+			t.Fatalf("MatchHeader(%q) = %v, %v but its keys %q give %v, %v", cells, m, ok, keys, km, kok)
+		}
+
+		if ok {
+			miss := missingRequired(m)
+			for _, c := range pipeline.RequiredColumns {
+				if slices.Contains(miss, c) == seen[c] {
+					t.Fatalf("MatchHeader(%q) = %v, missing %v", cells, m, miss)
+				}
+			}
 		}
 	})
 }

@@ -14,14 +14,35 @@
 //     alias table (header.go); rows above it are title rows. A header
 //     without every column of pipeline.RequiredColumns is a
 //     *MissingColumnsError, which matches pipeline.ErrNoHeader.
-//   - A workbook sheet without a header, or whose XML is malformed, is
-//     reported in its pipeline.SheetResult and skipped; the other sheets go
-//     on. A workbook none of whose sheets is read, or a CSV without a
+//   - Every part of a workbook is checked against the unzip limits
+//     (Options.MaxUnzipSize) from the zip directory, before anything is
+//     inflated; a part over them fails the file.
+//   - A workbook sheet without a header, or whose XML is malformed (an
+//     undefined entity, a forbidden character, a part cut short or not a
+//     worksheet, rows excelize stops reading, cells whose values cannot be
+//     resolved), is reported in its pipeline.SheetResult and skipped; the
+//     other sheets go on. A malformed sheet emits no rows, except when
+//     excelize stops partway through a part that passed the byte checks:
+//     the rows before stay emitted and the result names the first row not
+//     read. A workbook none of whose sheets is read, or a CSV without a
 //     header, fails as a whole.
+//   - Hidden and very hidden sheets are read like any other: they are part
+//     of the submission.
+//   - Merged cells hold their value in the top-left cell only (as the
+//     file stores them): a merged title above the header is a title row; a
+//     header cell merged across columns names the first, and the others,
+//     unnamed, are keyed by column letter in "original"; in data rows the
+//     other cells of a merged range are empty.
 //   - Blank rows (every cell empty or white space) are skipped; they are
 //     not data rows and do not end the table. Row numbers are those a
 //     spreadsheet program shows: the sheet row, or the CSV line on which
-//     the record starts (the first line is 1).
+//     the record starts (the first line is 1; a quoted field spanning lines
+//     keeps the record on its first line). Rows shorter than the header
+//     have their missing cells empty; cells beyond the header width that
+//     are not empty are kept in "original", keyed by column letter.
+//   - A CSV is decoded by its byte-order mark (UTF-8, UTF-16 LE or BE),
+//     else as UTF-8 when valid, else as Windows-1252; bytes that are no
+//     text (a NUL, many control characters, a PDF or image) fail the file.
 //   - Every data row becomes one RawSchema row: provenance, the cells as a
 //     JSON object keyed by the file's own header texts ("original"), each
 //     canonical column's cell text untouched but for a trailing "\r"
@@ -113,6 +134,34 @@ var (
 	magicZip = []byte("PK\x03\x04")
 	magicOLE = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 )
+
+// otherKinds are file types regional offices send by mistake under a
+// spreadsheet name, by magic number, so the message can say what the file
+// is.
+var otherKinds = []struct {
+	magic, kind string
+}{
+	{"%PDF-", "a PDF document"},
+	{"\x89PNG\r\n\x1a\n", "a PNG image"},
+	{"\xFF\xD8\xFF", "a JPEG image"},
+	{"GIF87a", "a GIF image"},
+	{"GIF89a", "a GIF image"},
+	{"{\\rtf", "an RTF document"},
+	{"Rar!\x1a\x07", "a RAR archive"},
+	{"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"},
+	{"\x1f\x8b", "a gzip archive"},
+}
+
+// notSpreadsheet returns why a file starting with head is not a
+// spreadsheet, "" when its magic number is not one of otherKinds.
+func notSpreadsheet(head []byte) string {
+	for _, k := range otherKinds {
+		if bytes.HasPrefix(head, []byte(k.magic)) {
+			return k.kind + ", not a spreadsheet; save the data as .xlsx or CSV"
+		}
+	}
+	return ""
+}
 
 // unreadable returns an InputError for file wrapping pipeline.ErrUnreadable.
 func unreadable(file, why string) error {

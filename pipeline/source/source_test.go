@@ -1,10 +1,12 @@
 package source
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -152,5 +154,82 @@ func TestAppendJSONString(t *testing.T) {
 		if got := string(appendJSONString(nil, in)); got != want {
 			t.Errorf("appendJSONString(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// bomb returns an xlsx whose one sheet part inflates to size bytes of
+// spaces (about size/1000 compressed), written without holding it in
+// memory.
+func bomb(t testing.TB, size int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func(name, body string) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, body)
+	}
+	add("[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`)
+	add("_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	add("xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`)
+	add("xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	spaces := bytes.Repeat([]byte(" "), 1<<16)
+	for n := 0; n < size; n += len(spaces) {
+		w.Write(spaces)
+	}
+	io.WriteString(w, `</sheetData></worksheet>`)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestUnreadableSays: each unreadable file fails whole, and the message
+// says why in words a regional office can act on.
+func TestUnreadableSays(t *testing.T) {
+	good := workbook(t, []string{"S"}, join(
+		row("S", 1, "NIK", "NAMA", "Jenis Perubahan"),
+		row("S", 2, "1705014101900001", "SITI", "MATI"),
+	))
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 32)...)
+	tests := []struct {
+		name, path string
+		data       []byte
+		opts       Options
+		is         error
+		msg        string
+	}{
+		{"truncated xlsx", "a.xlsx", good[:len(good)/2], Options{}, pipeline.ErrUnreadable, "corrupt zip archive"},
+		{"png renamed xlsx", "a.xlsx", png, Options{}, pipeline.ErrUnreadable, "a PNG image, not a spreadsheet"},
+		{"pdf renamed xlsx", "a.xlsx", []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj"), Options{}, pipeline.ErrUnreadable, "a PDF document, not a spreadsheet"},
+		{"png renamed csv", "a.csv", png, Options{}, pipeline.ErrUnreadable, "a PNG image"},
+		{"binary blob without nul named csv", "a.csv", []byte("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11NIK;NAMA;JK"), Options{}, pipeline.ErrUnreadable, "not a text file"},
+		{"utf-16 csv without BOM", "a.csv", utf16LE("NIK;NAMA;Jenis Perubahan\n")[2:], Options{}, pipeline.ErrUnreadable, "not a text file"},
+		{"zip bomb", "a.xlsx", bomb(t, 40<<20), Options{MaxUnzipSize: 8 << 20}, pipeline.ErrUnreadable,
+			"part xl/worksheets/sheet1.xml inflates to 40.0 MiB, over the limit of 4 MiB per part (half the 8 MiB unzip limit)"},
+		{"shared strings gone", "a.xlsx", patchZip(t, good, "xl/sharedStrings.xml", func(string) string { return "" }), Options{},
+			pipeline.ErrUnreadable, "no sheet could be read"},
+		{"only sheet is garbage", "a.xlsx", patchZip(t, good, "xl/worksheets/sheet1.xml", func(string) string { return "garbage" }), Options{},
+			pipeline.ErrUnreadable, "no sheet could be read"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			rows, _, err := read(t, mem, tt.opts, tt.path, tt.data, 10)
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.msg) || !strings.HasPrefix(err.Error(), tt.path+": ") {
+				t.Fatalf("err = %v, want %v saying %q", err, tt.is, tt.msg)
+			}
+			if len(rows) != 0 {
+				t.Fatalf("emitted %d rows", len(rows))
+			}
+		})
 	}
 }

@@ -38,6 +38,8 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 		return nil, unreadable(in.Path, "empty file")
 	case bytes.HasPrefix(data, magicOLE):
 		return nil, unreadable(in.Path, "binary .xls or password-protected workbook; save it as an unprotected .xlsx")
+	case notSpreadsheet(data) != "":
+		return nil, unreadable(in.Path, notSpreadsheet(data))
 	case !bytes.HasPrefix(data, magicZip):
 		return nil, unreadable(in.Path, "not an xlsx workbook (not a zip archive)")
 	}
@@ -88,6 +90,7 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 			return results, err
 		}
 		res, err := readSheet(f, parts[sh.part], in.Path, sh.name, b)
+		res.Hidden = sh.hidden
 		results = append(results, res)
 		if err != nil {
 			return results, err
@@ -237,9 +240,12 @@ func readInput(in pipeline.Input, limit int64) ([]byte, error) {
 	return readAllLimit(in.Path, rc, limit)
 }
 
-// wbSheet is one worksheet of a workbook: its name and the path of its part.
+// wbSheet is one worksheet of a workbook: its name, the path of its part,
+// and whether it is hidden. A hidden sheet is read like any other: it is
+// still part of the submission.
 type wbSheet struct {
 	name, part string
+	hidden     bool
 }
 
 // Relationship types of the parts a workbook refers to.
@@ -258,8 +264,9 @@ type xmlRels struct {
 
 type xmlWorkbook struct {
 	Sheets []struct {
-		Name string `xml:"name,attr"`
-		RID  string `xml:"id,attr"`
+		Name  string `xml:"name,attr"`
+		RID   string `xml:"id,attr"`
+		State string `xml:"state,attr"` // "", "visible", "hidden" or "veryHidden"
 	} `xml:"sheets>sheet"`
 }
 
@@ -301,7 +308,8 @@ func workbookSheets(parts map[string]*zip.File) ([]wbSheet, error) {
 				if strings.HasPrefix(r.Target, "/") {
 					p = path.Clean(r.Target)
 				}
-				out = append(out, wbSheet{name: sh.Name, part: strings.TrimPrefix(p, "/")})
+				out = append(out, wbSheet{name: sh.Name, part: strings.TrimPrefix(p, "/"),
+					hidden: sh.State == "hidden" || sh.State == "veryHidden"})
 			}
 			break
 		}

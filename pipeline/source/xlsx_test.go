@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +153,7 @@ func TestXLSX(t *testing.T) {
 		batch  int
 		want   []want
 		sheets []sheetWant
+		hidden []string // sheets the results mark hidden
 	}{
 		{
 			name: "title rows, dialect, numeric and text NIK, dates, blank row",
@@ -252,6 +255,101 @@ func TestXLSX(t *testing.T) {
 			want:   []want{{sheet: "S", row: 2, nik: "1"}},
 			sheets: []sheetWant{{"S", 1, pipeline.ErrUnreadable}},
 		},
+		{
+			name: "sheet XML cut short mid-part skips the sheet whole",
+			data: patchZip(t, twoSheets(t), "xl/worksheets/sheet1.xml", func(s string) string {
+				return s[:strings.Index(s, `<row r="3"`)+20]
+			}),
+			want:   []want{{sheet: "Baik", row: 2, nik: "2"}},
+			sheets: []sheetWant{{"Rusak", 0, pipeline.ErrUnreadable}, {"Baik", 1, nil}},
+		},
+		{
+			name: "sheet XML ending after a whole row skips the sheet whole",
+			data: patchZip(t, twoSheets(t), "xl/worksheets/sheet1.xml", func(s string) string {
+				return s[:strings.Index(s, `<row r="3"`)]
+			}),
+			want:   []want{{sheet: "Baik", row: 2, nik: "2"}},
+			sheets: []sheetWant{{"Rusak", 0, pipeline.ErrUnreadable}, {"Baik", 1, nil}},
+		},
+		{
+			name: "garbage instead of sheet XML",
+			data: patchZip(t, twoSheets(t), "xl/worksheets/sheet1.xml", func(string) string {
+				return "this is not XML at all"
+			}),
+			want:   []want{{sheet: "Baik", row: 2, nik: "2"}},
+			sheets: []sheetWant{{"Rusak", 0, pipeline.ErrUnreadable}, {"Baik", 1, nil}},
+		},
+		{
+			name: "namespace prefixes are read",
+			data: patchZip(t, twoSheets(t), "xl/worksheets/sheet1.xml", func(s string) string {
+				s = strings.Replace(s, `<worksheet xmlns=`, `<x:worksheet xmlns:x=`, 1)
+				s = strings.Replace(s, `</worksheet>`, `</x:worksheet>`, 1)
+				for _, tag := range []string{"sheetData", "row", "c", "v", "dimension", "sheetViews", "sheetView", "sheetFormatPr"} {
+					s = strings.ReplaceAll(s, "<"+tag+">", "<x:"+tag+">")
+					s = strings.ReplaceAll(s, "<"+tag+" ", "<x:"+tag+" ")
+					s = strings.ReplaceAll(s, "</"+tag+">", "</x:"+tag+">")
+				}
+				return s
+			}),
+			want:   []want{{sheet: "Rusak", row: 2, nik: "1"}, {sheet: "Rusak", row: 3, nik: "3"}, {sheet: "Baik", row: 2, nik: "2"}},
+			sheets: []sheetWant{{"Rusak", 2, nil}, {"Baik", 1, nil}},
+		},
+		{
+			name: "formula with a cached value uses the value",
+			data: patchZip(t, workbook(t, []string{"S"}, join(
+				row("S", 1, "NIK", "NAMA", "Jenis Perubahan", "ALAMAT"),
+				row("S", 2, "1", "A", "MATI", "x"),
+			)), "xl/worksheets/sheet1.xml", func(s string) string {
+				return setCell(t, s, "D2", `<c r="D2" t="str"><f>"JL. "&amp;B2</f><v>JL. A</v></c>`)
+			}),
+			want:   []want{{sheet: "S", row: 2, nik: "1", col: "alamat", val: "JL. A"}},
+			sheets: []sheetWant{{"S", 1, nil}},
+		},
+		{
+			name: "cell over 32,767 characters is cut",
+			data: patchZip(t, workbook(t, []string{"S"}, join(
+				row("S", 1, "NIK", "NAMA", "Jenis Perubahan", "ALAMAT"),
+				row("S", 2, "1", "A", "MATI", "x"),
+			)), "xl/worksheets/sheet1.xml", func(s string) string {
+				return setCell(t, s, "D2", `<c r="D2" t="inlineStr"><is><t>`+strings.Repeat("é", maxCellChars+10)+`</t></is></c>`)
+			}),
+			want: []want{{sheet: "S", row: 2, nik: "1", col: "alamat", val: strings.Repeat("é", maxCellChars),
+				warn: []string{pipeline.WarnCellTooLong}}},
+			sheets: []sheetWant{{"S", 1, nil}},
+		},
+		{
+			name:   "hidden and very hidden sheets are read",
+			data:   hiddenSheets(t),
+			want:   []want{{sheet: "Tersembunyi", row: 2, nik: "1"}, {sheet: "Sangat", row: 2, nik: "2"}, {sheet: "Terlihat", row: 2, nik: "3"}},
+			sheets: []sheetWant{{"Tersembunyi", 1, nil}, {"Sangat", 1, nil}, {"Terlihat", 1, nil}},
+			hidden: []string{"Tersembunyi", "Sangat"},
+		},
+		{
+			name: "merged title, merged header cell, merged data cells",
+			data: mergedSheet(t),
+			want: []want{
+				{sheet: "S", row: 3, nik: "1", col: "jenis_perubahan", val: "RUSAK",
+					orig: `{"NIK":"1","NAMA":"A","C":"ALIAS","Jenis Perubahan":"RUSAK"}`},
+				{sheet: "S", row: 4, nik: "2", col: "jenis_perubahan", val: "",
+					orig: `{"NIK":"2","NAMA":"B","C":"","Jenis Perubahan":""}`},
+			},
+			sheets: []sheetWant{{"S", 2, nil}},
+		},
+		{
+			name: "ragged rows: missing cells empty, extra cells by column letter",
+			data: workbook(t, []string{"S"}, join(
+				row("S", 1, "NIK", "NAMA", "Jenis Perubahan", "ALAMAT"),
+				row("S", 2, "1", "A"),
+				row("S", 3, "2", "B", "MATI", "JL", "", "lebih"),
+			)),
+			want: []want{
+				{sheet: "S", row: 2, nik: "1", col: "alamat", val: "",
+					orig: `{"NIK":"1","NAMA":"A","Jenis Perubahan":"","ALAMAT":""}`},
+				{sheet: "S", row: 3, nik: "2", col: "alamat", val: "JL",
+					orig: `{"NIK":"2","NAMA":"B","Jenis Perubahan":"MATI","ALAMAT":"JL","F":"lebih"}`},
+			},
+			sheets: []sheetWant{{"S", 2, nil}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,6 +369,9 @@ func TestXLSX(t *testing.T) {
 				r := res[i]
 				if r.Name != w.name || r.DataRows != w.rows || (w.err == nil) != (r.Err == nil) || w.err != nil && !errors.Is(r.Err, w.err) {
 					t.Errorf("sheet %d: %+v, want %+v", i, r, w)
+				}
+				if r.Hidden != slices.Contains(tt.hidden, r.Name) {
+					t.Errorf("sheet %d: hidden %v", i, r.Hidden)
 				}
 				var ie *pipeline.InputError
 				if r.Err != nil && (!errors.As(r.Err, &ie) || ie.Sheet != w.name || ie.File != "in/Seluma.xlsx") {
@@ -296,6 +397,104 @@ func TestXLSX(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// twoSheets is a workbook with a sheet "Rusak" (rows 2 and 3) to break and
+// a good sheet "Baik".
+func twoSheets(t testing.TB) []byte {
+	return workbook(t, []string{"Rusak", "Baik"}, join(
+		row("Rusak", 1, "NIK", "NAMA", "Jenis Perubahan"),
+		row("Rusak", 2, "1", "A", "MATI"),
+		row("Rusak", 3, "3", "C", "MATI"),
+		row("Baik", 1, "NIK", "NAMA", "Jenis Perubahan"),
+		row("Baik", 2, "2", "B", "MATI"),
+	))
+}
+
+// setCell replaces cell ref in a sheet's XML with cell, raw XML: for what
+// excelize will not write (a formula with a cached value, a cell over
+// Excel's length limit).
+func setCell(t testing.TB, sheetXML, ref, cell string) string {
+	t.Helper()
+	re := regexp.MustCompile(`<c r="` + ref + `"[^>]*?(/>|>.*?</c>)`)
+	if !re.MatchString(sheetXML) {
+		t.Fatalf("no cell %s in %s", ref, sheetXML)
+	}
+	return re.ReplaceAllLiteralString(sheetXML, cell)
+}
+
+// hiddenSheets is a workbook whose first sheet is hidden and second very
+// hidden.
+func hiddenSheets(t testing.TB) []byte {
+	t.Helper()
+	data := workbook(t, []string{"Tersembunyi", "Sangat", "Terlihat"}, join(
+		row("Tersembunyi", 1, "NIK", "NAMA", "Jenis Perubahan"),
+		row("Tersembunyi", 2, "1", "A", "MATI"),
+		row("Sangat", 1, "NIK", "NAMA", "Jenis Perubahan"),
+		row("Sangat", 2, "2", "B", "MATI"),
+		row("Terlihat", 1, "NIK", "NAMA", "Jenis Perubahan"),
+		row("Terlihat", 2, "3", "C", "MATI"),
+	))
+	return patchZip(t, data, "xl/workbook.xml", func(s string) string {
+		s = strings.Replace(s, `name="Tersembunyi"`, `name="Tersembunyi" state="hidden"`, 1)
+		return strings.Replace(s, `name="Sangat"`, `name="Sangat" state="veryHidden"`, 1)
+	})
+}
+
+// mergedSheet has a title merged across A1:D1, a header cell NAMA merged
+// across B2:C2 (C3 then holds a value under no header), and Jenis
+// Perubahan merged down D3:D4.
+func mergedSheet(t testing.TB) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	set := func(ref, v string) {
+		if err := f.SetCellStr("Sheet1", ref, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("A1", "DATA PERUBAHAN KTP-EL")
+	set("A2", "NIK")
+	set("B2", "NAMA")
+	set("D2", "Jenis Perubahan")
+	set("A3", "1")
+	set("B3", "A")
+	set("C3", "ALIAS")
+	set("D3", "RUSAK")
+	set("A4", "2")
+	set("B4", "B")
+	for _, m := range [][2]string{{"A1", "D1"}, {"B2", "C2"}, {"D3", "D4"}} {
+		if err := f.MergeCell("Sheet1", m[0], m[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SetSheetName("Sheet1", "S"); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestWorkbookSheetsHidden(t *testing.T) {
+	data := hiddenSheets(t)
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]*zip.File{}
+	for _, zf := range zr.File {
+		parts[zf.Name] = zf
+	}
+	sheets, err := workbookSheets(parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(sheets); got != "[{Tersembunyi xl/worksheets/sheet1.xml true} {Sangat xl/worksheets/sheet2.xml true} {Terlihat xl/worksheets/sheet3.xml false}]" {
+		t.Fatalf("sheets %s", got)
 	}
 }
 
