@@ -92,28 +92,31 @@ func TestKilledRunKeepsPreviousOutputs(t *testing.T) {
 	killedMidWrite := 0
 	for _, marker := range markers {
 		cmd := start()
-		deadline := time.Now().Add(2 * time.Minute)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
 		hit := false
 	poll:
-		for time.Now().Before(deadline) {
+		for {
+			select {
+			case <-done:
+				break poll // finished before the moment came
+			default:
+			}
 			exists, files := staged()
+			if marker == "" && exists {
+				hit = true
+				break
+			}
 			for _, f := range files {
 				if marker != "" && strings.Contains(f, marker) {
 					hit = true
 					break poll
 				}
 			}
-			if marker == "" && exists {
-				hit = true
-				break
-			}
-			if cmd.ProcessState != nil {
-				break
-			}
 			time.Sleep(200 * time.Microsecond)
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		<-done
 		now := checkWhole(t, out)
 		if hit && now == previous {
 			killedMidWrite++
