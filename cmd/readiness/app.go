@@ -42,8 +42,9 @@ Exit codes:
   0  success
   1  internal failure (an output could not be written, a bug)
   2  bad usage or settings (nothing was read)
-  3  completed, but some input files or sheets could not be read at all
-     (the others were processed; manifest.json names the failures)
+  3  completed, but some input files could not be read at all (the
+     others were processed; manifest.json names the failures; a skipped
+     sheet is listed there too but does not change the exit code)
   4  another run is writing the same output folder
 
 Run "readiness run --help" for the options.
