@@ -21,13 +21,26 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-## fuzz: each fuzz target for FUZZTIME
+## fuzz: each fuzz target for FUZZTIME, one at a time (-fuzz takes a single
+## target); fails when a package does not build or a target fails. A bare
+## "context deadline exceeded" as the time runs out, with no failing input
+## written, is Go's end-of-fuzztime race (go.dev/issue/75804): reported, not
+## a failure.
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
-	  done; \
-	done
+	@set -e; failed=; log=$$(mktemp); trap 'rm -f "$$log" "$$log.rc"' EXIT; \
+	list=$$($(GO) test -list '^Fuzz' ./...) || { printf '%s\n' "$$list"; exit 1; }; \
+	for pt in $$(printf '%s\n' "$$list" | awk '/^Fuzz/ { n[++c] = $$1 } /^ok / { for (i = 1; i <= c; i++) print $$2 ":" n[i]; c = 0 }'); do \
+	  pkg=$${pt%%:*}; t=$${pt#*:}; \
+	  echo "== $$pkg $$t"; \
+	  rm -f "$$log.rc"; \
+	  { rc=0; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 || rc=$$?; echo $$rc >"$$log.rc"; } | tee "$$log"; \
+	  if [ "$$(cat "$$log.rc" 2>/dev/null)" != 0 ]; then \
+	    if grep -qx '    context deadline exceeded' "$$log" && ! grep -q 'Failing input written' "$$log"; then \
+	      echo "== $$pkg $$t: deadline race at the end of the run (go.dev/issue/75804), not a failure"; \
+	    else failed="$$failed $$pkg.$$t"; fi; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
 
 ## bench: the benchmarks
 bench:
