@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -20,17 +19,8 @@ import (
 // cmdRun is "readiness run": the nightly job.
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var s settings
-	fs := flag.NewFlagSet("readiness run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	s.flags(fs, true)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return fmt.Errorf("%w: %v", pipeline.ErrUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q (inputs go after --in)", pipeline.ErrUsage, fs.Arg(0))
+	if err := s.parse("readiness run", args, true, stderr); err != nil {
+		return err
 	}
 	started := time.Now().UTC()
 	log, err := newLogger(stderr, s.logFormat, s.logLevel)

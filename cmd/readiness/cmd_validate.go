@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -22,17 +21,8 @@ const maxListed = 50
 // cmdValidate is "readiness validate": the run's checks, nothing written.
 func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var s settings
-	fs := flag.NewFlagSet("readiness validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	s.flags(fs, false)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return fmt.Errorf("%w: %v", pipeline.ErrUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q (inputs go after --in)", pipeline.ErrUsage, fs.Arg(0))
+	if err := s.parse("readiness validate", args, false, stderr); err != nil {
+		return err
 	}
 	log, err := newLogger(stderr, s.logFormat, s.logLevel)
 	if err != nil {

@@ -34,6 +34,24 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
+// parse reads the options of a subcommand; usage problems match
+// pipeline.ErrUsage, --help returns flag.ErrHelp.
+func (s *settings) parse(name string, args []string, withOutputs bool, stderr io.Writer) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	s.flags(fs, withOutputs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", pipeline.ErrUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q (inputs go after --in)", pipeline.ErrUsage, fs.Arg(0))
+	}
+	return nil
+}
+
 // flags declares the options of a subcommand on fs.
 func (s *settings) flags(fs *flag.FlagSet, withOutputs bool) {
 	fs.Var((*multiFlag)(&s.cfg.Inputs), "in", "input `file or folder` (repeatable); default: the embedded fixtures")
