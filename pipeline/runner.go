@@ -116,8 +116,7 @@ func (r *Runner) Run(ctx context.Context, mem memory.Allocator, inputs []Input) 
 		log.Info().Str("stage", ms.Name).Int("rows_in", ms.RowsIn).Int("rows_out", ms.RowsOut).
 			Int("rejected", ms.Rejected).Float64("duration_ms", ms.DurationMS).Msg("stage done")
 	}
-	res.Accounting.Balanced = res.Accounting.RowsIn ==
-		res.Accounting.RowsInPersons+res.Accounting.DuplicateRows+res.Accounting.RowsRejected
+	res.Accounting.balance()
 	return res, nil
 }
 
@@ -178,6 +177,7 @@ func (r *Runner) readInput(ctx context.Context, mem memory.Allocator, in Input, 
 	default:
 		return mi, err
 	}
+	acct.balance()
 	mi.ManifestAccount = acct
 	log.Info().Str("file", in.Path).Int("rows_in", acct.RowsIn).Int("rejected", acct.RowsRejected).
 		Int("duplicates", acct.DuplicateRows).Float64("duration_ms", ms(time.Since(start))).Msg("input read")
@@ -206,6 +206,11 @@ func (r *Runner) each(recs []arrow.Record, fn func(arrow.Record) error) error {
 		}
 	}
 	return nil
+}
+
+// balance sets Balanced: every row is in a person, a duplicate or rejected.
+func (a *ManifestAccount) balance() {
+	a.Balanced = a.RowsIn == a.RowsInPersons+a.DuplicateRows+a.RowsRejected
 }
 
 func (a *ManifestAccount) add(b ManifestAccount) {

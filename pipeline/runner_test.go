@@ -150,7 +150,7 @@ func TestRunnerAccounting(t *testing.T) {
 	}
 	for _, in := range res.Inputs {
 		acc := in.ManifestAccount
-		if acc.RowsIn != acc.RowsInPersons+acc.DuplicateRows+acc.RowsRejected {
+		if acc.RowsIn != acc.RowsInPersons+acc.DuplicateRows+acc.RowsRejected || !acc.Balanced {
 			t.Errorf("%s: %+v", in.Path, acc)
 		}
 		if in.Path != "bad" && len(in.SHA256) != 64 {

@@ -154,7 +154,7 @@ func TestFixtureNothingLost(t *testing.T) {
 	byPath := map[string]pipeline.ManifestInput{}
 	for _, in := range m.Inputs {
 		a := in.ManifestAccount
-		if a.RowsIn != a.RowsInPersons+a.DuplicateRows+a.RowsRejected {
+		if a.RowsIn != a.RowsInPersons+a.DuplicateRows+a.RowsRejected || !a.Balanced {
 			t.Errorf("%s: %d rows in ≠ %d in persons + %d duplicates + %d rejected",
 				in.Path, a.RowsIn, a.RowsInPersons, a.DuplicateRows, a.RowsRejected)
 		}
