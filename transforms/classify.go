@@ -52,7 +52,8 @@ func (c ClassifyConfig) validate() error {
 //   - Duplicate rows (K1) take part only in finding a move's origin and in
 //     the person's sources; everything else uses the kept rows.
 //
-// Input RowSchema; rows with a reason are ignored.
+// Input RowSchema; rows with a reason are ignored. Of each batch with an
+// accepted row it keeps only the columns it reads (keptColumns).
 type Classify struct {
 	cfg     ClassifyConfig
 	batches []rowView
@@ -83,14 +84,15 @@ func (c *Classify) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 	if err := checkSchema(rec, pipeline.RowSchema, "classify"); err != nil {
 		return nil, err
 	}
-	v := newRowView(rec)
+	reason := stringCol(rec, pipeline.RowSchema, pipeline.ColReason)
+	var v rowView
 	kept := false
 	for i := 0; i < int(rec.NumRows()); i++ {
-		if v.reason.IsValid(i) {
+		if reason.IsValid(i) {
 			continue
 		}
 		if !kept {
-			rec.Retain()
+			v = newRowView(keepColumns(rec))
 			c.batches = append(c.batches, v)
 			kept = true
 		}
@@ -164,8 +166,39 @@ type rowView struct {
 	warnValues                                       *array.String
 }
 
+// keptColumns are the columns of RowSchema that person resolution reads;
+// classify holds only these until Flush, not the raw cells and their JSON.
+var keptColumns = []string{
+	pipeline.ColFile, pipeline.ColSheet, pipeline.ColRow, pipeline.ColNKK,
+	pipeline.ColTempatLahir, pipeline.ColNamaIbu, pipeline.ColAlamat,
+	pipeline.ColKelurahan, pipeline.ColKecamatan, pipeline.ColNIKClean,
+	pipeline.ColNameDisplay, pipeline.ColNameNorm, pipeline.ColBirthDate,
+	pipeline.ColSex, pipeline.ColMarital, pipeline.ColEvent,
+	pipeline.ColRequestDate, pipeline.ColServiceState, pipeline.ColServiceDate,
+	pipeline.ColRegionCode, pipeline.ColDestRegionCode, pipeline.ColReason,
+	pipeline.ColWarnings, pipeline.ColDuplicate,
+}
+
+var keptSchema = func() *arrow.Schema {
+	fs := make([]arrow.Field, len(keptColumns))
+	for i, name := range keptColumns {
+		fs[i] = pipeline.RowSchema.Field(pipeline.RowSchema.FieldIndices(name)[0])
+	}
+	return arrow.NewSchema(fs, nil)
+}()
+
+// keepColumns returns a record of keptSchema sharing rec's columns
+// (retained, not copied); the caller releases it.
+func keepColumns(rec arrow.Record) arrow.Record {
+	cols := make([]arrow.Array, len(keptColumns))
+	for i, name := range keptColumns {
+		cols[i] = rec.Column(pipeline.RowSchema.FieldIndices(name)[0])
+	}
+	return array.NewRecord(keptSchema, cols, rec.NumRows())
+}
+
 func newRowView(rec arrow.Record) rowView {
-	s := pipeline.RowSchema
+	s := keptSchema
 	col := func(name string) arrow.Array { return rec.Column(s.FieldIndices(name)[0]) }
 	str := func(name string) *array.String { return col(name).(*array.String) }
 	warnings := col(pipeline.ColWarnings).(*array.List)
