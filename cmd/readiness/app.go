@@ -38,7 +38,11 @@ Usage:
 With no arguments, run processes the embedded reference scenario
 (Bengkulu, as of 2020-06-30, election 2020-12-09) and writes to ./out.
 
-Exit codes:
+` + exitCodesHelp + `
+Run "readiness run --help" for the options.
+`
+
+const exitCodesHelp = `Exit codes:
   0  success
   1  internal failure (an output could not be written, a bug)
   2  bad usage or settings (nothing was read)
@@ -46,8 +50,6 @@ Exit codes:
      others were processed; manifest.json names the failures; a skipped
      sheet is listed there too but does not change the exit code)
   4  another run is writing the same output folder
-
-Run "readiness run --help" for the options.
 `
 
 // run is the whole program; main only maps its error to an exit code.

@@ -213,6 +213,21 @@ func TestUnreadableInput(t *testing.T) {
 	}
 }
 
+func TestSubcommandHelpListsExitCodes(t *testing.T) {
+	for _, cmd := range []string{"run", "validate"} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{cmd, "--help"}, &stdout, &stderr)
+		if exitCode(err, &stderr) != exitOK {
+			t.Errorf("%s --help: %v", cmd, err)
+		}
+		for _, want := range []string{"--in", "Exit codes:", "4  another run"} {
+			if !strings.Contains(stderr.String(), strings.TrimPrefix(want, "-")) {
+				t.Errorf("%s --help lacks %q:\n%s", cmd, want, stderr.String())
+			}
+		}
+	}
+}
+
 func TestCommands(t *testing.T) {
 	tests := []struct {
 		args []string

@@ -40,6 +40,11 @@ func (s *settings) parse(name string, args []string, withOutputs bool, stderr io
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	s.flags(fs, withOutputs)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: %s [options]\n\nOptions:\n", name)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, "\n"+exitCodesHelp)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
