@@ -18,9 +18,6 @@ import (
 	"unicode/utf16"
 
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/apache/arrow/go/v17/parquet/file"
-	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/xuri/excelize/v2"
 
 	"readiness/pipeline"
@@ -230,19 +227,7 @@ func exceptionsOf(t *testing.T, out, base string) []exception {
 // personFlags returns the flags of each person in persons.parquet by NIK.
 func personFlags(t *testing.T, out string) map[string][]string {
 	t.Helper()
-	pf, err := file.OpenParquetFile(filepath.Join(out, "persons.parquet"), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.NewGoAllocator())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tbl := readPersons(t, out)
 	defer tbl.Release()
 	nik := tbl.Column(tbl.Schema().FieldIndices(pipeline.ColNIK)[0]).Data().Chunks()
 	flags := tbl.Column(tbl.Schema().FieldIndices("flags")[0]).Data().Chunks()

@@ -311,19 +311,7 @@ func TestFixtureOutputs(t *testing.T) {
 		t.Errorf("output folder mode %v, want 0700", info.Mode().Perm())
 	}
 
-	pf, err := file.OpenParquetFile(filepath.Join(out, "persons.parquet"), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.NewGoAllocator())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tbl := readPersons(t, out)
 	defer tbl.Release()
 	// Strings as strings, dates as dates, lists as lists: the same names
 	// and types (the Parquet reader adds field-id metadata).
@@ -401,19 +389,7 @@ func TestFixtureLogsHoldNoPersonalData(t *testing.T) {
 // persons.parquet, upper case, those of two words or more.
 func plantedNames(t *testing.T, out string) []string {
 	t.Helper()
-	pf, err := file.OpenParquetFile(filepath.Join(out, "persons.parquet"), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.NewGoAllocator())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tbl := readPersons(t, out)
 	defer tbl.Release()
 	var names []string
 	for _, col := range []string{pipeline.ColNama, pipeline.ColNamaIbu} {
@@ -451,4 +427,24 @@ func TestFixtureDetailsHoldNoPersonalData(t *testing.T) {
 			}
 		}
 	}
+}
+
+// readPersons reads persons.parquet of an output folder with the Arrow
+// Parquet reader; the caller releases the table.
+func readPersons(t *testing.T, out string) arrow.Table {
+	t.Helper()
+	pf, err := file.OpenParquetFile(filepath.Join(out, "persons.parquet"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.NewGoAllocator())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
 }
