@@ -264,20 +264,7 @@ func runPersons(t *testing.T, mem memory.Allocator, rows ...map[string]any) []ma
 	t.Helper()
 	in := batchOf(t, mem, pipeline.RawSchema, rows...)
 	defer in.Release()
-	norm, err := newTestNormalize(t).Apply(context.Background(), mem, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer norm.Release()
-	valid, err := newTestValidate(t).Apply(context.Background(), mem, norm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer valid.Release()
-	deduped, err := NewDedupe().Apply(context.Background(), mem, valid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	deduped := applyStages(t, mem, in, newTestNormalize(t), newTestValidate(t), NewDedupe())
 	defer deduped.Release()
 	c := newTestClassify(t, 100)
 	if _, err := c.Apply(context.Background(), mem, deduped); err != nil {

@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
 )
 
 // checkedMem returns an allocator that fails the test if anything is left
@@ -61,4 +64,20 @@ func jsonMarshal(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// applyStages passes rec (borrowed) through stages in order and returns
+// the last output, which the caller releases.
+func applyStages(t *testing.T, mem memory.Allocator, rec arrow.Record, stages ...pipeline.Stage) arrow.Record {
+	t.Helper()
+	rec.Retain()
+	for _, s := range stages {
+		out, err := s.Apply(context.Background(), mem, rec)
+		rec.Release()
+		if err != nil {
+			t.Fatalf("%s: %v", s.Name(), err)
+		}
+		rec = out
+	}
+	return rec
 }
