@@ -13,12 +13,10 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/xuri/excelize/v2"
 
+	"readiness/cmd/job"
 	"readiness/pipeline"
 	"readiness/pipeline/regions"
-	"readiness/pipeline/sink"
-	"readiness/pipeline/source"
 	"readiness/pipeline/stock"
-	"readiness/transforms"
 )
 
 var (
@@ -104,20 +102,15 @@ func xlsxInput(b *testing.B, n int) (pipeline.Input, int64) {
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}, int64(len(data))
 }
 
-// runOnce runs the whole pipeline, outputs included, on in.
+// runOnce runs the whole pipeline, outputs included, on in, wired as
+// the command wires it.
 func runOnce(b *testing.B, in pipeline.Input, dir string) *pipeline.Result {
-	ref := regions.Default()
+	cfg := pipeline.DefaultConfig(asOf)
+	cfg.Projection = &pipeline.Projection{ElectionDate: election}
 	plan := &stock.Plan{Regions: map[string]stock.Region{"1771": {Stock: 1000, CapacityDay: 80}}, BufferInHand: 1650}
-	norm, _ := transforms.NewNormalize(transforms.NormalizeConfig{Regions: ref, AsOf: asOf})
-	val, _ := transforms.NewValidate(transforms.ValidateConfig{Regions: ref, AsOf: asOf})
-	cls, _ := transforms.NewClassify(transforms.ClassifyConfig{AsOf: asOf, ElectionDate: election, NameThreshold: 0.92, BatchSize: pipeline.DefaultBatchSize})
-	agg, _ := transforms.NewAggregate(transforms.AggregateConfig{Regions: ref, Stock: plan, PrintDays: 116})
-	r := &pipeline.Runner{
-		Source:    source.New(source.Options{}),
-		RowStages: []pipeline.Stage{norm, val, transforms.NewDedupe()},
-		Persons:   cls, Summary: agg, BatchSize: pipeline.DefaultBatchSize,
-		Sinks: []pipeline.Sink{sink.NewSummaryCSV(dir), sink.NewExceptionsCSV(dir), sink.NewPersonsParquet(dir),
-			sink.NewReport(dir, sink.ReportInfo{AsOf: asOf, ElectionDate: election, PrintDays: 116, ProvinceCode: "17"})},
+	r, err := job.New(job.Spec{Config: cfg, Regions: regions.Default(), Stock: plan, OutDir: dir})
+	if err != nil {
+		b.Fatal(err)
 	}
 	res, err := r.Run(context.Background(), memory.NewGoAllocator(), []pipeline.Input{in})
 	if err != nil {

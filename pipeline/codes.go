@@ -17,11 +17,13 @@ const (
 )
 
 // Reasons lists every reject reason in priority order.
-var Reasons = []string{
-	ReasonNIKMissing, ReasonNIKPrecisionLost, ReasonNIKBadLength,
-	ReasonNIKNotDigits, ReasonNIKBadProvince, ReasonNIKBadDate,
-	ReasonNIKBadSerial, ReasonNameMissing, ReasonEventMissing,
-	ReasonEventUnknown, ReasonRegionUnknown,
+func Reasons() []string {
+	return []string{
+		ReasonNIKMissing, ReasonNIKPrecisionLost, ReasonNIKBadLength,
+		ReasonNIKNotDigits, ReasonNIKBadProvince, ReasonNIKBadDate,
+		ReasonNIKBadSerial, ReasonNameMissing, ReasonEventMissing,
+		ReasonEventUnknown, ReasonRegionUnknown,
+	}
 }
 
 // Row warnings: the row is kept and listed for review (SPEC §3).
@@ -41,10 +43,12 @@ const (
 )
 
 // Warnings lists every row warning.
-var Warnings = []string{
-	WarnNIKDOBMismatch, WarnNIKSexMismatch, WarnNIKNumericCell, WarnDateUnparseable,
-	WarnDistrictUnknown, WarnDestUnknown, WarnFormulaNoCache, WarnBirthAfterAsOf,
-	WarnBirthBefore1900, WarnDateAfterAsOf, WarnCellTooLong, WarnExcelLeapDay1900,
+func Warnings() []string {
+	return []string{
+		WarnNIKDOBMismatch, WarnNIKSexMismatch, WarnNIKNumericCell, WarnDateUnparseable,
+		WarnDistrictUnknown, WarnDestUnknown, WarnFormulaNoCache, WarnBirthAfterAsOf,
+		WarnBirthBefore1900, WarnDateAfterAsOf, WarnCellTooLong, WarnExcelLeapDay1900,
+	}
 }
 
 // Person flags (SPEC §5–§6), beside the warnings of the person's rows.
@@ -67,9 +71,11 @@ const (
 )
 
 // Events lists the canonical events in SPEC §4 order.
-var Events = []string{
-	EventMati, EventPindah, EventKawin, EventCerai, EventUbahData,
-	EventRusak, EventHilang, EventSuket, EventRekam,
+func Events() []string {
+	return []string{
+		EventMati, EventPindah, EventKawin, EventCerai, EventUbahData,
+		EventRusak, EventHilang, EventSuket, EventRekam,
+	}
 }
 
 // NeedsCard reports whether a request needs a new card (every event but a
@@ -108,6 +114,8 @@ const (
 )
 
 // Statuses lists the person statuses in rule order.
-var Statuses = []string{
-	StatusDeceased, StatusIneligible, StatusNeedsRecording, StatusNeedsPrint, StatusReady,
+func Statuses() []string {
+	return []string{
+		StatusDeceased, StatusIneligible, StatusNeedsRecording, StatusNeedsPrint, StatusReady,
+	}
 }

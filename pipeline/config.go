@@ -9,84 +9,92 @@ import (
 // DefaultBatchSize is the number of rows per record batch.
 const DefaultBatchSize = 64 * 1024
 
-// DefaultNameThreshold is the Jaro-Winkler similarity above which two
-// normalised names are "similar" (SPEC §5).
+// DefaultNameThreshold is the Jaro-Winkler similarity at or above which
+// two normalised names are "similar" (SPEC §5).
 const DefaultNameThreshold = 0.92
 
-// Config holds the settings of one run. Zero values of optional fields
-// take the defaults documented on them.
+// Names of the settings in Config, as a *SettingError from Validate names
+// them; a front end may relabel them with its own names (flags).
+const (
+	SettingAsOf          = "as-of date"
+	SettingElectionDate  = "election date"
+	SettingLang          = "report language"
+	SettingBatchSize     = "batch size"
+	SettingNameThreshold = "name threshold"
+	SettingMaxUnzipSize  = "unzip limit"
+)
+
+// Config holds the settings of one run as the pipeline sees them. It has
+// no defaults hidden in zero values: DefaultConfig gives them, and
+// Validate refuses a zero where a value is needed.
 type Config struct {
-	Inputs       []string  // files or folders; empty means the embedded fixtures
-	OutDir       string    // output folder
-	StockFile    string    // stock CSV; empty means the embedded fixture stock
-	RegionsFile  string    // region reference CSV; empty means the embedded Bengkulu table
-	AsOf         time.Time // as-of date (UTC midnight)
-	ElectionDate time.Time // election day (UTC midnight)
+	AsOf          time.Time // as-of date (UTC midnight)
+	Lang          string    // report language: "id" or "en"
+	BatchSize     int       // rows per batch, > 0
+	NameThreshold float64   // Jaro-Winkler similarity at or above which names are similar, in (0, 1]
+	MaxUnzipSize  int64     // bound on the inflated size of a whole xlsx (one part may take half), > 0
+	// Projection is the readiness projection; nil for a run that only
+	// checks its inputs (readiness validate).
+	Projection *Projection
+}
+
+// Projection holds the settings of the readiness projection (SPEC §7).
+type Projection struct {
+	ElectionDate time.Time // election day (UTC midnight), not before the as-of date
 	Holidays     []time.Time
-	Lang         string  // "id" (default) or "en"
-	BatchSize    int     // rows per batch; 0 means DefaultBatchSize
-	NameSim      float64 // Jaro-Winkler threshold; 0 means DefaultNameThreshold
-	// MaxUnzipSize bounds the inflated size of a whole xlsx; one part may
-	// take at most half of it. 0 means the source's default.
-	MaxUnzipSize int64
+}
+
+// DefaultConfig returns the defaults for a run as of asOf, without a
+// projection.
+func DefaultConfig(asOf time.Time) Config {
+	return Config{AsOf: asOf, Lang: "id", BatchSize: DefaultBatchSize,
+		NameThreshold: DefaultNameThreshold, MaxUnzipSize: 256 << 20}
 }
 
 // Validate checks the settings before any data is read and reports every
-// problem at once. Each problem is a *SettingError.
+// problem at once. Each problem is a *SettingError naming the setting by
+// one of the Setting constants.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(setting, format string, a ...any) {
 		errs = append(errs, &SettingError{Setting: setting, Err: fmt.Errorf(format, a...)})
 	}
 	if c.AsOf.IsZero() {
-		bad("--as-of", "missing")
+		bad(SettingAsOf, "missing")
 	}
-	if c.ElectionDate.IsZero() {
-		bad("--election-date", "missing")
-	}
-	if !c.AsOf.IsZero() && !c.ElectionDate.IsZero() && c.ElectionDate.Before(c.AsOf) {
-		bad("--election-date", "%s is before the as-of date %s",
-			c.ElectionDate.Format(time.DateOnly), c.AsOf.Format(time.DateOnly))
+	if p := c.Projection; p != nil {
+		switch {
+		case p.ElectionDate.IsZero():
+			bad(SettingElectionDate, "missing")
+		case !c.AsOf.IsZero() && p.ElectionDate.Before(c.AsOf):
+			bad(SettingElectionDate, "%s is before the as-of date %s",
+				p.ElectionDate.Format(time.DateOnly), c.AsOf.Format(time.DateOnly))
+		}
 	}
 	switch c.Lang {
-	case "", "id", "en":
+	case "id", "en":
 	default:
-		bad("--lang", "%q is not id or en", c.Lang)
+		bad(SettingLang, "%q is not id or en", c.Lang)
 	}
-	if c.BatchSize < 0 {
-		bad("--batch-size", "%d is negative", c.BatchSize)
+	if c.BatchSize <= 0 {
+		bad(SettingBatchSize, "%d is not positive", c.BatchSize)
 	}
-	if c.NameSim < 0 || c.NameSim > 1 {
-		bad("--name-threshold", "%v is outside 0..1", c.NameSim)
+	if !(c.NameThreshold > 0 && c.NameThreshold <= 1) {
+		bad(SettingNameThreshold, "%v is outside (0, 1]", c.NameThreshold)
 	}
-	if c.OutDir == "" {
-		bad("--out", "missing")
+	if c.MaxUnzipSize <= 0 {
+		bad(SettingMaxUnzipSize, "%d is not positive", c.MaxUnzipSize)
 	}
 	return errors.Join(errs...)
 }
 
-// Batch returns the batch size in effect.
-func (c *Config) Batch() int {
-	if c.BatchSize == 0 {
-		return DefaultBatchSize
+// PrintDays is the projection's working days (SPEC §7); 0 without a
+// projection.
+func (c *Config) PrintDays() int {
+	if c.Projection == nil {
+		return 0
 	}
-	return c.BatchSize
-}
-
-// NameThreshold returns the name-similarity threshold in effect.
-func (c *Config) NameThreshold() float64 {
-	if c.NameSim == 0 {
-		return DefaultNameThreshold
-	}
-	return c.NameSim
-}
-
-// Language returns the report language in effect.
-func (c *Config) Language() string {
-	if c.Lang == "" {
-		return "id"
-	}
-	return c.Lang
+	return PrintDays(c.AsOf, c.Projection.ElectionDate, c.Projection.Holidays)
 }
 
 // PrintDays counts working days (Monday to Friday, minus holidays) from

@@ -18,16 +18,22 @@ func parseDay(s string) time.Time {
 }
 
 func TestConfigValidate(t *testing.T) {
-	good := Config{AsOf: parseDay("2020-06-30"), ElectionDate: parseDay("2020-12-09"), OutDir: "out"}
+	good := DefaultConfig(parseDay("2020-06-30"))
+	good.Projection = &Projection{ElectionDate: parseDay("2020-12-09")}
 	if err := good.Validate(); err != nil {
 		t.Fatalf("good config: %v", err)
 	}
-	bad := Config{AsOf: parseDay("2020-12-10"), ElectionDate: parseDay("2020-12-09"), Lang: "fr", BatchSize: -1, NameSim: 2}
+	if good.PrintDays() != 116 {
+		t.Errorf("print days %d, want 116", good.PrintDays())
+	}
+	bad := Config{AsOf: parseDay("2020-12-10"), Projection: &Projection{ElectionDate: parseDay("2020-12-09")},
+		Lang: "fr", BatchSize: -1, NameThreshold: 0}
 	err := bad.Validate()
 	if !errors.Is(err, ErrUsage) {
 		t.Fatalf("err %v does not match ErrUsage", err)
 	}
-	for _, want := range []string{"--election-date: 2020-12-09 is before", "--lang", "--batch-size", "--name-threshold", "--out: missing"} {
+	for _, want := range []string{"election date: 2020-12-09 is before", "report language", "batch size",
+		"name threshold: 0 is outside (0, 1]", "unzip limit"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

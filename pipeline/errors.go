@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -20,6 +21,30 @@ var (
 	// ErrLocked marks an output folder another run is writing.
 	ErrLocked = errors.New("output folder is locked by another run")
 )
+
+// Error kinds, the machine-readable classes of a failed input or sheet in
+// manifest.json.
+const (
+	KindUnreadable = "unreadable" // not a readable spreadsheet: empty, corrupt, wrong type, too large
+	KindNoHeader   = "no_header"  // no header row with nik and two other known columns, or a required column missing
+	KindCancelled  = "cancelled"  // the run was cancelled while reading it
+	KindOther      = "other"      // anything else
+)
+
+// ErrorKind classifies err for the manifest: one of the Kind constants.
+func ErrorKind(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrNoHeader):
+		return KindNoHeader
+	case errors.Is(err, ErrUnreadable):
+		return KindUnreadable
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return KindCancelled
+	}
+	return KindOther
+}
 
 // InputError locates a problem in an input: file, sheet, row (as a
 // spreadsheet program numbers it) and column. Empty or zero parts are left

@@ -47,6 +47,8 @@ type ManifestSheet struct {
 	Rows   int    `json:"rows"`
 	Hidden bool   `json:"hidden,omitempty"` // hidden in the workbook, read like any other sheet
 	Error  string `json:"error,omitempty"`
+	// ErrorKind classifies Error for scripts: see ErrorKind.
+	ErrorKind string `json:"error_kind,omitempty"`
 }
 
 // ManifestInput is one input file.
@@ -56,6 +58,8 @@ type ManifestInput struct {
 	SHA256 string          `json:"sha256"`
 	Sheets []ManifestSheet `json:"sheets,omitempty"`
 	Error  string          `json:"error,omitempty"`
+	// ErrorKind classifies Error for scripts: see ErrorKind.
+	ErrorKind string `json:"error_kind,omitempty"`
 	ManifestAccount
 }
 
@@ -66,13 +70,18 @@ type ManifestOutput struct {
 	SHA256 string `json:"sha256"`
 }
 
-// ManifestStage is one stage's totals over the run.
+// ManifestStage is one stage's totals over the run: the rows of each
+// table it received and emitted (a table passing it by is in neither),
+// the rejects and duplicates it marked itself, and its own time (not the
+// time spent downstream of what it emitted). The stages' Rejected sum to
+// the accounting's rows_rejected, their Duplicates to duplicate_rows.
 type ManifestStage struct {
-	Name       string  `json:"name"`
-	RowsIn     int     `json:"rows_in"`
-	RowsOut    int     `json:"rows_out"`
-	Rejected   int     `json:"rejected,omitempty"`
-	DurationMS float64 `json:"duration_ms"`
+	Name       string         `json:"name"`
+	In         map[string]int `json:"in"`
+	Out        map[string]int `json:"out"`
+	Rejected   int            `json:"rejected"`
+	Duplicates int            `json:"duplicate_rows"`
+	DurationMS float64        `json:"duration_ms"`
 }
 
 // ManifestWhatIf answers "what if the incoming delivery arrives on date D"

@@ -83,26 +83,38 @@ func (w widen) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record
 	return out, nil
 }
 
-// counter gathers batches and emits one summary-less record at Flush.
+// counter stands in for a gathering stage: it reads the tables of ports,
+// counts their rows, and when it finishes emits an empty batch of table
+// emits (if set).
 type counter struct {
-	name string
-	rows int
-	fail bool
+	name     string
+	ports    Ports
+	emits    Table
+	rows     int
+	fail     bool
+	released int
 }
 
 func (c *counter) Name() string { return c.name }
-func (c *counter) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+func (c *counter) Ports() Ports { return c.ports }
+func (c *counter) Apply(ctx context.Context, mem memory.Allocator, t Table, rec arrow.Record, emit Emit) error {
 	if c.fail {
-		return nil, errors.New("boom")
+		return errors.New("boom")
 	}
 	c.rows += int(rec.NumRows())
-	return nil, nil
+	return nil
 }
-func (c *counter) Flush(ctx context.Context, mem memory.Allocator) ([]arrow.Record, error) {
+func (c *counter) Finish(ctx context.Context, mem memory.Allocator, emit Emit) error {
+	if c.emits == "" {
+		return nil
+	}
 	b := array.NewRecordBuilder(mem, PersonSchema)
 	defer b.Release()
-	return []arrow.Record{b.NewRecord()}, nil
+	rec := b.NewRecord()
+	defer rec.Release()
+	return emit(c.emits, rec)
 }
+func (c *counter) Release() { c.released++ }
 
 type memSink struct {
 	rows    map[Table]int
@@ -117,6 +129,7 @@ func (s *memSink) Write(ctx context.Context, t Table, rec arrow.Record) error {
 }
 func (s *memSink) Close(context.Context) error { s.closed = true; return nil }
 func (s *memSink) Abort()                      { s.aborted = true }
+func (s *memSink) Files() []string             { return nil }
 
 func input(path, text string) Input {
 	return Input{Path: path, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(text)), nil }}
@@ -125,16 +138,18 @@ func input(path, text string) Input {
 func TestRunnerAccounting(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	persons, summary := &counter{name: "persons"}, &counter{name: "summary"}
+	persons := &counter{name: "persons", ports: Ports{Reads: []Table{TableRows}}, emits: TablePersons}
+	summary := &counter{name: "summary", ports: Ports{Reads: []Table{TableRows, TablePersons}}, emits: TableSummary}
 	sink := &memSink{rows: map[Table]int{}}
 	r := &Runner{
 		Source: fakeSource{},
-		RowStages: []Stage{
-			widen{name: "normalize", schema: NormSchema},
-			widen{name: "validate", schema: ValidSchema, reject: func(r int) bool { return r%3 == 0 }},
-			widen{name: "dedupe", schema: RowSchema},
+		Stages: []TableStage{
+			RowStage(widen{name: "normalize", schema: NormSchema}),
+			RowStage(widen{name: "validate", schema: ValidSchema, reject: func(r int) bool { return r%3 == 0 }}),
+			RowStage(widen{name: "dedupe", schema: RowSchema}),
+			persons, summary,
 		},
-		Persons: persons, Summary: summary, Sinks: []Sink{sink}, BatchSize: 4,
+		Sinks: []Sink{sink}, BatchSize: 4,
 	}
 	ins := []Input{input("a.csv", strings.Repeat("x ", 10)), {Path: "bad", Open: input("bad", "").Open}, input("b.csv", "x x x")}
 	res, err := r.Run(context.Background(), mem, ins)
@@ -163,8 +178,23 @@ func TestRunnerAccounting(t *testing.T) {
 	if persons.rows != 13 || summary.rows != 13 || sink.rows[TableRows] != 13 || !sink.closed || sink.aborted {
 		t.Errorf("persons %d summary %d sink %+v", persons.rows, summary.rows, sink)
 	}
-	if len(res.Stages) != 5 || res.Stages[1].Name != "validate" || res.Stages[1].Rejected != 6 {
-		t.Errorf("stages %+v", res.Stages)
+	if persons.released != 1 || summary.released != 1 {
+		t.Errorf("released %d and %d times, want once", persons.released, summary.released)
+	}
+	// Each stage reports only what it did: validate the rejects, dedupe
+	// the duplicates (rows 4 and 9 of a.csv; row 4 of the batch of rows
+	// 5-8 is rejected, so not a duplicate), and no one else.
+	rejected, dups := 0, 0
+	for _, st := range res.Stages {
+		rejected += st.Rejected
+		dups += st.Duplicates
+	}
+	if len(res.Stages) != 5 || res.Stages[1].Name != "validate" || res.Stages[1].Rejected != a.RowsRejected ||
+		rejected != a.RowsRejected || dups != a.DuplicateRows || res.Stages[2].Duplicates != a.DuplicateRows {
+		t.Errorf("stages %+v, accounting %+v", res.Stages, a)
+	}
+	if st := res.Stages[4]; st.In["rows"] != 13 || st.In["persons"] != 0 || st.Out["summary"] != 0 || len(st.Out) != 1 {
+		t.Errorf("summary stage figures %+v", st)
 	}
 }
 
@@ -172,14 +202,16 @@ func TestRunnerAbortsSinksOnStageError(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	sink := &memSink{rows: map[Table]int{}}
+	persons := &counter{name: "persons", ports: Ports{Reads: []Table{TableRows}}, fail: true}
 	r := &Runner{
 		Source: fakeSource{},
-		RowStages: []Stage{
-			widen{name: "normalize", schema: NormSchema},
-			widen{name: "validate", schema: ValidSchema},
-			widen{name: "dedupe", schema: RowSchema},
+		Stages: []TableStage{
+			RowStage(widen{name: "normalize", schema: NormSchema}),
+			RowStage(widen{name: "validate", schema: ValidSchema}),
+			RowStage(widen{name: "dedupe", schema: RowSchema}),
+			persons,
 		},
-		Persons: &counter{name: "persons", fail: true}, Sinks: []Sink{sink}, BatchSize: 4,
+		Sinks: []Sink{sink}, BatchSize: 4,
 	}
 	_, err := r.Run(context.Background(), mem, []Input{input("a.csv", "x x")})
 	if err == nil || !strings.Contains(err.Error(), "stage persons: boom") {
@@ -187,6 +219,9 @@ func TestRunnerAbortsSinksOnStageError(t *testing.T) {
 	}
 	if !sink.aborted || sink.closed {
 		t.Errorf("sink %+v: want aborted, not closed", sink)
+	}
+	if persons.released != 1 {
+		t.Errorf("failing stage released %d times, want once", persons.released)
 	}
 }
 

@@ -29,15 +29,17 @@ const (
 // InputColumns lists the canonical input fields in the order they appear in
 // RawSchema. A source fills each with the cell's text, empty when the cell
 // is empty and null when the file has no such column.
-var InputColumns = []string{
-	ColNIK, ColNKK, ColNama, ColTempatLahir, ColTanggalLahir, ColJenisKelamin,
-	ColStatusKawin, ColNamaIbu, ColAlamat, ColRT, ColRW, ColKelurahan,
-	ColKecamatan, ColKabupatenKota, ColJenisPerubahan, ColTanggalPengajuan,
-	ColStatusLayanan, ColTanggalLayanan, ColKabupatenTujuan,
+func InputColumns() []string {
+	return []string{
+		ColNIK, ColNKK, ColNama, ColTempatLahir, ColTanggalLahir, ColJenisKelamin,
+		ColStatusKawin, ColNamaIbu, ColAlamat, ColRT, ColRW, ColKelurahan,
+		ColKecamatan, ColKabupatenKota, ColJenisPerubahan, ColTanggalPengajuan,
+		ColStatusLayanan, ColTanggalLayanan, ColKabupatenTujuan,
+	}
 }
 
 // RequiredColumns are the input fields a header must have.
-var RequiredColumns = []string{ColNIK, ColNama, ColJenisPerubahan}
+func RequiredColumns() []string { return []string{ColNIK, ColNama, ColJenisPerubahan} }
 
 // Provenance columns, first in every row schema.
 const (
@@ -81,6 +83,7 @@ var (
 	str     = arrow.BinaryTypes.String
 	strList = arrow.ListOf(arrow.BinaryTypes.String)
 	date    = arrow.FixedWidthTypes.Date32
+	i64     = arrow.PrimitiveTypes.Int64
 )
 
 func field(name string, t arrow.DataType) arrow.Field {
@@ -96,14 +99,15 @@ func rawFields() []arrow.Field {
 		field(ColNIKNumeric, arrow.FixedWidthTypes.Boolean),
 		field(ColCellWarnings, strList),
 	}
-	for _, c := range InputColumns {
+	for _, c := range InputColumns() {
 		fs = append(fs, field(c, str))
 	}
 	return fs
 }
 
-func normFields() []arrow.Field {
-	return append(rawFields(),
+// NormColumns returns the columns the normalize stage appends.
+func NormColumns() []arrow.Field {
+	return []arrow.Field{
 		field(ColNIKClean, str),
 		field(ColNameDisplay, str),
 		field(ColNameNorm, str),
@@ -117,26 +121,35 @@ func normFields() []arrow.Field {
 		field(ColServiceDate, date),
 		field(ColRegionCode, str),
 		field(ColDestRegionCode, str),
-	)
+	}
 }
 
-func validFields() []arrow.Field {
-	return append(normFields(),
+// ValidColumns returns the columns the validate stage appends.
+func ValidColumns() []arrow.Field {
+	return []arrow.Field{
 		field(ColReason, str),
 		field(ColDetail, str),
 		field(ColWarnings, strList),
-	)
+	}
 }
+
+// DuplicateColumn returns the column the dedupe stage appends.
+func DuplicateColumn() arrow.Field { return field(ColDuplicate, arrow.FixedWidthTypes.Boolean) }
+
+func normFields() []arrow.Field  { return append(rawFields(), NormColumns()...) }
+func validFields() []arrow.Field { return append(normFields(), ValidColumns()...) }
 
 // The row schemas, each a prefix of the next: a source emits RawSchema,
 // normalize appends its columns (NormSchema), validate its verdict
 // (ValidSchema) and dedupe the duplicate mark (RowSchema). Text input
 // columns keep their names through all four; normalize may clean them.
+// They name and type every column; stages find columns by name, so a
+// batch may carry more columns than these, in any order.
 var (
 	RawSchema   = arrow.NewSchema(rawFields(), nil)
 	NormSchema  = arrow.NewSchema(normFields(), nil)
 	ValidSchema = arrow.NewSchema(validFields(), nil)
-	RowSchema   = arrow.NewSchema(append(validFields(), field(ColDuplicate, arrow.FixedWidthTypes.Boolean)), nil)
+	RowSchema   = arrow.NewSchema(append(validFields(), DuplicateColumn()), nil)
 )
 
 // Columns of PersonSchema beyond the SPEC §8 list.
@@ -182,27 +195,67 @@ var PersonSchema = arrow.NewSchema([]arrow.Field{
 	field(ColSources, strList),
 }, nil)
 
-// SummaryColumns are the columns of summary.csv, in order (SPEC §8).
-var SummaryColumns = []string{
-	"region_code", "region_name", "rows_in", "rows_rejected", "duplicate_rows",
-	"persons", "deceased", "ineligible", "needs_recording", "needs_print",
-	"ready", "eligible", "moved_in", "moved_out", "blanks_needed", "stock",
-	"allocation", "shortfall", "printable_by_election", "projected_ready_pct",
-}
+// Columns of the summary (SPEC §7–§8), in summary.csv order.
+const (
+	SumRegionCode     = "region_code"
+	SumRegionName     = "region_name"
+	SumRowsIn         = "rows_in"
+	SumRowsRejected   = "rows_rejected"
+	SumDuplicateRows  = "duplicate_rows"
+	SumPersons        = "persons"
+	SumDeceased       = "deceased"
+	SumIneligible     = "ineligible"
+	SumNeedsRecording = "needs_recording"
+	SumNeedsPrint     = "needs_print"
+	SumReady          = "ready"
+	SumEligible       = "eligible"
+	SumMovedIn        = "moved_in"
+	SumMovedOut       = "moved_out"
+	SumBlanksNeeded   = "blanks_needed"
+	SumStock          = "stock"
+	SumAllocation     = "allocation"
+	SumShortfall      = "shortfall"
+	SumPrintable      = "printable_by_election"
+	SumPct            = "projected_ready_pct"
+)
 
-// SummarySchema is one row per region of the reference, ordered by code,
-// then the province total. projected_ready_pct is null when eligible is 0.
-var SummarySchema = func() *arrow.Schema {
-	fs := make([]arrow.Field, len(SummaryColumns))
-	for i, c := range SummaryColumns {
-		switch {
-		case i < 2:
-			fs[i] = field(c, str)
-		case c == "projected_ready_pct":
-			fs[i] = field(c, arrow.PrimitiveTypes.Float64)
-		default:
-			fs[i] = field(c, arrow.PrimitiveTypes.Int64)
-		}
+// SummarySchema is the summary's shape, defined here once: one row per
+// region of the reference, ordered by code, then the province total; the
+// two codes are strings, the percentage a float64 (null when eligible is
+// 0), every other column an int64 count. Everyone else finds its columns
+// by name.
+var SummarySchema = arrow.NewSchema([]arrow.Field{
+	field(SumRegionCode, str),
+	field(SumRegionName, str),
+	field(SumRowsIn, i64),
+	field(SumRowsRejected, i64),
+	field(SumDuplicateRows, i64),
+	field(SumPersons, i64),
+	field(SumDeceased, i64),
+	field(SumIneligible, i64),
+	field(SumNeedsRecording, i64),
+	field(SumNeedsPrint, i64),
+	field(SumReady, i64),
+	field(SumEligible, i64),
+	field(SumMovedIn, i64),
+	field(SumMovedOut, i64),
+	field(SumBlanksNeeded, i64),
+	field(SumStock, i64),
+	field(SumAllocation, i64),
+	field(SumShortfall, i64),
+	field(SumPrintable, i64),
+	field(SumPct, arrow.PrimitiveTypes.Float64),
+}, nil)
+
+// SummaryColumns returns the names of SummarySchema's columns, in order
+// (the header of summary.csv).
+func SummaryColumns() []string { return ColumnNames(SummarySchema) }
+
+// ColumnNames returns the field names of s, in order.
+func ColumnNames(s *arrow.Schema) []string {
+	names := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		names[i] = f.Name
 	}
-	return arrow.NewSchema(fs, nil)
-}()
+	return names
+}

@@ -8,19 +8,32 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
-// Stage transforms record batches. It is the contract every transform
-// keeps:
+// Table names a table of a run. Stages and sinks tell batches apart by
+// table name, never by schema: a table gains columns as it goes (a stage
+// annotating persons appends its own), and whoever reads it asks for the
+// columns it needs by name.
+type Table string
+
+// The tables of every run. Stages may emit further tables (candidate
+// pairs, deltas); a sink writes the tables it knows and ignores the rest.
+const (
+	TableRows    Table = "rows"    // every data row with its verdict (RowSchema columns, then any added)
+	TablePersons Table = "persons" // one row per person (PersonSchema columns, then any added)
+	TableSummary Table = "summary" // one row per region, then the province (SummarySchema)
+)
+
+// Stage maps one batch of rows to one batch of rows. It is the contract of
+// the row stages (normalize, validate, dedupe); RowStage makes one a
+// TableStage that rewrites the rows table.
 //
 //   - rec is borrowed: Apply must not release it, and must Retain anything
 //     of it that it keeps after returning.
-//   - The returned record is owned by the caller, who releases it. A stage
-//     passing its input through unchanged returns it after rec.Retain().
-//   - A nil record with a nil error means "nothing to emit for this batch"
-//     (a stage that gathers rows until Flush).
+//   - The returned record is owned by the caller, who releases it. It has
+//     the same rows in the same order: the input's columns, by name, and
+//     the stage's own appended (or some replaced by cleaned versions).
 //   - Row problems are data: a bad row is marked with a reason code and
 //     travels on. An error means the run cannot go on.
-//   - Stages never log, never exit, never open files. Batches arrive in
-//     input order and a stage keeps that order.
+//   - Stages never log, never exit, never open files.
 type Stage interface {
 	// Name identifies the stage in logs and the manifest.
 	Name() string
@@ -28,15 +41,50 @@ type Stage interface {
 	Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error)
 }
 
-// Flusher is implemented by stages that keep state across batches. After
-// the last Apply the runner calls Flush once; the returned records are
-// owned by the caller.
-type Flusher interface {
-	Flush(ctx context.Context, mem memory.Allocator) ([]arrow.Record, error)
+// Emit passes one batch of table t to what follows the stage that calls
+// it. rec is borrowed: the caller keeps its reference and releases it
+// after Emit returns.
+type Emit func(t Table, rec arrow.Record) error
+
+// Ports says which tables a TableStage sees.
+type Ports struct {
+	// Reads are delivered to Apply and then passed on unchanged.
+	Reads []Table
+	// Rewrites are delivered to Apply and go on only as the stage emits
+	// them: rebuilt with more columns, or gathered and emitted by Finish.
+	Rewrites []Table
 }
 
-// Input is one input file. Open may be called more than once (to read the
-// file, then to hash it).
+// TableStage is one stage of a run's chain. Batches of every table flow
+// down the chain in order; a stage sees the tables of its Ports, and every
+// other batch passes it by unchanged. What a stage emits goes to the
+// stages after it, then to the sinks. The contract:
+//
+//   - Apply receives one batch of a table in Ports. rec is borrowed (see
+//     Stage); emit may be called any number of times, also with new
+//     tables.
+//   - Finish is called once, after every stage before it has finished, so
+//     a stage that gathers (classify gathers rows into persons; a stage
+//     that must see every person before annotating them) has seen its
+//     whole input. It emits what it holds.
+//   - Release drops whatever the stage still holds. The runner calls it
+//     exactly once for every stage when the run ends, whether the run
+//     succeeded, failed or was cancelled; a stage must not rely on Finish
+//     having run. A stage that gathers batches Retains them in Apply and
+//     releases them in Finish or Release, whichever comes first.
+//   - Stages never log, never exit, never open files. Row problems are
+//     data; an error means the run cannot go on.
+type TableStage interface {
+	Name() string
+	Ports() Ports
+	Apply(ctx context.Context, mem memory.Allocator, t Table, rec arrow.Record, emit Emit) error
+	Finish(ctx context.Context, mem memory.Allocator, emit Emit) error
+	Release()
+}
+
+// Input is one input file. Open may be called more than once; the runner
+// reads the file once and gives the source an Input that opens those very
+// bytes, so that the SHA-256 in the manifest is of what was processed.
 type Input struct {
 	Path string // slash-separated, as reported in outputs
 	Size int64
@@ -62,41 +110,18 @@ type Source interface {
 	Read(ctx context.Context, mem memory.Allocator, in Input, batchSize int, emit func(arrow.Record) error) ([]SheetResult, error)
 }
 
-// Table names the tables a run produces.
-type Table int
-
-const (
-	TableRows    Table = iota // RowSchema: every data row with its verdict
-	TablePersons              // PersonSchema
-	TableSummary              // SummarySchema
-)
-
-func (t Table) String() string {
-	switch t {
-	case TableRows:
-		return "rows"
-	case TablePersons:
-		return "persons"
-	case TableSummary:
-		return "summary"
-	}
-	return "unknown"
-}
-
-// Sink writes one output. Write borrows rec and is called with batches of
-// every table, rows first, then persons, then the summary; a sink ignores
-// the tables it does not need. Close completes the output: only after it
-// returns nil may the file exist under its final name. Abort removes
+// Sink writes outputs. Write borrows rec and is called with the batches of
+// every table that reaches the end of the chain, in order; a sink ignores
+// the tables it does not write. Close completes the outputs: only after it
+// returns nil may its files exist under their final names. Abort removes
 // whatever a failed run left; it is safe to call after Close.
 type Sink interface {
 	Name() string
 	Write(ctx context.Context, t Table, rec arrow.Record) error
 	Close(ctx context.Context) error
 	Abort()
-}
-
-// Output is implemented by sinks that produce one file, so the manifest
-// can list it.
-type Output interface {
-	Path() string
+	// Files lists the files Close wrote, as slash-separated paths relative
+	// to the output folder, so the manifest can list them. A sink that
+	// writes nothing (the console) returns none.
+	Files() []string
 }

@@ -35,12 +35,12 @@ func (c AggregateConfig) validate() error {
 }
 
 // Aggregate computes the readiness projection per region and for the
-// province (SPEC §7). It takes two kinds of batch: RowSchema batches,
-// whose rows count at their submitting region (rows with no region count
-// only in the province row), and PersonSchema batches, whose persons
-// count at their current region. It emits nothing until Flush, which
-// returns one SummarySchema batch: every regency of the reference by code,
-// then the province row.
+// province (SPEC §7). It reads two tables, which pass on unchanged: the
+// rows, whose rows count at their submitting region (rows with no region
+// count only in the province row), and the persons, who count at their
+// current region. When it finishes it emits the summary table
+// (pipeline.SummarySchema): every regency of the reference by code, then
+// the province row.
 //
 // The provincial buffer is not allocated yet: allocation is 0 everywhere.
 type Aggregate struct {
@@ -49,10 +49,7 @@ type Aggregate struct {
 	province tally // moves across the province boundary, rows without a region
 }
 
-var (
-	_ pipeline.Stage   = (*Aggregate)(nil)
-	_ pipeline.Flusher = (*Aggregate)(nil)
-)
+var _ pipeline.TableStage = (*Aggregate)(nil)
 
 type tally struct {
 	rowsIn, rejected, duplicates                    int64
@@ -72,27 +69,33 @@ func NewAggregate(cfg AggregateConfig) (*Aggregate, error) {
 	return a, nil
 }
 
-// Name implements pipeline.Stage.
+// Name implements pipeline.TableStage.
 func (*Aggregate) Name() string { return "aggregate" }
 
-// Apply implements pipeline.Stage. It counts rec and emits nothing.
-func (a *Aggregate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
-	switch {
-	case rec.Schema().Equal(pipeline.RowSchema):
-		a.countRows(rec)
-	case rec.Schema().Equal(pipeline.PersonSchema):
-		a.countPersons(rec)
-	default:
-		return nil, errors.New("aggregate: input batch is neither RowSchema nor PersonSchema")
-	}
-	return nil, nil
+// Ports implements pipeline.TableStage.
+func (*Aggregate) Ports() pipeline.Ports {
+	return pipeline.Ports{Reads: []pipeline.Table{pipeline.TableRows, pipeline.TablePersons}}
 }
 
-func (a *Aggregate) countRows(rec arrow.Record) {
-	s := pipeline.RowSchema
-	region := stringCol(rec, s, pipeline.ColRegionCode)
-	reason := stringCol(rec, s, pipeline.ColReason)
-	dup := rec.Column(s.FieldIndices(pipeline.ColDuplicate)[0]).(*array.Boolean)
+// Apply implements pipeline.TableStage. It counts rec and emits nothing.
+func (a *Aggregate) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
+	switch t {
+	case pipeline.TableRows:
+		return a.countRows(rec)
+	case pipeline.TablePersons:
+		return a.countPersons(rec)
+	}
+	return nil
+}
+
+func (a *Aggregate) countRows(rec arrow.Record) error {
+	if err := requireColumns(a.Name(), rec, pipeline.RowSchema,
+		pipeline.ColRegionCode, pipeline.ColReason, pipeline.ColDuplicate); err != nil {
+		return err
+	}
+	region := stringCol(rec, pipeline.ColRegionCode)
+	reason := stringCol(rec, pipeline.ColReason)
+	dup := column(rec, pipeline.ColDuplicate).(*array.Boolean)
 	for i := 0; i < int(rec.NumRows()); i++ {
 		t := &a.province
 		if region.IsValid(i) {
@@ -108,13 +111,17 @@ func (a *Aggregate) countRows(rec arrow.Record) {
 			t.duplicates++
 		}
 	}
+	return nil
 }
 
-func (a *Aggregate) countPersons(rec arrow.Record) {
-	s := pipeline.PersonSchema
-	region := stringCol(rec, s, pipeline.ColRegionCode)
-	origin := stringCol(rec, s, pipeline.ColOriginRegionCode)
-	status := stringCol(rec, s, pipeline.ColStatus)
+func (a *Aggregate) countPersons(rec arrow.Record) error {
+	if err := requireColumns(a.Name(), rec, pipeline.PersonSchema,
+		pipeline.ColRegionCode, pipeline.ColOriginRegionCode, pipeline.ColStatus); err != nil {
+		return err
+	}
+	region := stringCol(rec, pipeline.ColRegionCode)
+	origin := stringCol(rec, pipeline.ColOriginRegionCode)
+	status := stringCol(rec, pipeline.ColStatus)
 	for i := 0; i < int(rec.NumRows()); i++ {
 		cur, inside := a.regions[region.Value(i)]
 		if origin.IsValid(i) && origin.Value(i) != region.Value(i) {
@@ -149,12 +156,13 @@ func (a *Aggregate) countPersons(rec arrow.Record) {
 			cur.ready++
 		}
 	}
+	return nil
 }
 
-// Flush implements pipeline.Flusher.
-func (a *Aggregate) Flush(ctx context.Context, mem memory.Allocator) ([]arrow.Record, error) {
-	b := array.NewRecordBuilder(mem, pipeline.SummarySchema)
-	defer b.Release()
+// Finish implements pipeline.TableStage: it emits the summary.
+func (a *Aggregate) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
+	b := newSummaryBuilder(mem)
+	defer b.release()
 	prov := summaryRow{code: a.cfg.Regions.Province().Code, name: a.cfg.Regions.Province().Name}
 	prov.tally = a.province
 	prov.stock = int64(a.cfg.Stock.BufferInHand)
@@ -163,15 +171,20 @@ func (a *Aggregate) Flush(ctx context.Context, mem memory.Allocator) ([]arrow.Re
 		st := a.cfg.Stock.Stock(r.Code)
 		s := summaryRow{code: r.Code, name: r.Name, tally: *t, stock: int64(st.Stock)}
 		s.project(int64(st.CapacityDay) * int64(a.cfg.PrintDays))
-		s.append(b)
+		b.append(&s)
 		prov.add(s)
 	}
 	prov.eligible = prov.persons - prov.deceased - prov.ineligible
 	prov.blanks = prov.print + prov.recording
 	prov.pct, prov.hasPct = percent(prov.ready+prov.printable, prov.eligible)
-	prov.append(b)
-	return []arrow.Record{b.NewRecord()}, nil
+	b.append(&prov)
+	rec := b.b.NewRecord()
+	defer rec.Release()
+	return emit(pipeline.TableSummary, rec)
 }
+
+// Release implements pipeline.TableStage; the tallies hold no Arrow memory.
+func (*Aggregate) Release() {}
 
 // summaryRow is one row of the summary.
 type summaryRow struct {
@@ -210,22 +223,50 @@ func (s *summaryRow) add(r summaryRow) {
 	s.printable += r.printable
 }
 
-func (s *summaryRow) append(b *array.RecordBuilder) {
-	b.Field(0).(*array.StringBuilder).Append(s.code)
-	b.Field(1).(*array.StringBuilder).Append(s.name)
-	for i, v := range []int64{
-		s.rowsIn, s.rejected, s.duplicates, s.persons, s.deceased, s.ineligible,
-		s.recording, s.print, s.ready, s.eligible, s.movedIn, s.movedOut,
-		s.blanks, s.stock, s.allocation, s.shortfall, s.printable,
-	} {
-		b.Field(2 + i).(*array.Int64Builder).Append(v)
+// counts returns the row's integer columns by summary column name.
+func (s *summaryRow) counts() map[string]int64 {
+	return map[string]int64{
+		pipeline.SumRowsIn: s.rowsIn, pipeline.SumRowsRejected: s.rejected,
+		pipeline.SumDuplicateRows: s.duplicates, pipeline.SumPersons: s.persons,
+		pipeline.SumDeceased: s.deceased, pipeline.SumIneligible: s.ineligible,
+		pipeline.SumNeedsRecording: s.recording, pipeline.SumNeedsPrint: s.print,
+		pipeline.SumReady: s.ready, pipeline.SumEligible: s.eligible,
+		pipeline.SumMovedIn: s.movedIn, pipeline.SumMovedOut: s.movedOut,
+		pipeline.SumBlanksNeeded: s.blanks, pipeline.SumStock: s.stock,
+		pipeline.SumAllocation: s.allocation, pipeline.SumShortfall: s.shortfall,
+		pipeline.SumPrintable: s.printable,
 	}
-	pct := b.Field(len(pipeline.SummaryColumns) - 1).(*array.Float64Builder)
-	if !s.hasPct {
-		pct.AppendNull()
-		return
+}
+
+// summaryBuilder builds the summary table column by column, by name.
+type summaryBuilder struct{ b *array.RecordBuilder }
+
+func newSummaryBuilder(mem memory.Allocator) *summaryBuilder {
+	return &summaryBuilder{b: array.NewRecordBuilder(mem, pipeline.SummarySchema)}
+}
+
+func (sb *summaryBuilder) release() { sb.b.Release() }
+
+func (sb *summaryBuilder) append(s *summaryRow) {
+	counts := s.counts()
+	for i, f := range pipeline.SummarySchema.Fields() {
+		switch b := sb.b.Field(i).(type) {
+		case *array.StringBuilder:
+			if f.Name == pipeline.SumRegionCode {
+				b.Append(s.code)
+			} else {
+				b.Append(s.name)
+			}
+		case *array.Int64Builder:
+			b.Append(counts[f.Name])
+		case *array.Float64Builder:
+			if s.hasPct {
+				b.Append(s.pct)
+			} else {
+				b.AppendNull()
+			}
+		}
 	}
-	pct.Append(s.pct)
 }
 
 // percent returns 100 × num / den rounded half away from zero to one

@@ -1,7 +1,6 @@
 package transforms
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -42,22 +41,17 @@ func TestAggregate(t *testing.T) {
 	for _, rec := range []interface{ Release() }{rows, persons} {
 		defer rec.Release()
 	}
-	ctx := context.Background()
-	if out, err := a.Apply(ctx, mem, rows); err != nil || out != nil {
-		t.Fatalf("Apply(rows) = %v, %v", out, err)
+	out := emitted{}
+	applyTable(t, mem, a, pipeline.TableRows, rows, out)
+	applyTable(t, mem, a, pipeline.TablePersons, persons, out)
+	if len(out) != 0 {
+		t.Fatalf("Apply emitted %v", out)
 	}
-	if out, err := a.Apply(ctx, mem, persons); err != nil || out != nil {
-		t.Fatalf("Apply(persons) = %v, %v", out, err)
-	}
-	recs, err := a.Flush(ctx, mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recs) != 1 || !recs[0].Schema().Equal(pipeline.SummarySchema) {
-		t.Fatalf("flush gave %d batches", len(recs))
+	recs := finish(t, mem, a, out)[pipeline.TableSummary]
+	if len(out) != 1 || len(recs) != 1 || !recs[0].Schema().Equal(pipeline.SummarySchema) {
+		t.Fatalf("finish emitted %v", out)
 	}
 	got := rowsOf(t, recs[0])
-	recs[0].Release()
 	if len(got) != 11 {
 		t.Fatalf("%d summary rows, want 10 regions + province", len(got))
 	}
@@ -105,14 +99,9 @@ func TestAggregateCapacityLimits(t *testing.T) {
 	persons := recordJSON(t, mem, pipeline.PersonSchema,
 		"["+strings.Repeat(`{"region_code":"1771","status":"NEEDS_PRINT"},`, 9)+`{"region_code":"1771","status":"READY"}]`)
 	defer persons.Release()
-	if _, err := a.Apply(context.Background(), mem, persons); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := a.Flush(context.Background(), mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer recs[0].Release()
+	out := emitted{}
+	applyTable(t, mem, a, pipeline.TablePersons, persons, out)
+	recs := finish(t, mem, a, out)[pipeline.TableSummary]
 	r := rowsOf(t, recs[0])[9]
 	// 9 blanks needed, 1000 in stock, but 2 a day × 3 days = 6 printable.
 	if r["printable_by_election"] != 6.0 || r["shortfall"] != 0.0 || r["projected_ready_pct"] != 70.0 {

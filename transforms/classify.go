@@ -39,10 +39,10 @@ func (c ClassifyConfig) validate() error {
 	return errors.Join(errs...)
 }
 
-// Classify resolves persons and classifies them (SPEC §5–§6). It gathers
-// the accepted rows (duplicates included) of every batch, grouped by NIK,
-// and emits nothing until Flush, which returns PersonSchema batches: one
-// row per NIK in order of first appearance.
+// Classify resolves persons and classifies them (SPEC §5–§6). It reads the
+// rows table, gathering the accepted rows (duplicates included) grouped by
+// NIK, and when it finishes emits the persons table: one row per NIK in
+// order of first appearance, with PersonSchema's columns.
 //
 //   - Attributes are the most recent non-empty values by request date,
 //     then input order (the later row wins); a missing request date sorts
@@ -52,8 +52,9 @@ func (c ClassifyConfig) validate() error {
 //   - Duplicate rows (K1) take part only in finding a move's origin and in
 //     the person's sources; everything else uses the kept rows.
 //
-// Input RowSchema; rows with a reason are ignored. Of each batch with an
-// accepted row it keeps only the columns it reads (keptColumns).
+// Rows with a reason are ignored. Of each batch with an accepted row it
+// retains only the columns it reads (keptColumns), until Finish or
+// Release.
 type Classify struct {
 	cfg     ClassifyConfig
 	batches []rowView
@@ -62,10 +63,7 @@ type Classify struct {
 	order   []string         // NIKs by first appearance
 }
 
-var (
-	_ pipeline.Stage   = (*Classify)(nil)
-	_ pipeline.Flusher = (*Classify)(nil)
-)
+var _ pipeline.TableStage = (*Classify)(nil)
 
 // NewClassify returns a classify stage.
 func NewClassify(cfg ClassifyConfig) (*Classify, error) {
@@ -75,16 +73,22 @@ func NewClassify(cfg ClassifyConfig) (*Classify, error) {
 	return &Classify{cfg: cfg, byNIK: make(map[string][]int)}, nil
 }
 
-// Name implements pipeline.Stage.
+// Name implements pipeline.TableStage.
 func (*Classify) Name() string { return "classify" }
 
-// Apply implements pipeline.Stage. It retains rec until Flush and emits
-// nothing.
-func (c *Classify) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
-	if err := checkSchema(rec, pipeline.RowSchema, "classify"); err != nil {
-		return nil, err
+// Ports implements pipeline.TableStage: it reads the rows, which go on
+// unchanged, and emits persons.
+func (*Classify) Ports() pipeline.Ports {
+	return pipeline.Ports{Reads: []pipeline.Table{pipeline.TableRows}}
+}
+
+// Apply implements pipeline.TableStage. It retains the columns it needs
+// of rec until Finish and emits nothing.
+func (c *Classify) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
+	if err := requireColumns(c.Name(), rec, pipeline.RowSchema, keptColumns...); err != nil {
+		return err
 	}
-	reason := stringCol(rec, pipeline.RowSchema, pipeline.ColReason)
+	reason := stringCol(rec, pipeline.ColReason)
 	var v rowView
 	kept := false
 	for i := 0; i < int(rec.NumRows()); i++ {
@@ -104,22 +108,26 @@ func (c *Classify) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 		c.byNIK[nik] = append(idx, len(c.refs))
 		c.refs = append(c.refs, rowRef{batch: int32(len(c.batches) - 1), row: int32(i)})
 	}
-	return nil, nil
+	return nil
 }
 
-// Flush implements pipeline.Flusher: it returns the person batches and
-// releases the gathered rows.
-func (c *Classify) Flush(ctx context.Context, mem memory.Allocator) ([]arrow.Record, error) {
-	defer c.release()
-	var out []arrow.Record
+// Finish implements pipeline.TableStage: it emits the persons in batches
+// of BatchSize and releases the gathered rows.
+func (c *Classify) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
+	defer c.Release()
 	pb := newPersonBuilder(mem)
 	defer pb.release()
+	flush := func() error {
+		rec := pb.newRecord()
+		defer rec.Release()
+		return emit(pipeline.TablePersons, rec)
+	}
 	rows := make([]row, 0, 8)
+	emitted := false
 	for n, nik := range c.order {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				releaseAll(out)
-				return nil, err
+				return err
 			}
 		}
 		rows = rows[:0]
@@ -128,26 +136,24 @@ func (c *Classify) Flush(ctx context.Context, mem memory.Allocator) ([]arrow.Rec
 		}
 		pb.append(c.resolve(nik, rows))
 		if pb.len() == c.cfg.BatchSize {
-			out = append(out, pb.newRecord())
+			if err := flush(); err != nil {
+				return err
+			}
+			emitted = true
 		}
 	}
-	if pb.len() > 0 || len(out) == 0 {
-		out = append(out, pb.newRecord())
+	if pb.len() > 0 || !emitted {
+		return flush()
 	}
-	return out, nil
+	return nil
 }
 
-func (c *Classify) release() {
+// Release implements pipeline.TableStage: it drops the gathered rows.
+func (c *Classify) Release() {
 	for _, v := range c.batches {
 		v.rec.Release()
 	}
 	c.batches, c.refs, c.byNIK, c.order = nil, nil, make(map[string][]int), nil
-}
-
-func releaseAll(recs []arrow.Record) {
-	for _, r := range recs {
-		r.Release()
-	}
 }
 
 type rowRef struct{ batch, row int32 }
@@ -179,27 +185,20 @@ var keptColumns = []string{
 	pipeline.ColWarnings, pipeline.ColDuplicate,
 }
 
-var keptSchema = func() *arrow.Schema {
-	fs := make([]arrow.Field, len(keptColumns))
-	for i, name := range keptColumns {
-		fs[i] = pipeline.RowSchema.Field(pipeline.RowSchema.FieldIndices(name)[0])
-	}
-	return arrow.NewSchema(fs, nil)
-}()
-
-// keepColumns returns a record of keptSchema sharing rec's columns
-// (retained, not copied); the caller releases it.
+// keepColumns returns a record of rec's keptColumns, shared (retained, not
+// copied); the caller releases it.
 func keepColumns(rec arrow.Record) arrow.Record {
 	cols := make([]arrow.Array, len(keptColumns))
+	fields := make([]arrow.Field, len(keptColumns))
 	for i, name := range keptColumns {
-		cols[i] = rec.Column(pipeline.RowSchema.FieldIndices(name)[0])
+		j := rec.Schema().FieldIndices(name)[0]
+		cols[i], fields[i] = rec.Column(j), rec.Schema().Field(j)
 	}
-	return array.NewRecord(keptSchema, cols, rec.NumRows())
+	return array.NewRecord(arrow.NewSchema(fields, nil), cols, rec.NumRows())
 }
 
 func newRowView(rec arrow.Record) rowView {
-	s := keptSchema
-	col := func(name string) arrow.Array { return rec.Column(s.FieldIndices(name)[0]) }
+	col := func(name string) arrow.Array { return column(rec, name) }
 	str := func(name string) *array.String { return col(name).(*array.String) }
 	warnings := col(pipeline.ColWarnings).(*array.List)
 	return rowView{
@@ -275,6 +274,7 @@ type person struct {
 	address, kecamatan, kelurahan                    string
 	region, origin, status, cardEvent                string
 	birth, firstReq, lastReq, death, lastPrint       int32
+	cardRequest                                      int32
 	events, flags, sources                           []string
 	rows                                             int32
 }
@@ -328,7 +328,8 @@ func (c *Classify) resolve(nik string, all []row) person {
 	if c.conflict(all) {
 		p.flags = append(p.flags, pipeline.FlagNIKConflict)
 	}
-	p.status, p.cardEvent = c.status(&p, kept)
+	v := judge(kept, p.birth, p.marital, c.cfg.ElectionDate)
+	p.status, p.cardEvent, p.cardRequest, p.death, p.lastPrint = v.status, v.cardEvent, v.cardRequest, v.death, v.lastPrint
 	if p.status == pipeline.StatusDeceased {
 		for _, r := range kept {
 			if r.event != pipeline.EventMati && r.request != noDate && r.request > p.death {
@@ -365,7 +366,7 @@ func (c *Classify) conflict(rows []row) bool {
 	}
 	for i := range names {
 		for j := i + 1; j < len(names); j++ {
-			if jaroWinkler(names[i], names[j]) < c.cfg.NameThreshold {
+			if !similarNames(names[i], names[j], c.cfg.NameThreshold) {
 				return true
 			}
 		}
@@ -373,76 +374,132 @@ func (c *Classify) conflict(rows []row) bool {
 	return false
 }
 
-// status applies the rules of SPEC §6 in order and returns the status and
-// the request a blank is for.
-func (c *Classify) status(p *person, rows []row) (status, cardEvent string) {
-	for _, r := range rows {
-		if r.event == pipeline.EventMati && (p.death == noDate || r.request < p.death) {
-			p.death = r.request
-		}
-	}
-	if slices.ContainsFunc(rows, func(r row) bool { return r.event == pipeline.EventMati }) {
-		return pipeline.StatusDeceased, ""
-	}
-	if p.birth != noDate && (p.marital == "" || p.marital == pipeline.MaritalBelumKawin) {
-		adult := time.Unix(int64(p.birth)*86400, 0).UTC().AddDate(17, 0, 0)
-		if adult.After(c.cfg.ElectionDate) {
-			return pipeline.StatusIneligible, ""
-		}
-	}
+// verdict is the outcome of SPEC §6 for one person.
+type verdict struct {
+	status      string
+	cardEvent   string // the request the blank is for (NEEDS_RECORDING, NEEDS_PRINT)
+	cardRequest int32  // that request's date
+	death       int32  // request date of the MATI row
+	lastPrint   int32  // latest service date of a done row
+}
 
-	// A row's service date is its tanggal_layanan, else its tanggal_pengajuan.
-	svc := func(r row) int32 {
-		if r.service != noDate {
-			return r.service
+// judge applies the rules of SPEC §6 in order to a person's kept rows
+// (input order), birth date and marital status. It is pure: the rules are
+// the small functions below.
+func judge(rows []row, birth int32, marital string, election time.Time) verdict {
+	v := verdict{death: deathDate(rows), lastPrint: noDate, cardRequest: noDate}
+	switch {
+	case slices.ContainsFunc(rows, func(r row) bool { return r.event == pipeline.EventMati }):
+		v.status = pipeline.StatusDeceased
+	case ineligible(birth, marital, election):
+		v.status = pipeline.StatusIneligible
+	default:
+		// The last print date is reported for the persons the card rules
+		// apply to: not for the deceased or the ineligible.
+		v.lastPrint = lastPrintDate(rows)
+		if i, ok := needsRecording(rows); ok {
+			v.status, v.cardEvent, v.cardRequest = pipeline.StatusNeedsRecording, pipeline.EventRekam, rows[i].request
+		} else if i := pendingCard(rows, v.lastPrint); i >= 0 {
+			v.status, v.cardEvent, v.cardRequest = pipeline.StatusNeedsPrint, rows[i].event, rows[i].request
+		} else {
+			v.status = pipeline.StatusReady
 		}
-		return r.request
 	}
+	return v
+}
+
+// deathDate is the request date of the person's MATI row (the earliest,
+// folded in input order), noDate without one.
+func deathDate(rows []row) int32 {
+	d := noDate
+	for _, r := range rows {
+		if r.event == pipeline.EventMati && (d == noDate || r.request < d) {
+			d = r.request
+		}
+	}
+	return d
+}
+
+// ineligible: under 17 on election day and never married (BELUM KAWIN or
+// unknown). An unknown birth date is not ineligible.
+func ineligible(birth int32, marital string, election time.Time) bool {
+	if birth == noDate || (marital != "" && marital != pipeline.MaritalBelumKawin) {
+		return false
+	}
+	return time.Unix(int64(birth)*86400, 0).UTC().AddDate(17, 0, 0).After(election)
+}
+
+// serviceDate is a row's tanggal_layanan, else its tanggal_pengajuan.
+func serviceDate(r row) int32 {
+	if r.service != noDate {
+		return r.service
+	}
+	return r.request
+}
+
+// lastPrintDate is the latest service date of a done row, noDate without
+// one.
+func lastPrintDate(rows []row) int32 {
+	d := noDate
+	for _, r := range rows {
+		if pipeline.Done(r.state) && serviceDate(r) != noDate && (d == noDate || serviceDate(r) > d) {
+			d = serviceDate(r)
+		}
+	}
+	return d
+}
+
+// needsRecording reports whether the person awaits recording and the row
+// that says so: the latest service state (by service date, ties to the
+// later row) is BELUM REKAM, or a REKAM request is neither recorded
+// itself nor followed by a recorded row.
+func needsRecording(rows []row) (int, bool) {
 	latest := -1
 	for i, r := range rows {
-		if r.state == "" {
-			continue
-		}
-		if latest < 0 || svc(r) >= svc(rows[latest]) {
+		if r.state != "" && (latest < 0 || serviceDate(r) >= serviceDate(rows[latest])) {
 			latest = i
-		}
-		if pipeline.Done(r.state) && svc(r) != noDate && (p.lastPrint == noDate || svc(r) > p.lastPrint) {
-			p.lastPrint = svc(r)
 		}
 	}
 	if latest >= 0 && rows[latest].state == pipeline.StateBelumRekam {
-		return pipeline.StatusNeedsRecording, pipeline.EventRekam
+		return latest, true
 	}
 	for i, r := range rows {
 		if r.event != pipeline.EventRekam || pipeline.Recorded(r.state) {
 			continue
 		}
-		followed := false
-		for j, s := range rows {
-			if pipeline.Recorded(s.state) && (svc(s) > svc(r) || svc(s) == svc(r) && j > i) {
-				followed = true
-				break
-			}
-		}
-		if !followed {
-			return pipeline.StatusNeedsRecording, pipeline.EventRekam
+		if !recordedAfter(rows, i) {
+			return i, true
 		}
 	}
+	return -1, false
+}
 
+// recordedAfter reports whether a recorded row follows row i: a later
+// service date, or the same date later in input order.
+func recordedAfter(rows []row, i int) bool {
+	for j, s := range rows {
+		if pipeline.Recorded(s.state) && (serviceDate(s) > serviceDate(rows[i]) || serviceDate(s) == serviceDate(rows[i]) && j > i) {
+			return true
+		}
+	}
+	return false
+}
+
+// pendingCard returns the latest card-needing request (by request date,
+// ties to the later row) dated after the last print, or with no print at
+// all, that is not itself done; -1 without one.
+func pendingCard(rows []row, lastPrint int32) int {
 	pending := -1
 	for i, r := range rows {
 		if !pipeline.NeedsCard(r.event) || pipeline.Done(r.state) {
 			continue
 		}
-		after := p.lastPrint == noDate || r.request != noDate && r.request > p.lastPrint
+		after := lastPrint == noDate || r.request != noDate && r.request > lastPrint
 		if after && (pending < 0 || r.request >= rows[pending].request) {
 			pending = i
 		}
 	}
-	if pending >= 0 {
-		return pipeline.StatusNeedsPrint, rows[pending].event
-	}
-	return pipeline.StatusReady, ""
+	return pending
 }
 
 // currentRegion returns the person's current region and, when they moved,

@@ -1,7 +1,6 @@
 package transforms
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -175,22 +174,18 @@ func TestClassify(t *testing.T) {
 			mem := checkedMem(t)
 			c := newTestClassify(t, 1)
 			in := recordJSON(t, mem, pipeline.RowSchema, withSources(t, tc.rows))
-			out, err := c.Apply(context.Background(), mem, in)
+			out := emitted{}
+			applyTable(t, mem, c, pipeline.TableRows, in, out)
 			in.Release()
-			if err != nil || out != nil {
-				t.Fatalf("Apply = %v, %v; want nil, nil", out, err)
-			}
-			recs, err := c.Flush(context.Background(), mem)
-			if err != nil {
-				t.Fatal(err)
+			if len(out) != 0 {
+				t.Fatalf("Apply emitted %v; want nothing", out)
 			}
 			var got []map[string]any
-			for _, r := range recs {
+			for _, r := range finish(t, mem, c, out)[pipeline.TablePersons] {
 				if !r.Schema().Equal(pipeline.PersonSchema) {
 					t.Errorf("schema %v", r.Schema())
 				}
 				got = append(got, rowsOf(t, r)...)
-				r.Release()
 			}
 			if len(got) != len(tc.want) {
 				t.Fatalf("%d persons, want %d: %v", len(got), len(tc.want), got)
@@ -230,22 +225,16 @@ func withSources(t *testing.T, rows string) string {
 func TestClassifyBatchesAndRelease(t *testing.T) {
 	mem := checkedMem(t)
 	c := newTestClassify(t, 2)
+	out := emitted{}
 	for i := 0; i < 5; i++ {
 		nik := fmt.Sprintf("17710105019000%02d", i+1)
 		in := recordJSON(t, mem, pipeline.RowSchema, withSources(t, `[{"nik_clean":"`+nik+`","name_norm":"BUDI","region_code":"1771","event":"RUSAK","request_date":"2020-03-01"}]`))
-		if _, err := c.Apply(context.Background(), mem, in); err != nil {
-			t.Fatal(err)
-		}
+		applyTable(t, mem, c, pipeline.TableRows, in, out)
 		in.Release()
 	}
-	recs, err := c.Flush(context.Background(), mem)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sizes []int64
-	for _, r := range recs {
+	for _, r := range finish(t, mem, c, out)[pipeline.TablePersons] {
 		sizes = append(sizes, r.NumRows())
-		r.Release()
 	}
 	if !reflect.DeepEqual(sizes, []int64{2, 2, 1}) {
 		t.Errorf("batch sizes %v, want [2 2 1]", sizes)
@@ -267,17 +256,11 @@ func runPersons(t *testing.T, mem memory.Allocator, rows ...map[string]any) []ma
 	deduped := applyStages(t, mem, in, newTestNormalize(t), newTestValidate(t), NewDedupe())
 	defer deduped.Release()
 	c := newTestClassify(t, 100)
-	if _, err := c.Apply(context.Background(), mem, deduped); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := c.Flush(context.Background(), mem)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := emitted{}
+	applyTable(t, mem, c, pipeline.TableRows, deduped, out)
 	var got []map[string]any
-	for _, r := range recs {
+	for _, r := range finish(t, mem, c, out)[pipeline.TablePersons] {
 		got = append(got, rowsOf(t, r)...)
-		r.Release()
 	}
 	return got
 }

@@ -19,7 +19,8 @@ import (
 // date.
 //
 // Dedupe keeps the keys it has seen across batches, so one instance serves
-// one run. Input ValidSchema, output RowSchema.
+// one run. It reads nik_clean, event, request_date and reason, and appends
+// the duplicate column.
 type Dedupe struct {
 	seen map[string]struct{}
 }
@@ -34,14 +35,14 @@ func (*Dedupe) Name() string { return "dedupe" }
 
 // Apply implements pipeline.Stage.
 func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
-	if err := checkSchema(rec, pipeline.ValidSchema, "dedupe"); err != nil {
+	if err := requireColumns(d.Name(), rec, pipeline.ValidSchema,
+		pipeline.ColNIKClean, pipeline.ColEvent, pipeline.ColRequestDate, pipeline.ColReason); err != nil {
 		return nil, err
 	}
-	s := pipeline.ValidSchema
-	nik := stringCol(rec, s, pipeline.ColNIKClean)
-	event := stringCol(rec, s, pipeline.ColEvent)
-	reqDate := rec.Column(s.FieldIndices(pipeline.ColRequestDate)[0]).(*array.Date32)
-	reason := stringCol(rec, s, pipeline.ColReason)
+	nik := stringCol(rec, pipeline.ColNIKClean)
+	event := stringCol(rec, pipeline.ColEvent)
+	reqDate := dateCol(rec, pipeline.ColRequestDate)
+	reason := stringCol(rec, pipeline.ColReason)
 
 	b := array.NewBooleanBuilder(mem)
 	defer b.Release()
@@ -68,5 +69,5 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 	}
 	dup := b.NewArray()
 	defer dup.Release()
-	return appendColumns(rec, pipeline.RowSchema, dup), nil
+	return appendColumns(rec, []arrow.Field{pipeline.DuplicateColumn()}, dup)
 }

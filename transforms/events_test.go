@@ -63,7 +63,7 @@ func TestLookupEvent(t *testing.T) {
 			}
 		})
 	}
-	for _, e := range pipeline.Events {
+	for _, e := range pipeline.Events() {
 		if got, ok := lookupEvent(e); !ok || got != e {
 			t.Errorf("canonical event %s reads as %q, %v", e, got, ok)
 		}

@@ -3,6 +3,7 @@ package transforms
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -116,10 +117,14 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkSchema(rec, pipeline.RawSchema, n.Name()); err != nil {
+	if err := requireColumns(n.Name(), rec, pipeline.RawSchema, normalizeReads...); err != nil {
 		return nil, err
 	}
-	in := pipeline.RawSchema
+	for _, f := range pipeline.NormColumns() {
+		if rec.Schema().HasField(f.Name) {
+			return nil, fmt.Errorf("%s: input batch already has column %q", n.Name(), f.Name)
+		}
+	}
 	var owned []arrow.Array // arrays built here, released once the record holds them
 	defer func() {
 		for _, a := range owned {
@@ -127,8 +132,8 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		}
 	}()
 
-	cols := make([]arrow.Array, 0, len(pipeline.NormSchema.Fields()))
-	for i, f := range in.Fields() {
+	cols := make([]arrow.Array, 0, int(rec.NumCols())+len(pipeline.NormColumns()))
+	for i, f := range rec.Schema().Fields() {
 		clean, ok := cleaners[f.Name]
 		if !ok {
 			cols = append(cols, rec.Column(i))
@@ -139,7 +144,7 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		cols = append(cols, a)
 	}
 
-	str := func(name string) *array.String { return stringCol(rec, in, name) }
+	str := func(name string) *array.String { return stringCol(rec, name) }
 	var (
 		nik, nama, ibu   = str(pipeline.ColNIK), str(pipeline.ColNama), str(pipeline.ColNamaIbu)
 		lahir, aju, lyn  = str(pipeline.ColTanggalLahir), str(pipeline.ColTanggalPengajuan), str(pipeline.ColTanggalLayanan)
@@ -223,7 +228,19 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		owned = append(owned, a)
 		cols = append(cols, a)
 	}
-	return array.NewRecord(pipeline.NormSchema, cols, int64(rows)), nil
+	fields := append(append([]arrow.Field{}, rec.Schema().Fields()...), pipeline.NormColumns()...)
+	return array.NewRecord(arrow.NewSchema(fields, nil), cols, int64(rows)), nil
+}
+
+// normalizeReads are the columns normalize reads: the raw cells it cleans
+// or parses and the provenance that locates the region.
+var normalizeReads = []string{
+	pipeline.ColFile, pipeline.ColSheet, pipeline.ColNIK, pipeline.ColNKK, pipeline.ColNama,
+	pipeline.ColTempatLahir, pipeline.ColTanggalLahir, pipeline.ColJenisKelamin,
+	pipeline.ColStatusKawin, pipeline.ColNamaIbu, pipeline.ColAlamat, pipeline.ColRT,
+	pipeline.ColRW, pipeline.ColKelurahan, pipeline.ColKecamatan, pipeline.ColKabupatenKota,
+	pipeline.ColJenisPerubahan, pipeline.ColTanggalPengajuan, pipeline.ColStatusLayanan,
+	pipeline.ColTanggalLayanan, pipeline.ColKabupatenTujuan,
 }
 
 // regionFinder returns the submitting-region rule of one batch, memoised:

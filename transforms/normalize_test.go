@@ -181,6 +181,14 @@ func TestNormalizeErrors(t *testing.T) {
 		out.Release()
 		t.Error("a NormSchema batch was accepted")
 	}
+	noNIK := batchOf(t, mem, arrow.NewSchema(pipeline.RawSchema.Fields()[:6], nil), map[string]any{"row": 1})
+	defer noNIK.Release()
+	if out, err := n.Apply(context.Background(), mem, noNIK); err == nil || !strings.Contains(err.Error(), `"nik"`) {
+		if out != nil {
+			out.Release()
+		}
+		t.Errorf("a batch without the nik column: err %v", err)
+	}
 
 	in := batchOf(t, mem, pipeline.RawSchema, map[string]any{"row": 1})
 	defer in.Release()

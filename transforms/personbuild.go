@@ -30,50 +30,49 @@ func (pb *personBuilder) newRecord() arrow.Record {
 
 func (pb *personBuilder) append(p person) {
 	pb.n++
-	f := pb.b.Fields()
-	i := 0
-	next := func() array.Builder { i++; return f[i-1] }
-	str := func(v string) { appendString(next().(*array.StringBuilder), v) }
-	day := func(v int32) {
-		b := next().(*array.Date32Builder)
+	field := func(name string) array.Builder {
+		return pb.b.Field(pipeline.PersonSchema.FieldIndices(name)[0])
+	}
+	str := func(name, v string) { appendString(field(name).(*array.StringBuilder), v) }
+	day := func(name string, v int32) {
+		b := field(name).(*array.Date32Builder)
 		if v == noDate {
 			b.AppendNull()
 			return
 		}
 		b.Append(arrow.Date32(v))
 	}
-	list := func(vs []string) {
-		b := next().(*array.ListBuilder)
+	list := func(name string, vs []string) {
+		b := field(name).(*array.ListBuilder)
 		b.Append(true)
 		vb := b.ValueBuilder().(*array.StringBuilder)
 		for _, v := range vs {
 			vb.Append(v)
 		}
 	}
-	// In PersonSchema order.
-	str(p.nik)
-	str(p.nkk)
-	str(p.name)
-	str(p.birthPlace)
-	day(p.birth)
-	str(p.sex)
-	str(p.marital)
-	str(p.mother)
-	str(p.address)
-	str(p.kecamatan)
-	str(p.kelurahan)
-	str(p.region)
-	str(p.origin)
-	str(p.status)
-	list(p.events)
-	day(p.firstReq)
-	day(p.lastReq)
-	list(p.flags)
-	day(p.death)
-	day(p.lastPrint)
-	str(p.cardEvent)
-	next().(*array.Int32Builder).Append(p.rows)
-	list(p.sources)
+	str(pipeline.ColNIK, p.nik)
+	str(pipeline.ColNKK, p.nkk)
+	str(pipeline.ColNama, p.name)
+	str(pipeline.ColTempatLahir, p.birthPlace)
+	day(pipeline.ColTanggalLahir, p.birth)
+	str(pipeline.ColJenisKelamin, p.sex)
+	str(pipeline.ColStatusKawin, p.marital)
+	str(pipeline.ColNamaIbu, p.mother)
+	str(pipeline.ColAlamat, p.address)
+	str(pipeline.ColKecamatan, p.kecamatan)
+	str(pipeline.ColKelurahan, p.kelurahan)
+	str(pipeline.ColRegionCode, p.region)
+	str(pipeline.ColOriginRegionCode, p.origin)
+	str(pipeline.ColStatus, p.status)
+	list(pipeline.ColEvents, p.events)
+	day(pipeline.ColFirstRequestDate, p.firstReq)
+	day(pipeline.ColLastRequestDate, p.lastReq)
+	list(pipeline.ColFlags, p.flags)
+	day(pipeline.ColDeathDate, p.death)
+	day(pipeline.ColLastPrintDate, p.lastPrint)
+	str(pipeline.ColCardEvent, p.cardEvent)
+	field(pipeline.ColRowCount).(*array.Int32Builder).Append(p.rows)
+	list(pipeline.ColSources, p.sources)
 }
 
 // appendString appends v, or null when v is empty.

@@ -81,3 +81,36 @@ func applyStages(t *testing.T, mem memory.Allocator, rec arrow.Record, stages ..
 	}
 	return rec
 }
+
+// emitted gathers what a TableStage emits, by table; the records are
+// retained and released when the test ends.
+type emitted map[pipeline.Table][]arrow.Record
+
+func (e emitted) emit(t *testing.T) pipeline.Emit {
+	return func(tb pipeline.Table, rec arrow.Record) error {
+		rec.Retain()
+		e[tb] = append(e[tb], rec)
+		t.Cleanup(rec.Release)
+		return nil
+	}
+}
+
+// applyTable gives rec (borrowed), a batch of table tb, to s and fails the
+// test on an error.
+func applyTable(t *testing.T, mem memory.Allocator, s pipeline.TableStage, tb pipeline.Table, rec arrow.Record, out emitted) {
+	t.Helper()
+	if err := s.Apply(context.Background(), mem, tb, rec, out.emit(t)); err != nil {
+		t.Fatalf("%s: Apply(%s): %v", s.Name(), tb, err)
+	}
+}
+
+// finish finishes s, releases it, and returns everything it emitted,
+// including what out already holds.
+func finish(t *testing.T, mem memory.Allocator, s pipeline.TableStage, out emitted) emitted {
+	t.Helper()
+	defer s.Release()
+	if err := s.Finish(context.Background(), mem, out.emit(t)); err != nil {
+		t.Fatalf("%s: Finish: %v", s.Name(), err)
+	}
+	return out
+}

@@ -109,11 +109,10 @@ func (v *Validate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkSchema(rec, pipeline.NormSchema, v.Name()); err != nil {
+	if err := requireColumns(v.Name(), rec, pipeline.NormSchema, validateReads...); err != nil {
 		return nil, err
 	}
-	s := pipeline.NormSchema
-	str := func(name string) *array.String { return stringCol(rec, s, name) }
+	str := func(name string) *array.String { return stringCol(rec, name) }
 	var (
 		nik, nikClean    = str(pipeline.ColNIK), str(pipeline.ColNIKClean)
 		nama, nameNorm   = str(pipeline.ColNama), str(pipeline.ColNameNorm)
@@ -122,9 +121,9 @@ func (v *Validate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 		tujuan, dest     = str(pipeline.ColKabupatenTujuan), str(pipeline.ColDestRegionCode)
 		sex              = str(pipeline.ColSex)
 		rawDates         = [3]*array.String{str(pipeline.ColTanggalLahir), str(pipeline.ColTanggalPengajuan), str(pipeline.ColTanggalLayanan)}
-		parsed           = [3]*array.Date32{dateCol(rec, s, pipeline.ColBirthDate), dateCol(rec, s, pipeline.ColRequestDate), dateCol(rec, s, pipeline.ColServiceDate)}
-		numeric          = rec.Column(s.FieldIndices(pipeline.ColNIKNumeric)[0]).(*array.Boolean)
-		cellWarn         = rec.Column(s.FieldIndices(pipeline.ColCellWarnings)[0]).(*array.List)
+		parsed           = [3]*array.Date32{dateCol(rec, pipeline.ColBirthDate), dateCol(rec, pipeline.ColRequestDate), dateCol(rec, pipeline.ColServiceDate)}
+		numeric          = column(rec, pipeline.ColNIKNumeric).(*array.Boolean)
+		cellWarn         = column(rec, pipeline.ColCellWarnings).(*array.List)
 		cellWarnValues   = cellWarn.ListValues().(*array.String)
 		rows             = int(rec.NumRows())
 		bReason, bDetail = array.NewStringBuilder(mem), array.NewStringBuilder(mem)
@@ -189,7 +188,17 @@ func (v *Validate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 	defer reasons.Release()
 	defer details.Release()
 	defer warnings.Release()
-	return appendColumns(rec, pipeline.ValidSchema, reasons, details, warnings), nil
+	return appendColumns(rec, pipeline.ValidColumns(), reasons, details, warnings)
+}
+
+// validateReads are the columns validate reads.
+var validateReads = []string{
+	pipeline.ColNIK, pipeline.ColNIKClean, pipeline.ColNama, pipeline.ColNameNorm,
+	pipeline.ColJenisPerubahan, pipeline.ColEvent, pipeline.ColKabupatenKota, pipeline.ColRegionCode,
+	pipeline.ColKabupatenTujuan, pipeline.ColDestRegionCode, pipeline.ColSex,
+	pipeline.ColTanggalLahir, pipeline.ColTanggalPengajuan, pipeline.ColTanggalLayanan,
+	pipeline.ColBirthDate, pipeline.ColRequestDate, pipeline.ColServiceDate,
+	pipeline.ColNIKNumeric, pipeline.ColCellWarnings,
 }
 
 // rowFacts are the values of one row that the verdict depends on; a null

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
+	"readiness/cmd/job"
 	"readiness/pipeline"
 )
 
@@ -31,12 +32,11 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := s.resolve(time.Now(), false); err != nil {
 		return err
 	}
-	runner, err := newRunner(&s, 0)
+	problems := &problemList{reasons: map[string]int{}, warnings: map[string]int{}}
+	runner, err := job.New(job.Spec{Config: s.cfg, Regions: s.ref, Sinks: []pipeline.Sink{problems}})
 	if err != nil {
 		return err
 	}
-	problems := &problemList{reasons: map[string]int{}, warnings: map[string]int{}}
-	runner.Sinks = []pipeline.Sink{problems}
 	res, err := runner.Run(log.WithContext(ctx), memory.NewGoAllocator(), s.inputs)
 	if err != nil {
 		return err
@@ -58,12 +58,12 @@ type problemList struct {
 func (*problemList) Name() string                    { return "validation report" }
 func (*problemList) Close(ctx context.Context) error { return nil }
 func (*problemList) Abort()                          {}
+func (*problemList) Files() []string                 { return nil }
 
 func (p *problemList) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
 	switch t {
 	case pipeline.TableRows:
-		s := pipeline.RowSchema
-		col := func(name string) arrow.Array { return rec.Column(s.FieldIndices(name)[0]) }
+		col := func(name string) arrow.Array { return rec.Column(rec.Schema().FieldIndices(name)[0]) }
 		file, sheet := col(pipeline.ColFile).(*array.String), col(pipeline.ColSheet).(*array.String)
 		row := col(pipeline.ColRow).(*array.Int32)
 		reason, detail := col(pipeline.ColReason).(*array.String), col(pipeline.ColDetail).(*array.String)
@@ -90,7 +90,7 @@ func (p *problemList) Write(ctx context.Context, t pipeline.Table, rec arrow.Rec
 			}
 		}
 	case pipeline.TablePersons:
-		flags := rec.Column(pipeline.PersonSchema.FieldIndices(pipeline.ColFlags)[0]).(*array.List)
+		flags := rec.Column(rec.Schema().FieldIndices(pipeline.ColFlags)[0]).(*array.List)
 		fv := flags.ListValues().(*array.String)
 		for i := 0; i < int(rec.NumRows()); i++ {
 			start, end := flags.ValueOffsets(i)
@@ -115,7 +115,7 @@ func (p *problemList) print(w io.Writer, res *pipeline.Result) {
 		fmt.Fprintf(w, "sheet skipped: %v\n", err)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, code := range pipeline.Reasons {
+	for _, code := range pipeline.Reasons() {
 		if n := p.reasons[code]; n > 0 {
 			fmt.Fprintf(tw, "rejected\t%s\t%d\n", code, n)
 		}

@@ -20,6 +20,7 @@ var _ pipeline.Sink = (*summaryTable)(nil)
 func (*summaryTable) Name() string                    { return "console summary" }
 func (*summaryTable) Close(ctx context.Context) error { return nil }
 func (*summaryTable) Abort()                          {}
+func (*summaryTable) Files() []string                 { return nil }
 
 func (t *summaryTable) Write(ctx context.Context, table pipeline.Table, rec arrow.Record) error {
 	if table != pipeline.TableSummary {

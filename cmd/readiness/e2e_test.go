@@ -126,10 +126,10 @@ func TestFixtureSummary(t *testing.T) {
 	out := fixtureOut(t)
 	header, want := expectedTable(t, "summary")
 	got := readCSV(t, filepath.Join(out, "summary.csv"))
-	if strings.Join(got[0], ",") != strings.Join(pipeline.SummaryColumns, ",") {
-		t.Fatalf("summary.csv header\n got %v\nwant %v", got[0], pipeline.SummaryColumns)
+	if strings.Join(got[0], ",") != strings.Join(pipeline.SummaryColumns(), ",") {
+		t.Fatalf("summary.csv header\n got %v\nwant %v", got[0], pipeline.SummaryColumns())
 	}
-	if strings.Join(header, ",") != strings.Join(pipeline.SummaryColumns, ",") {
+	if strings.Join(header, ",") != strings.Join(pipeline.SummaryColumns(), ",") {
 		t.Fatalf("fixtures/README.md summary header %v", header)
 	}
 	if len(got)-1 != len(want) {
@@ -264,7 +264,7 @@ func TestFixtureExceptions(t *testing.T) {
 	if checked == 0 {
 		t.Error("no xlsx rejected row was checked against its workbook")
 	}
-	for _, code := range pipeline.Reasons {
+	for _, code := range pipeline.Reasons() {
 		if count[code] == 0 {
 			t.Errorf("reason %s does not appear in exceptions.csv", code)
 		}
@@ -371,7 +371,7 @@ func TestFixtureLogsHoldNoPersonalData(t *testing.T) {
 				t.Errorf("stage %s logged twice", s)
 			}
 			stages[s] = true
-			for _, k := range []string{"rows_in", "rows_out", "rejected", "duration_ms"} {
+			for _, k := range []string{"in", "out", "rejected", "duplicate_rows", "duration_ms"} {
 				if _, ok := line[k]; !ok {
 					t.Errorf("stage %s log line lacks %s", s, k)
 				}

@@ -6,12 +6,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"readiness/fixtures"
+	"readiness/cmd/job"
 	"readiness/pipeline"
 )
 
@@ -23,7 +22,7 @@ var spreadsheetExt = map[string]bool{".xlsx": true, ".xlsm": true, ".xls": true,
 // byte order (SPEC §2). No arguments means the embedded fixtures.
 func collectInputs(args []string) ([]pipeline.Input, error) {
 	if len(args) == 0 {
-		return embeddedInputs()
+		return job.FixtureInputs()
 	}
 	var ins []pipeline.Input
 	var errs []error
@@ -77,26 +76,4 @@ func collectInputs(args []string) ([]pipeline.Input, error) {
 	}
 	sort.Slice(ins, func(i, j int) bool { return ins[i].Path < ins[j].Path })
 	return ins, errors.Join(errs...)
-}
-
-// embeddedInputs lists the fixtures compiled into the binary.
-func embeddedInputs() ([]pipeline.Input, error) {
-	var ins []pipeline.Input
-	err := fs.WalkDir(fixtures.Inputs, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		ins = append(ins, pipeline.Input{
-			Path: path.Join("fixtures", p),
-			Size: info.Size(),
-			Open: func() (io.ReadCloser, error) { return fixtures.Inputs.Open(p) },
-		})
-		return nil
-	})
-	sort.Slice(ins, func(i, j int) bool { return ins[i].Path < ins[j].Path })
-	return ins, err
 }

@@ -16,17 +16,40 @@ import (
 	"readiness/pipeline/stock"
 )
 
-// settings are the parsed flags shared by run and validate.
+// settings are the parsed flags shared by run and validate, and what
+// resolve makes of them.
 type settings struct {
-	cfg       pipeline.Config
-	logFormat string
-	logLevel  string
-	holidays  string
-	asOf      string
-	election  string
-	ref       *regions.Reference
-	stock     *stock.Plan
-	inputs    []pipeline.Input
+	// flags
+	in          []string // files or folders; empty means the embedded fixtures
+	outDir      string
+	stockFile   string // empty means the embedded fixture stock
+	regionsFile string // empty means the embedded Bengkulu table
+	lang        string
+	batchSize   int
+	threshold   float64
+	maxUnzipMB  int64
+	logFormat   string
+	logLevel    string
+	holidays    string
+	asOf        string
+	election    string
+
+	// resolved
+	cfg    pipeline.Config
+	ref    *regions.Reference
+	stock  *stock.Plan
+	inputs []pipeline.Input
+}
+
+// flagOf names each pipeline setting by the flag that sets it, so that
+// messages speak the user's language.
+var flagOf = map[string]string{
+	pipeline.SettingAsOf:          "--as-of",
+	pipeline.SettingElectionDate:  "--election-date",
+	pipeline.SettingLang:          "--lang",
+	pipeline.SettingBatchSize:     "--batch-size",
+	pipeline.SettingNameThreshold: "--name-threshold",
+	pipeline.SettingMaxUnzipSize:  "--max-unzip-mb",
 }
 
 type multiFlag []string
@@ -59,30 +82,32 @@ func (s *settings) parse(name string, args []string, withOutputs bool, stderr io
 
 // flags declares the options of a subcommand on fs.
 func (s *settings) flags(fs *flag.FlagSet, withOutputs bool) {
-	fs.Var((*multiFlag)(&s.cfg.Inputs), "in", "input `file or folder` (repeatable); default: the embedded fixtures")
-	fs.StringVar(&s.cfg.RegionsFile, "regions", "", "province region table `CSV` (code,name,level); default: embedded Bengkulu 2020")
+	fs.Var((*multiFlag)(&s.in), "in", "input `file or folder` (repeatable); default: the embedded fixtures")
+	fs.StringVar(&s.regionsFile, "regions", "", "province region table `CSV` (code,name,level); default: embedded Bengkulu 2020")
 	fs.StringVar(&s.asOf, "as-of", "", "as-of `date` YYYY-MM-DD (default: today, or the fixtures' date when no --in is given)")
 	fs.StringVar(&s.logFormat, "log-format", "auto", "log `format`: auto (console on a terminal, else json), console or json")
 	fs.StringVar(&s.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
-	fs.IntVar(&s.cfg.BatchSize, "batch-size", pipeline.DefaultBatchSize, "rows per Arrow record `batch`")
-	fs.Float64Var(&s.cfg.NameSim, "name-threshold", pipeline.DefaultNameThreshold, "Jaro-Winkler `similarity` at or above which two names are the same person's")
-	fs.Int64Var(&s.cfg.MaxUnzipSize, "max-unzip-mb", 256, "refuse an xlsx that inflates past this many `MiB`")
+	fs.IntVar(&s.batchSize, "batch-size", pipeline.DefaultBatchSize, "rows per Arrow record `batch`")
+	fs.Float64Var(&s.threshold, "name-threshold", pipeline.DefaultNameThreshold, "Jaro-Winkler `similarity` at or above which two names are the same person's, in (0, 1]")
+	fs.Int64Var(&s.maxUnzipMB, "max-unzip-mb", 256, "refuse an xlsx that inflates past this many `MiB`")
 	if !withOutputs {
+		s.lang = "id" // validate writes no report
 		return
 	}
-	fs.StringVar(&s.cfg.OutDir, "out", "out", "output `folder`")
-	fs.StringVar(&s.cfg.StockFile, "stock", "", "stock `CSV`; default: the embedded fixture stock")
+	fs.StringVar(&s.outDir, "out", "out", "output `folder`")
+	fs.StringVar(&s.stockFile, "stock", "", "stock `CSV`; default: the embedded fixture stock")
 	fs.StringVar(&s.election, "election-date", "", "election `date` YYYY-MM-DD (required with --in; the fixtures' date otherwise)")
-	fs.StringVar(&s.cfg.Lang, "lang", "id", "report `language`: id or en")
+	fs.StringVar(&s.lang, "lang", "id", "report `language`: id or en")
 	fs.StringVar(&s.holidays, "holidays", "", "comma-separated public holiday `dates` YYYY-MM-DD, not counted as print days")
 }
 
 // resolve turns the flags into a validated configuration, the region
-// reference, the stock plan and the input list. Every problem is reported
-// at once, before any data is read.
-func (s *settings) resolve(now time.Time, withStock bool) error {
+// reference, the stock plan and the input list. withProjection is false
+// for validate, which projects nothing. Every problem is reported at once,
+// before any data is read.
+func (s *settings) resolve(now time.Time, withProjection bool) error {
 	var errs []error
-	embedded := len(s.cfg.Inputs) == 0
+	embedded := len(s.in) == 0
 	date := func(flagName, v, def string) time.Time {
 		if v == "" {
 			v = def
@@ -100,48 +125,71 @@ func (s *settings) resolve(now time.Time, withStock bool) error {
 	if embedded {
 		asOfDefault, electionDefault = fixtures.AsOf, fixtures.ElectionDate
 	}
-	s.cfg.AsOf = date("--as-of", s.asOf, asOfDefault)
-	if withStock {
-		s.cfg.ElectionDate = date("--election-date", s.election, electionDefault)
-	} else {
-		s.cfg.ElectionDate = s.cfg.AsOf // validate needs no projection
-		s.cfg.OutDir = "-"
+	cfg := pipeline.Config{
+		AsOf: date("--as-of", s.asOf, asOfDefault), Lang: s.lang, BatchSize: s.batchSize,
+		NameThreshold: s.threshold, MaxUnzipSize: s.maxUnzipMB << 20,
 	}
-	for _, h := range strings.Split(s.holidays, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			s.cfg.Holidays = append(s.cfg.Holidays, date("--holidays", h, ""))
+	if s.maxUnzipMB <= 0 {
+		cfg.MaxUnzipSize = s.maxUnzipMB // reported by Validate, not shifted into a large number
+	}
+	if withProjection {
+		cfg.Projection = &pipeline.Projection{ElectionDate: date("--election-date", s.election, electionDefault)}
+		for _, h := range strings.Split(s.holidays, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				cfg.Projection.Holidays = append(cfg.Projection.Holidays, date("--holidays", h, ""))
+			}
+		}
+		if s.outDir == "" {
+			errs = append(errs, &pipeline.SettingError{Setting: "--out", Err: errors.New("missing")})
 		}
 	}
-	if s.cfg.MaxUnzipSize <= 0 {
-		errs = append(errs, &pipeline.SettingError{Setting: "--max-unzip-mb", Err: errors.New("must be positive")})
+	if err := cfg.Validate(); err != nil {
+		errs = append(errs, relabel(err))
 	}
-	s.cfg.MaxUnzipSize <<= 20
-	if err := s.cfg.Validate(); err != nil {
-		errs = append(errs, err)
-	}
+	s.cfg = cfg
 
 	s.ref = regions.Default()
-	if s.cfg.RegionsFile != "" {
-		ref, err := loadRegions(s.cfg.RegionsFile)
+	if s.regionsFile != "" {
+		ref, err := loadRegions(s.regionsFile)
 		if err != nil {
 			errs = append(errs, err)
 		} else {
 			s.ref = ref
 		}
 	}
-	if withStock {
-		plan, err := loadStock(s.cfg.StockFile, s.ref)
+	if withProjection {
+		plan, err := loadStock(s.stockFile, s.ref)
 		if err != nil {
 			errs = append(errs, err)
 		}
 		s.stock = plan
 	}
-	inputs, err := collectInputs(s.cfg.Inputs)
+	inputs, err := collectInputs(s.in)
 	if err != nil {
 		errs = append(errs, err)
 	}
 	s.inputs = inputs
 	return errors.Join(errs...)
+}
+
+// relabel names the settings in the problems of pipeline.Config.Validate
+// by their flags.
+func relabel(err error) error {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	out := make([]error, 0, len(errs))
+	for _, e := range errs {
+		var se *pipeline.SettingError
+		if errors.As(e, &se) && flagOf[se.Setting] != "" {
+			e = &pipeline.SettingError{Setting: flagOf[se.Setting], Err: se.Err}
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
 }
 
 func loadRegions(path string) (*regions.Reference, error) {

@@ -14,9 +14,18 @@ type csvFile struct {
 	out       *atomicFile
 	w         *csv.Writer
 	done      bool // closed or aborted
+	committed bool // in place under its final name
 }
 
 func (c *csvFile) path() string { return filepath.Join(c.dir, c.name) }
+
+// files lists the file once it is committed.
+func (c *csvFile) files() []string {
+	if c.committed {
+		return []string{c.name}
+	}
+	return nil
+}
 
 // open creates the temporary file and writes the header, once.
 func (c *csvFile) open() error {
@@ -57,7 +66,11 @@ func (c *csvFile) close(ctx context.Context) error {
 		return err
 	}
 	c.done = true
-	return c.out.commit()
+	if err := c.out.commit(); err != nil {
+		return err
+	}
+	c.committed = true
+	return nil
 }
 
 func (c *csvFile) abort() {

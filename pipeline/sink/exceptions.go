@@ -13,7 +13,9 @@ import (
 const ExceptionsFile = "exceptions.csv"
 
 // ExceptionsColumns is the header of exceptions.csv (SPEC §8).
-var ExceptionsColumns = []string{"file", "sheet", "row", "reason", "detail", "original"}
+func ExceptionsColumns() []string {
+	return []string{"file", "sheet", "row", "reason", "detail", "original"}
+}
 
 // ExceptionsCSV writes exceptions.csv: every TableRows row whose reason is
 // non-null, in the order the rows arrive. original is the row's JSON text
@@ -28,21 +30,18 @@ type ExceptionsCSV struct {
 	csv csvFile
 }
 
-var (
-	_ pipeline.Sink   = (*ExceptionsCSV)(nil)
-	_ pipeline.Output = (*ExceptionsCSV)(nil)
-)
+var _ pipeline.Sink = (*ExceptionsCSV)(nil)
 
 // NewExceptionsCSV returns a sink writing dir/exceptions.csv.
 func NewExceptionsCSV(dir string) *ExceptionsCSV {
-	return &ExceptionsCSV{csv: csvFile{dir: dir, name: ExceptionsFile, header: ExceptionsColumns}}
+	return &ExceptionsCSV{csv: csvFile{dir: dir, name: ExceptionsFile, header: ExceptionsColumns()}}
 }
 
 // Name implements pipeline.Sink.
 func (s *ExceptionsCSV) Name() string { return ExceptionsFile }
 
-// Path implements pipeline.Output.
-func (s *ExceptionsCSV) Path() string { return s.csv.path() }
+// Files implements pipeline.Sink.
+func (s *ExceptionsCSV) Files() []string { return s.csv.files() }
 
 // Write implements pipeline.Sink; it ignores every table but the rows.
 func (s *ExceptionsCSV) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {

@@ -33,8 +33,8 @@ func TestExceptionsCSV(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertFiles(t, dir, ExceptionsFile)
-			recs := readCSV(t, s.Path())
-			if !slices.Equal(recs[0], ExceptionsColumns) {
+			recs := readCSV(t, onlyFile(t, dir, s))
+			if !slices.Equal(recs[0], ExceptionsColumns()) {
 				t.Errorf("header = %q", recs[0])
 			}
 			if got := recs[1:]; !slices.EqualFunc(got, tc.want, slices.Equal[[]string]) {

@@ -133,8 +133,8 @@ func TestCloseThenAbortKeepsFile(t *testing.T) {
 	}
 	s.Abort()
 	assertFiles(t, dir, SummaryFile)
-	if got := s.Path(); got != filepath.Join(dir, SummaryFile) {
-		t.Errorf("Path() = %q", got)
+	if got := s.Files(); len(got) != 1 || got[0] != SummaryFile {
+		t.Errorf("Files() = %q", got)
 	}
 	mem := newMem(t)
 	rec := fromJSON(t, mem, pipeline.SummarySchema, summaryJSON)
@@ -175,3 +175,14 @@ const personsJSON = `[
 {"nik":"1771010101950004","nama":"RINA","tanggal_lahir":"1995-01-01","region_code":"1701","origin_region_code":"1771","status":"READY","events":["PINDAH"],"last_request_date":"2020-04-01","flags":null,"rows":1,"sources":["in/kota.xlsx|Data|8"]},
 {"nik":"1771010101950005","nama":"JOKO","tanggal_lahir":"1995-01-01","region_code":"3171","origin_region_code":"1771","status":"NEEDS_PRINT","events":["PINDAH"],"card_event":"PINDAH","flags":["NIK_CONFLICT","NIK_NUMERIC_CELL"],"rows":2,"sources":["in/kota.xlsx|Data|9","in/seluma.csv||3"]}
 ]`
+
+// onlyFile returns the path of the one file s wrote in dir, failing the
+// test when it reports another number of files.
+func onlyFile(t *testing.T, dir string, s pipeline.Sink) string {
+	t.Helper()
+	files := s.Files()
+	if len(files) != 1 {
+		t.Fatalf("%s wrote %q, want one file", s.Name(), files)
+	}
+	return filepath.Join(dir, filepath.FromSlash(files[0]))
+}

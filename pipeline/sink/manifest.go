@@ -4,8 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"sort"
 
 	"readiness/pipeline"
 )
@@ -44,4 +48,53 @@ func HashFile(path string) (size int64, sha256hex string, err error) {
 		return 0, "", err
 	}
 	return size, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Outputs lists the files the sinks wrote in dir, each with its size and
+// SHA-256, sorted by path, and checks that dir holds exactly those files
+// (recursively; the manifest itself, not yet written, aside): a file no
+// sink reports, or one reported and missing, is an error, so the manifest
+// never lists less or more than the folder holds.
+func Outputs(dir string, sinks []pipeline.Sink) ([]pipeline.ManifestOutput, error) {
+	reported := map[string]bool{}
+	for _, s := range sinks {
+		for _, f := range s.Files() {
+			if reported[f] {
+				return nil, fmt.Errorf("%s: two sinks wrote %s", s.Name(), f)
+			}
+			reported[f] = true
+		}
+	}
+	var outs []pipeline.ManifestOutput
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == ManifestFile {
+			return nil
+		}
+		if !reported[rel] {
+			return fmt.Errorf("output folder holds %s, which no sink reports", rel)
+		}
+		delete(reported, rel)
+		size, sum, err := HashFile(p)
+		if err != nil {
+			return err
+		}
+		outs = append(outs, pipeline.ManifestOutput{Path: rel, Size: size, SHA256: sum})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for f := range reported {
+		return nil, fmt.Errorf("a sink reports %s, which is not in the output folder", f)
+	}
+	sort.Slice(outs, func(i, j int) bool { return outs[i].Path < outs[j].Path })
+	return outs, nil
 }

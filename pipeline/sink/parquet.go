@@ -3,7 +3,6 @@ package sink
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/parquet"
@@ -21,22 +20,21 @@ const PersonsFile = "persons.parquet"
 const parquetRowGroup = 128 * 1024
 
 // PersonsParquet writes persons.parquet from TablePersons batches with
-// pipeline.PersonSchema: strings as UTF-8 strings, dates as DATE, lists as
+// pipeline.PersonSchema's columns and any a later stage appended: strings as UTF-8 strings, dates as DATE, lists as
 // LIST, snappy-compressed (zstd's encoders cost 320 MB of allocations per
 // 10,000 persons here), the Arrow schema stored in the file metadata so
 // that Arrow readers get the same types back. Small batches are gathered
 // into row groups of up to 131,072 rows.
 type PersonsParquet struct {
-	dir  string
-	out  *atomicFile
-	fw   *pqarrow.FileWriter
-	done bool
+	dir       string
+	out       *atomicFile
+	fw        *pqarrow.FileWriter
+	schema    *arrow.Schema // of the first batch
+	done      bool
+	committed bool
 }
 
-var (
-	_ pipeline.Sink   = (*PersonsParquet)(nil)
-	_ pipeline.Output = (*PersonsParquet)(nil)
-)
+var _ pipeline.Sink = (*PersonsParquet)(nil)
 
 // NewPersonsParquet returns a sink writing dir/persons.parquet.
 func NewPersonsParquet(dir string) *PersonsParquet { return &PersonsParquet{dir: dir} }
@@ -44,10 +42,18 @@ func NewPersonsParquet(dir string) *PersonsParquet { return &PersonsParquet{dir:
 // Name implements pipeline.Sink.
 func (s *PersonsParquet) Name() string { return PersonsFile }
 
-// Path implements pipeline.Output.
-func (s *PersonsParquet) Path() string { return filepath.Join(s.dir, PersonsFile) }
+// Files implements pipeline.Sink.
+func (s *PersonsParquet) Files() []string {
+	if s.committed {
+		return []string{PersonsFile}
+	}
+	return nil
+}
 
-func (s *PersonsParquet) open() error {
+// open starts the file with the schema of the first batch, or
+// pipeline.PersonSchema when there is none: stages after classify may
+// have appended columns, and every one of them is written.
+func (s *PersonsParquet) open(schema *arrow.Schema) error {
 	if s.done {
 		return ErrClosed
 	}
@@ -64,13 +70,13 @@ func (s *PersonsParquet) open() error {
 		parquet.WithCreatedBy("readiness"),
 	)
 	// out has no Close method, so the parquet writer leaves the file to us.
-	fw, err := pqarrow.NewFileWriter(pipeline.PersonSchema, out, props,
+	fw, err := pqarrow.NewFileWriter(schema, out, props,
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		out.abort()
 		return err
 	}
-	s.out, s.fw = out, fw
+	s.out, s.fw, s.schema = out, fw, schema
 	return nil
 }
 
@@ -82,11 +88,12 @@ func (s *PersonsParquet) Write(ctx context.Context, t pipeline.Table, rec arrow.
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if !rec.Schema().Equal(pipeline.PersonSchema) {
-		return fmt.Errorf("persons batch: %w", ErrSchema)
-	}
-	if err := s.open(); err != nil {
+	if err := s.open(rec.Schema()); err != nil {
 		return err
+	}
+	if !rec.Schema().Equal(s.schema) {
+		return fmt.Errorf("persons batch with columns %v after %v: %w",
+			pipeline.ColumnNames(rec.Schema()), pipeline.ColumnNames(s.schema), ErrSchema)
 	}
 	if err := s.fw.WriteBuffered(rec); err != nil {
 		s.Abort()
@@ -107,7 +114,7 @@ func (s *PersonsParquet) Close(ctx context.Context) error {
 		s.Abort()
 		return err
 	}
-	if err := s.open(); err != nil {
+	if err := s.open(pipeline.PersonSchema); err != nil {
 		return err
 	}
 	s.done = true
@@ -117,7 +124,11 @@ func (s *PersonsParquet) Close(ctx context.Context) error {
 		s.out.abort()
 		return err
 	}
-	return s.out.commit()
+	if err := s.out.commit(); err != nil {
+		return err
+	}
+	s.committed = true
+	return nil
 }
 
 // Abort implements pipeline.Sink.

@@ -78,7 +78,7 @@ func TestPersonsParquet(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertFiles(t, dir, PersonsFile)
-			got, sc := readParquetJSON(t, s.Path())
+			got, sc := readParquetJSON(t, onlyFile(t, dir, s))
 			if !sameFields(sc, pipeline.PersonSchema) {
 				t.Errorf("schema read back:\n%s\nwant\n%s", sc, pipeline.PersonSchema)
 			}
@@ -97,7 +97,7 @@ func TestPersonsParquetTypes(t *testing.T) {
 	if err := run(t, s, []batch{{pipeline.TablePersons, personsJSON}}); err != nil {
 		t.Fatal(err)
 	}
-	rdr, err := file.OpenParquetFile(s.Path(), false)
+	rdr, err := file.OpenParquetFile(onlyFile(t, dir, s), false)
 	if err != nil {
 		t.Fatal(err)
 	}

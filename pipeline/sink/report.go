@@ -3,7 +3,6 @@ package sink
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -55,21 +54,19 @@ type ReportInfo struct {
 // the finished file); stream buffers over 16 MB go to temporary files in
 // the output folder.
 type Report struct {
-	dir     string
-	info    ReportInfo
-	lb      *labels
-	f       *excelize.File
-	st      reportStyles
-	lists   [numLists]*sheetList
-	summary []summaryRow
-	started bool
-	done    bool
+	dir       string
+	info      ReportInfo
+	lb        *labels
+	f         *excelize.File
+	st        reportStyles
+	lists     [numLists]*sheetList
+	summary   []summaryRow
+	started   bool
+	done      bool
+	committed bool
 }
 
-var (
-	_ pipeline.Sink   = (*Report)(nil)
-	_ pipeline.Output = (*Report)(nil)
-)
+var _ pipeline.Sink = (*Report)(nil)
 
 // NewReport returns a sink writing dir/report.xlsx.
 func NewReport(dir string, info ReportInfo) *Report {
@@ -79,8 +76,13 @@ func NewReport(dir string, info ReportInfo) *Report {
 // Name implements pipeline.Sink.
 func (r *Report) Name() string { return ReportFile }
 
-// Path implements pipeline.Output.
-func (r *Report) Path() string { return filepath.Join(r.dir, ReportFile) }
+// Files implements pipeline.Sink.
+func (r *Report) Files() []string {
+	if r.committed {
+		return []string{ReportFile}
+	}
+	return nil
+}
 
 // listKind names the streamed action lists, in sheet order.
 type listKind int
@@ -571,7 +573,7 @@ func (r *Report) Close(ctx context.Context) error {
 	if err := out.commit(); err != nil {
 		return r.fail(err)
 	}
-	r.done = true
+	r.done, r.committed = true, true
 	return r.f.Close()
 }
 
@@ -732,7 +734,7 @@ func (r *Report) fillSummary() error {
 		w.set(3, row, in.value, in.style)
 		w.do(r.f.MergeCell(sheet, cellName(3, row), cellName(4, row)))
 	}
-	cols := pipeline.SummaryColumns
+	cols := pipeline.SummaryColumns()
 	for i, c := range cols {
 		w.set(i+1, sumHeaderRow, lb.summaryCols[c], r.st.header)
 	}
@@ -750,20 +752,26 @@ func (r *Report) fillSummary() error {
 		if total {
 			textStyle, numStyle, pctStyle = r.st.totalText, r.st.totalNum, r.st.totalPct
 		}
-		w.set(1, row, s.code, textStyle)
-		w.set(2, row, s.name, textStyle)
-		for j := sumRowsIn; j < sumPct; j++ {
-			var v any
-			if !s.null[j] {
-				v = s.ints[j]
+		for j, c := range cols {
+			switch c {
+			case pipeline.SumRegionCode:
+				w.set(j+1, row, s.code, textStyle)
+			case pipeline.SumRegionName:
+				w.set(j+1, row, s.name, textStyle)
+			case pipeline.SumPct:
+				var v any
+				if s.hasPct {
+					v = s.pct
+				}
+				w.set(j+1, row, v, pctStyle)
+			default:
+				var v any
+				if n, ok := s.ints[c]; ok {
+					v = n
+				}
+				w.set(j+1, row, v, numStyle)
 			}
-			w.set(j+1, row, v, numStyle)
 		}
-		var v any
-		if s.hasPct {
-			v = s.pct
-		}
-		w.set(sumPct+1, row, v, pctStyle)
 	}
 	w.set(1, row+2, lb.summaryNote, r.st.note)
 	w.do(r.f.SetColWidth(sheet, "A", "A", 8))
@@ -776,7 +784,8 @@ func (r *Report) fillSummary() error {
 		return w.err
 	}
 	if regions > 0 {
-		pctRange := cellName(sumPct+1, sumFirstRow) + ":" + cellName(sumPct+1, sumFirstRow+regions-1)
+		pct := summaryCol(pipeline.SumPct)
+		pctRange := cellName(pct, sumFirstRow) + ":" + cellName(pct, sumFirstRow+regions-1)
 		w.do(r.f.SetConditionalFormat(sheet, pctRange, []excelize.ConditionalFormatOptions{{
 			Type: "3_color_scale", Criteria: "=",
 			MinType: "num", MinValue: "50", MinColor: "#F8696B",
@@ -787,6 +796,12 @@ func (r *Report) fillSummary() error {
 	}
 	w.do(r.printSetup(sheet))
 	return w.err
+}
+
+// summaryCol is the 1-based sheet column of a summary column: the summary
+// sheet lays the columns out in pipeline.SummarySchema's order.
+func summaryCol(name string) int {
+	return pipeline.SummarySchema.FieldIndices(name)[0] + 1
 }
 
 func cellName(col, row int) string {
@@ -809,14 +824,14 @@ func (r *Report) addChart(sheet string, regions, at int) error {
 		col   int
 		color string
 	}{
-		{sumNeedsPrint + 1, "2E75B6"},
-		{sumNeedsRecording + 1, "ED7D31"},
-		{sumStock + 1, "70AD47"},
+		{summaryCol(pipeline.SumNeedsPrint), "2E75B6"},
+		{summaryCol(pipeline.SumNeedsRecording), "ED7D31"},
+		{summaryCol(pipeline.SumStock), "70AD47"},
 	}
 	var ss []excelize.ChartSeries
 	for _, s := range series {
 		ss = append(ss, excelize.ChartSeries{
-			Name: head(s.col), Categories: ref(sumRegionName + 1), Values: ref(s.col),
+			Name: head(s.col), Categories: ref(summaryCol(pipeline.SumRegionName)), Values: ref(s.col),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
 		})
 	}
@@ -855,21 +870,22 @@ func (r *Report) fillAllocation() error {
 			province = s
 			continue
 		}
-		regionStock += s.ints[sumStock]
-		allocSum += s.ints[sumAllocation]
+		regionStock += s.int(pipeline.SumStock)
+		allocSum += s.int(pipeline.SumAllocation)
 	}
 	if province != nil {
 		w.set(1, 2, lb.bufferInHand, r.st.label)
-		w.set(3, 2, province.ints[sumStock]-regionStock, r.st.numLeft)
+		w.set(3, 2, province.int(pipeline.SumStock)-regionStock, r.st.numLeft)
 	}
 	if allocSum == 0 {
 		w.set(1, 3, lb.allocNote, r.st.note)
 	}
 
-	cols := []int{sumRegionCode, sumRegionName, sumNeedsRecording, sumNeedsPrint, sumBlanksNeeded,
-		sumStock, sumAllocation, sumShortfall, sumPrintable}
+	cols := []string{pipeline.SumRegionCode, pipeline.SumRegionName, pipeline.SumNeedsRecording,
+		pipeline.SumNeedsPrint, pipeline.SumBlanksNeeded, pipeline.SumStock, pipeline.SumAllocation,
+		pipeline.SumShortfall, pipeline.SumPrintable}
 	for i, c := range cols {
-		w.set(i+1, allocHeaderRow, lb.summaryCols[pipeline.SummaryColumns[c]], r.st.header)
+		w.set(i+1, allocHeaderRow, lb.summaryCols[c], r.st.header)
 	}
 	reasonCol := len(cols) + 1
 	w.set(reasonCol, allocHeaderRow, lb.allocReason, r.st.header)
@@ -884,12 +900,12 @@ func (r *Report) fillAllocation() error {
 		}
 		for j, c := range cols {
 			switch c {
-			case sumRegionCode:
+			case pipeline.SumRegionCode:
 				w.set(j+1, row, s.code, textStyle)
-			case sumRegionName:
+			case pipeline.SumRegionName:
 				w.set(j+1, row, s.name, textStyle)
 			default:
-				w.set(j+1, row, s.ints[c], numStyle)
+				w.set(j+1, row, s.int(c), numStyle)
 			}
 		}
 		w.set(reasonCol, row, r.allocReason(s), textStyle)
@@ -909,8 +925,8 @@ func (r *Report) fillAllocation() error {
 // everything printable, or what binds (print capacity, then stock). The
 // province row has no capacity of its own, so only its shortfall shows.
 func (r *Report) allocReason(s *summaryRow) string {
-	need, printable := s.ints[sumBlanksNeeded], s.ints[sumPrintable]
-	blanks, short := s.ints[sumStock]+s.ints[sumAllocation], s.ints[sumShortfall]
+	need, printable := s.int(pipeline.SumBlanksNeeded), s.int(pipeline.SumPrintable)
+	blanks, short := s.int(pipeline.SumStock)+s.int(pipeline.SumAllocation), s.int(pipeline.SumShortfall)
 	switch {
 	case need == 0:
 		return r.lb.reasonNoNeed

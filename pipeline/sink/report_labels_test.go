@@ -10,7 +10,7 @@ import (
 // TestLabelsCoverEveryCode: the workbook never shows a bare code to a
 // coordinator, in either language.
 func TestLabelsCoverEveryCode(t *testing.T) {
-	codes := slices.Concat(pipeline.Reasons, pipeline.Warnings, pipeline.Events, pipeline.Statuses,
+	codes := slices.Concat(pipeline.Reasons(), pipeline.Warnings(), pipeline.Events(), pipeline.Statuses(),
 		[]string{pipeline.FlagNIKConflict, pipeline.FlagEventAfterDeath})
 	for _, lang := range []string{"id", "en"} {
 		lb := labelsFor(lang)

@@ -41,12 +41,12 @@ func writeReport(t *testing.T, info ReportInfo, batches []batch) (*excelize.File
 		t.Fatal(err)
 	}
 	assertFiles(t, dir, ReportFile)
-	f, err := excelize.OpenFile(r.Path(), excelize.Options{RawCellValue: true})
+	f, err := excelize.OpenFile(onlyFile(t, dir, r), excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	return f, r.Path()
+	return f, onlyFile(t, dir, r)
 }
 
 var allBatches = []batch{
@@ -147,7 +147,7 @@ func TestReportSummary(t *testing.T) {
 		t.Errorf("info rows = %q, want %q", got, info)
 	}
 	header := rs[5]
-	if len(header) != len(pipeline.SummaryColumns) || header[0] != "Kode" || header[19] != "Proyeksi siap (%)" {
+	if len(header) != len(pipeline.SummaryColumns()) || header[0] != "Kode" || header[19] != "Proyeksi siap (%)" {
 		t.Errorf("header = %q", header)
 	}
 	want := [][]string{

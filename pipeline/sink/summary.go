@@ -15,28 +15,27 @@ import (
 // SummaryFile is the file name of the summary output.
 const SummaryFile = "summary.csv"
 
-// SummaryCSV writes summary.csv from TableSummary batches: the header is
-// pipeline.SummaryColumns, integers are written plain, projected_ready_pct
-// with one decimal ("87.5", "100.0") and empty when null.
+// SummaryCSV writes summary.csv from the summary table: the columns of
+// pipeline.SummarySchema in its order, found by name; integers written
+// plain, projected_ready_pct with one decimal ("87.5", "100.0") and empty
+// when null. Text that a spreadsheet would evaluate (a region name from a
+// --regions file starting with "=") is made inert.
 type SummaryCSV struct {
 	csv csvFile
 }
 
-var (
-	_ pipeline.Sink   = (*SummaryCSV)(nil)
-	_ pipeline.Output = (*SummaryCSV)(nil)
-)
+var _ pipeline.Sink = (*SummaryCSV)(nil)
 
 // NewSummaryCSV returns a sink writing dir/summary.csv.
 func NewSummaryCSV(dir string) *SummaryCSV {
-	return &SummaryCSV{csv: csvFile{dir: dir, name: SummaryFile, header: pipeline.SummaryColumns}}
+	return &SummaryCSV{csv: csvFile{dir: dir, name: SummaryFile, header: pipeline.SummaryColumns()}}
 }
 
 // Name implements pipeline.Sink.
 func (s *SummaryCSV) Name() string { return SummaryFile }
 
-// Path implements pipeline.Output.
-func (s *SummaryCSV) Path() string { return s.csv.path() }
+// Files implements pipeline.Sink.
+func (s *SummaryCSV) Files() []string { return s.csv.files() }
 
 // Write implements pipeline.Sink; it ignores every table but the summary.
 func (s *SummaryCSV) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
@@ -67,52 +66,36 @@ func (s *SummaryCSV) Close(ctx context.Context) error { return s.csv.close(ctx) 
 // Abort implements pipeline.Sink.
 func (s *SummaryCSV) Abort() { s.csv.abort() }
 
-// summaryRow is one row of the summary table, its integer columns indexed
-// like pipeline.SummaryColumns.
+// summaryRow is one row of the summary table, its counts by column name.
 type summaryRow struct {
 	code, name string
-	ints       [summaryWidth]int64
-	null       [summaryWidth]bool // integer column is null
+	ints       map[string]int64 // null counts are absent
 	pct        float64
 	hasPct     bool
 }
 
-const summaryWidth = 20 // len(pipeline.SummaryColumns), checked in readSummary
+// int returns the count in column name (0 when null).
+func (r *summaryRow) int(name string) int64 { return r.ints[name] }
 
-// Indexes into pipeline.SummaryColumns.
-const (
-	sumRegionCode = iota
-	sumRegionName
-	sumRowsIn
-	sumRowsRejected
-	sumDuplicateRows
-	sumPersons
-	sumDeceased
-	sumIneligible
-	sumNeedsRecording
-	sumNeedsPrint
-	sumReady
-	sumEligible
-	sumMovedIn
-	sumMovedOut
-	sumBlanksNeeded
-	sumStock
-	sumAllocation
-	sumShortfall
-	sumPrintable
-	sumPct
-)
-
+// csvRecord formats the row in pipeline.SummarySchema's column order.
 func (r *summaryRow) csvRecord() []string {
-	out := make([]string, summaryWidth)
-	out[sumRegionCode], out[sumRegionName] = r.code, r.name
-	for i := sumRowsIn; i < sumPct; i++ {
-		if !r.null[i] {
-			out[i] = strconv.FormatInt(r.ints[i], 10)
+	fields := pipeline.SummarySchema.Fields()
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		switch {
+		case f.Name == pipeline.SumRegionCode:
+			out[i] = csvSafe(r.code)
+		case f.Name == pipeline.SumRegionName:
+			out[i] = csvSafe(r.name)
+		case f.Name == pipeline.SumPct:
+			if r.hasPct {
+				out[i] = formatPct(r.pct)
+			}
+		default:
+			if v, ok := r.ints[f.Name]; ok {
+				out[i] = strconv.FormatInt(v, 10)
+			}
 		}
-	}
-	if r.hasPct {
-		out[sumPct] = formatPct(r.pct)
 	}
 	return out
 }
@@ -124,19 +107,22 @@ func formatPct(v float64) string {
 	return strconv.FormatFloat(math.Round(v*10)/10, 'f', 1, 64)
 }
 
-// readSummary decodes a SummarySchema batch.
+// readSummary decodes a batch of the summary table, every column of
+// pipeline.SummarySchema by name and type.
 func readSummary(rec arrow.Record) ([]summaryRow, error) {
-	cols := pipeline.SummaryColumns
-	if len(cols) != summaryWidth || cols[sumPct] != "projected_ready_pct" || cols[sumPrintable] != "printable_by_election" {
-		return nil, fmt.Errorf("pipeline.SummaryColumns changed; update the sink: %w", ErrSchema)
-	}
 	r := colReader{rec: rec}
-	code, name := r.str(cols[sumRegionCode]), r.str(cols[sumRegionName])
-	var ints [summaryWidth]*array.Int64
-	for i := sumRowsIn; i < sumPct; i++ {
-		ints[i] = r.int64(cols[i])
+	code, name := r.str(pipeline.SumRegionCode), r.str(pipeline.SumRegionName)
+	pct := r.float64(pipeline.SumPct)
+	ints := map[string]*array.Int64{}
+	for _, f := range pipeline.SummarySchema.Fields() {
+		switch f.Type.ID() {
+		case arrow.INT64:
+			ints[f.Name] = r.int64(f.Name)
+		case arrow.STRING, arrow.FLOAT64:
+		default:
+			return nil, fmt.Errorf("summary column %s of type %s: %w", f.Name, f.Type, ErrSchema)
+		}
 	}
-	pct := r.float64(cols[sumPct])
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -144,11 +130,10 @@ func readSummary(rec arrow.Record) ([]summaryRow, error) {
 	for i := range rows {
 		row := &rows[i]
 		row.code, row.name = code.at(i), name.at(i)
-		for j := sumRowsIn; j < sumPct; j++ {
-			if ints[j].IsNull(i) {
-				row.null[j] = true
-			} else {
-				row.ints[j] = ints[j].Value(i)
+		row.ints = make(map[string]int64, len(ints))
+		for n, a := range ints {
+			if a.IsValid(i) {
+				row.ints[n] = a.Value(i)
 			}
 		}
 		if pct.IsValid(i) && !math.IsNaN(pct.Value(i)) && !math.IsInf(pct.Value(i), 0) {

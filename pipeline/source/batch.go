@@ -23,7 +23,7 @@ type layout struct {
 	file, sheet string
 	keys        []string        // JSON key of each header column, unique
 	used        map[string]bool // keys in use, to keep extra keys unique
-	col         []int           // cell index of each pipeline.InputColumns entry; -1 when absent
+	col         []int           // cell index of each pipeline.InputColumns() entry; -1 when absent
 	nik         int             // cell index of the nik column
 }
 
@@ -34,7 +34,7 @@ func newLayout(file, sheet string, header []string, m map[int]string) *layout {
 		sheet: sheet,
 		keys:  make([]string, len(header)),
 		used:  make(map[string]bool, len(header)),
-		col:   make([]int, len(pipeline.InputColumns)),
+		col:   make([]int, len(pipeline.InputColumns())),
 	}
 	for i, h := range header {
 		k := strings.TrimSpace(trimCR(h))
@@ -47,7 +47,7 @@ func newLayout(file, sheet string, header []string, m map[int]string) *layout {
 	for i, c := range m {
 		pos[c] = i
 	}
-	for j, c := range pipeline.InputColumns {
+	for j, c := range pipeline.InputColumns() {
 		if i, ok := pos[c]; ok {
 			l.col[j] = i
 		} else {
@@ -119,7 +119,7 @@ func newBatch(ctx context.Context, mem memory.Allocator, size int, emit func(arr
 	b.nikNumeric = rb.Field(idx(pipeline.ColNIKNumeric)).(*array.BooleanBuilder)
 	b.warnings = rb.Field(idx(pipeline.ColCellWarnings)).(*array.ListBuilder)
 	b.warning = b.warnings.ValueBuilder().(*array.StringBuilder)
-	for _, c := range pipeline.InputColumns {
+	for _, c := range pipeline.InputColumns() {
 		b.cols = append(b.cols, rb.Field(idx(c)).(*array.StringBuilder))
 	}
 	return b

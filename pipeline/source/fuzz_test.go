@@ -62,7 +62,7 @@ func checkRow(t *testing.T, file string, r gotRow) {
 	if err != nil {
 		t.Fatalf("row %d: original %q: %v", r.Row, r.Original, err)
 	}
-	for _, c := range pipeline.RequiredColumns {
+	for _, c := range pipeline.RequiredColumns() {
 		if r.Cols[c] == null {
 			t.Fatalf("row %d: required column %s is null", r.Row, c)
 		}
@@ -128,7 +128,7 @@ type aliasCase struct{ text, col string }
 // included, in a fixed order.
 func allAliases() []aliasCase {
 	var all []aliasCase
-	for _, c := range pipeline.InputColumns {
+	for _, c := range pipeline.InputColumns() {
 		all = append(all, aliasCase{c, c})
 		for _, a := range aliases[c] {
 			all = append(all, aliasCase{a, c})
@@ -192,7 +192,7 @@ func FuzzCanonical(f *testing.F) {
 			t.Fatalf("Canonical(%q) = %q, %v but its key %q gives %q, %v", text, col, ok, k, kc, kok)
 		}
 		if ok {
-			if !slices.Contains(pipeline.InputColumns, col) {
+			if !slices.Contains(pipeline.InputColumns(), col) {
 				t.Fatalf("Canonical(%q) = %q, not an input column", text, col)
 			}
 			if cc, _ := Canonical(col); cc != col {

@@ -54,7 +54,7 @@ var aliases = map[string][]string{
 // It is built once from aliases and never changed.
 var aliasIndex = func() map[string]string {
 	idx := make(map[string]string)
-	for _, c := range pipeline.InputColumns {
+	for _, c := range pipeline.InputColumns() {
 		idx[headerKey(c)] = c
 		for _, a := range aliases[c] {
 			idx[headerKey(a)] = c
@@ -116,7 +116,7 @@ func missingRequired(m map[int]string) []string {
 		have[c] = true
 	}
 	var miss []string
-	for _, c := range pipeline.RequiredColumns {
+	for _, c := range pipeline.RequiredColumns() {
 		if !have[c] {
 			miss = append(miss, c)
 		}

@@ -10,7 +10,7 @@ import (
 
 func TestAliasTableIsUnambiguous(t *testing.T) {
 	owner := map[string]string{}
-	for _, c := range pipeline.InputColumns {
+	for _, c := range pipeline.InputColumns() {
 		for _, a := range append([]string{c}, aliases[c]...) {
 			k := headerKey(a)
 			if k == "" {
@@ -23,7 +23,7 @@ func TestAliasTableIsUnambiguous(t *testing.T) {
 		}
 	}
 	for c := range aliases {
-		if !slices.Contains(pipeline.InputColumns, c) {
+		if !slices.Contains(pipeline.InputColumns(), c) {
 			t.Errorf("aliases has unknown column %q", c)
 		}
 	}
@@ -172,7 +172,7 @@ func FuzzMatchHeader(f *testing.F) {
 
 		if ok {
 			miss := missingRequired(m)
-			for _, c := range pipeline.RequiredColumns {
+			for _, c := range pipeline.RequiredColumns() {
 				if slices.Contains(miss, c) == seen[c] {
 					t.Fatalf("MatchHeader(%q) = %v, missing %v", cells, m, miss)
 				}

@@ -80,7 +80,7 @@ func recordRows(rec arrow.Record) []gotRow {
 				g.Warnings = append(g.Warnings, wvals.Value(int(j)))
 			}
 		}
-		for _, c := range pipeline.InputColumns {
+		for _, c := range pipeline.InputColumns() {
 			a := col(c).(*array.String)
 			if a.IsNull(i) {
 				g.Cols[c] = null

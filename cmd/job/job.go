@@ -1,0 +1,129 @@
+// Package job wires one run of readiness: the source, the chain of stages
+// and the sinks, from a checked pipeline.Config. It is the one wiring the
+// command, the end-to-end tests and the bench share, so that what is
+// tested and measured is what runs.
+//
+// The chain, in order (see pipeline/doc.go for the flow):
+//
+//	normalize → validate → dedupe → classify → aggregate
+//
+// A stage added later (allocation, K3, deltas) is a new file in transforms
+// and one line in Stages.
+package job
+
+import (
+	"errors"
+
+	"readiness/pipeline"
+	"readiness/pipeline/regions"
+	"readiness/pipeline/sink"
+	"readiness/pipeline/source"
+	"readiness/pipeline/stock"
+	"readiness/transforms"
+)
+
+// Spec is what a run is built from.
+type Spec struct {
+	Config  pipeline.Config    // checked with Validate before New
+	Regions *regions.Reference // the province's reference
+	Stock   *stock.Plan        // required when Config has a projection
+	// OutDir is the folder the file sinks write to (the output folder's
+	// staging folder); empty means no files (readiness validate).
+	OutDir string
+	// TmpDir is where large workbook parts are inflated while reading;
+	// empty means the system's temporary folder.
+	TmpDir string
+	// Sinks are written after the file sinks: the console, a test's probe.
+	Sinks []pipeline.Sink
+}
+
+// New returns the runner of one run. Every constructor's error is
+// returned: a misconfigured stage is a failed run, not a zero value.
+func New(spec Spec) (*pipeline.Runner, error) {
+	if spec.Regions == nil {
+		return nil, errors.New("job: no region reference")
+	}
+	cfg := spec.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	stages, err := Stages(spec)
+	if err != nil {
+		return nil, err
+	}
+	r := &pipeline.Runner{
+		Source:    source.New(source.Options{MaxUnzipSize: cfg.MaxUnzipSize, TmpDir: spec.TmpDir}),
+		Stages:    stages,
+		BatchSize: cfg.BatchSize,
+	}
+	if spec.OutDir != "" {
+		r.Sinks = FileSinks(spec)
+	}
+	r.Sinks = append(r.Sinks, spec.Sinks...)
+	return r, nil
+}
+
+// Stages returns the chain of stages of a run, in order.
+func Stages(spec Spec) ([]pipeline.TableStage, error) {
+	cfg := spec.Config
+	normalize, err := transforms.NewNormalize(transforms.NormalizeConfig{Regions: spec.Regions, AsOf: cfg.AsOf})
+	if err != nil {
+		return nil, err
+	}
+	validate, err := transforms.NewValidate(transforms.ValidateConfig{Regions: spec.Regions, AsOf: cfg.AsOf})
+	if err != nil {
+		return nil, err
+	}
+	election := cfg.AsOf // without a projection, eligibility is judged on the as-of date
+	if cfg.Projection != nil {
+		election = cfg.Projection.ElectionDate
+	}
+	classify, err := transforms.NewClassify(transforms.ClassifyConfig{
+		AsOf: cfg.AsOf, ElectionDate: election, NameThreshold: cfg.NameThreshold, BatchSize: cfg.BatchSize,
+	})
+	if err != nil {
+		return nil, err
+	}
+	stages := []pipeline.TableStage{
+		pipeline.RowStage(normalize),
+		pipeline.RowStage(validate),
+		pipeline.RowStage(transforms.NewDedupe()),
+		classify,
+	}
+	if cfg.Projection == nil {
+		return stages, nil
+	}
+	if spec.Stock == nil {
+		return nil, errors.New("job: a projection needs a stock plan")
+	}
+	aggregate, err := transforms.NewAggregate(transforms.AggregateConfig{
+		Regions: spec.Regions, Stock: spec.Stock, PrintDays: cfg.PrintDays(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(stages, aggregate), nil
+}
+
+// FileSinks returns the sinks writing the output files into spec.OutDir.
+func FileSinks(spec Spec) []pipeline.Sink {
+	cfg := spec.Config
+	names := map[string]string{}
+	for _, r := range spec.Regions.Regencies() {
+		names[r.Code] = r.Name
+	}
+	info := sink.ReportInfo{
+		Lang: cfg.Lang, AsOf: cfg.AsOf, PrintDays: cfg.PrintDays(),
+		RegionNames: names, ProvinceCode: spec.Regions.Province().Code,
+	}
+	if cfg.Projection != nil {
+		info.ElectionDate = cfg.Projection.ElectionDate
+	}
+	dir := spec.OutDir
+	return []pipeline.Sink{
+		sink.NewSummaryCSV(dir),
+		sink.NewExceptionsCSV(dir),
+		sink.NewPersonsParquet(dir),
+		sink.NewReport(dir, info),
+	}
+}

@@ -1,0 +1,237 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet/file"
+
+	"readiness/pipeline"
+)
+
+// fixtureRun returns the reference scenario's spec writing into a
+// temporary folder, in batches of batch rows, and its inputs.
+func fixtureRun(t *testing.T, batch int) (Spec, []pipeline.Input) {
+	t.Helper()
+	spec, err := FixtureSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Config.BatchSize = batch
+	spec.OutDir = t.TempDir()
+	ins, err := FixtureInputs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec, ins
+}
+
+// TestEveryArrowObjectReleased runs the real source, stages and sinks over
+// the reference fixtures, in small batches so that every path is taken
+// many times, on a checked allocator: nothing may be left allocated.
+func TestEveryArrowObjectReleased(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	spec, ins := fixtureRun(t, 1000)
+	r, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Run(context.Background(), mem, ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Accounting.RowsIn < 10000 || !res.Accounting.Balanced {
+		t.Errorf("accounting %+v", res.Accounting)
+	}
+}
+
+// failingSink fails its nth Write (counting every table), or its Close
+// when n is 0.
+type failingSink struct {
+	n, writes int
+}
+
+var errSinkFailed = errors.New("sink failed on purpose")
+
+func (s *failingSink) Name() string    { return "failing" }
+func (s *failingSink) Files() []string { return nil }
+func (s *failingSink) Abort()          {}
+func (s *failingSink) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
+	s.writes++
+	if s.writes == s.n {
+		return errSinkFailed
+	}
+	return nil
+}
+func (s *failingSink) Close(context.Context) error {
+	if s.n == 0 {
+		return errSinkFailed
+	}
+	return nil
+}
+
+// A run that fails — at the first rows batch, in the middle of the rows
+// while classify holds gathered batches, at the first persons batch while
+// classify is finishing, at the summary, or when the outputs are closed —
+// leaves nothing allocated: the runner releases what the gathering stages
+// hold, and the run's outputs are removed.
+func TestFailedRunReleasesEverything(t *testing.T) {
+	const batch = 1000
+	spec, ins := fixtureRun(t, batch)
+	probe := &failingSink{n: -1}
+	spec.Sinks = []pipeline.Sink{probe}
+	r, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Run(context.Background(), memory.NewGoAllocator(), ins); err != nil {
+		t.Fatal(err)
+	}
+	total := probe.writes // rows batches, then persons batches, then the summary
+	points := []int{0, 1, total / 3, total / 2, total - 1, total}
+	for _, n := range points {
+		t.Run(fmt.Sprintf("write %d of %d", n, total), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			spec, ins := fixtureRun(t, batch)
+			spec.Sinks = []pipeline.Sink{&failingSink{n: n}}
+			r, err := New(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.Run(context.Background(), mem, ins); !errors.Is(err, errSinkFailed) {
+				t.Fatalf("err = %v, want the sink's failure", err)
+			}
+			// A failure at Close comes after the sinks before it committed
+			// their files: the output folder's staging folder, not the
+			// runner, discards them (sink.OutDir).
+			if left, _ := os.ReadDir(spec.OutDir); n != 0 && len(left) != 0 {
+				t.Errorf("failed run left %d files", len(left))
+			}
+		})
+	}
+}
+
+// tagger is a toy person stage: it rewrites the persons, appending a
+// column, as the allocation will.
+type tagger struct{}
+
+func (tagger) Name() string { return "tagger" }
+func (tagger) Ports() pipeline.Ports {
+	return pipeline.Ports{Rewrites: []pipeline.Table{pipeline.TablePersons}}
+}
+func (tagger) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	for i := 0; i < int(rec.NumRows()); i++ {
+		b.Append("toy")
+	}
+	tag := b.NewArray()
+	defer tag.Release()
+	fields := append(slices.Clone(rec.Schema().Fields()), arrow.Field{Name: "toy_tag", Type: arrow.BinaryTypes.String, Nullable: true})
+	out := array.NewRecord(arrow.NewSchema(fields, nil), append(slices.Clone(rec.Columns()), tag), rec.NumRows())
+	defer out.Release()
+	return emit(t, out)
+}
+func (tagger) Finish(context.Context, memory.Allocator, pipeline.Emit) error { return nil }
+func (tagger) Release()                                                      {}
+
+// counter is a toy stage that emits a table of its own, as K3 will: one
+// row with the number of tagged persons it read.
+type counter struct{ n int64 }
+
+const tableToy pipeline.Table = "toy_counts"
+
+func (*counter) Name() string { return "counter" }
+func (*counter) Ports() pipeline.Ports {
+	return pipeline.Ports{Reads: []pipeline.Table{pipeline.TablePersons}}
+}
+func (c *counter) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
+	if rec.Schema().HasField("toy_tag") {
+		c.n += rec.NumRows()
+	}
+	return nil
+}
+func (c *counter) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.Append(c.n)
+	a := b.NewArray()
+	defer a.Release()
+	rec := array.NewRecord(arrow.NewSchema([]arrow.Field{{Name: "tagged", Type: arrow.PrimitiveTypes.Int64}}, nil), []arrow.Array{a}, 1)
+	defer rec.Release()
+	return emit(tableToy, rec)
+}
+func (*counter) Release() {}
+
+// probe is a sink that keeps what it sees of the toy table and the
+// summary.
+type probe struct {
+	tagged  int64
+	summary int
+}
+
+func (*probe) Name() string                    { return "probe" }
+func (*probe) Files() []string                 { return nil }
+func (*probe) Close(ctx context.Context) error { return nil }
+func (*probe) Abort()                          {}
+func (p *probe) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
+	switch t {
+	case tableToy:
+		p.tagged += rec.Column(0).(*array.Int64).Value(0)
+	case pipeline.TableSummary:
+		p.summary += int(rec.NumRows())
+	}
+	return nil
+}
+
+// Stages plug in without changing the runner: a person stage that adds a
+// column and a stage that emits a table of its own go between classify and
+// aggregate; the column reaches persons.parquet, the table reaches a sink,
+// and aggregate still finds its columns by name.
+func TestStagesPlugIn(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	spec, ins := fixtureRun(t, 4096)
+	p := &probe{}
+	spec.Sinks = []pipeline.Sink{p}
+	r, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := slices.IndexFunc(r.Stages, func(s pipeline.TableStage) bool { return s.Name() == "classify" }) + 1
+	r.Stages = slices.Insert(r.Stages, at, pipeline.TableStage(tagger{}), pipeline.TableStage(&counter{}))
+	res, err := r.Run(context.Background(), mem, ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var persons int
+	for _, st := range res.Stages {
+		if st.Name == "classify" {
+			persons = st.Out["persons"]
+		}
+		if st.Name == "tagger" && (st.In["persons"] != persons || st.Out["persons"] != persons) {
+			t.Errorf("tagger figures %+v, want %d persons in and out", st, persons)
+		}
+	}
+	if persons == 0 || p.tagged != int64(persons) || p.summary != 11 {
+		t.Errorf("%d persons, %d tagged, %d summary rows", persons, p.tagged, p.summary)
+	}
+	pf, err := file.OpenParquetFile(filepath.Join(spec.OutDir, "persons.parquet"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	if pf.MetaData().Schema.ColumnIndexByName("toy_tag") < 0 || pf.NumRows() != int64(persons) {
+		t.Errorf("persons.parquet: %d rows, columns %v", pf.NumRows(), pf.MetaData().Schema)
+	}
+}
