@@ -2,35 +2,60 @@
 // and sink contracts, the canonical Arrow schemas, the run configuration,
 // the reason codes and the error types. It imports no transform; sources
 // (pipeline/source), sinks (pipeline/sink) and stages (transforms) import
-// it, and cmd/readiness wires them together.
+// it, and cmd/job wires them together for the command, the tests and the
+// bench.
 //
-// A run, as the Runner drives it:
+// A run, as the Runner drives it: batches of named tables flow down one
+// chain of stages and then into every sink.
 //
-//	inputs (xlsx, csv; by path, then sheet, then row)
-//	   │ Source                         RawSchema: cells as text + provenance
+//	inputs (xlsx, csv; by path, then sheet, then row; each read once and hashed)
+//	   │ Source                      rows: cells as text + provenance (RawSchema)
 //	   ▼
-//	normalize ──▶ validate ──▶ dedupe    NormSchema ▶ ValidSchema ▶ RowSchema
-//	   │                        │
-//	   │                        ├──▶ sinks (TableRows): exceptions.csv, report.xlsx
-//	   │                        ├──▶ aggregate (row counts per submitting region)
-//	   │                        ▼
-//	   │                    classify    gathers rows by NIK; Flush ▶ PersonSchema
-//	   │                        ├──▶ sinks (TablePersons): persons.parquet, report.xlsx
-//	   │                        ▼
-//	   │                    aggregate   Flush ▶ SummarySchema
-//	   │                        └──▶ sinks (TableSummary): summary.csv, report.xlsx
+//	normalize ─▶ validate ─▶ dedupe   rewrite rows, appending their columns
+//	   │                                (NormColumns, ValidColumns, DuplicateColumn)
 //	   ▼
-//	manifest.json (inputs, outputs, stage timings, nothing-lost accounting)
+//	classify     reads rows (they pass on); gathers them by NIK;
+//	   │         Finish ▶ persons (PersonSchema)
+//	   ▼
+//	[person stages: rewrite persons (add columns), may gather every person
+//	 first, may emit tables of their own — allocation, K3 candidates, deltas]
+//	   │
+//	   ▼
+//	aggregate    reads rows and persons; Finish ▶ summary (SummarySchema)
+//	   │
+//	   ▼
+//	sinks: exceptions.csv (rows), persons.parquet (persons), summary.csv
+//	       (summary), report.xlsx (all three); each reports the files it wrote
+//	   ▼
+//	manifest.json (inputs and their hashes, outputs as the folder holds them,
+//	stage figures, nothing-lost accounting)
+//
+// Stages and sinks see tables by name (Table), and columns by name: a
+// stage requires the columns it reads, with their types, and passes every
+// other column through; a later stage appends its own. A stage is a
+// TableStage whose Ports say which tables it reads (they pass on
+// unchanged) and which it rewrites (they go on only as it emits them).
+// After the inputs, the runner finishes each stage in chain order, so a
+// stage finishes only after everything before it has emitted all it will.
 //
 // Ownership of Arrow memory is stated once, here:
 //
-//   - A record passed to a function is borrowed: the callee must not
-//     release it and must Retain whatever it keeps after returning.
-//   - A record returned by a function (Stage.Apply, Flusher.Flush, a
-//     builder's NewRecord) is owned by the caller, who releases it.
+//   - A record passed to a function (Stage.Apply, TableStage.Apply, an
+//     Emit, Sink.Write) is borrowed: the callee must not release it and
+//     must Retain whatever it keeps after returning.
+//   - A record returned by a function (Stage.Apply, a builder's NewRecord)
+//     is owned by the caller, who releases it. A stage that emits a record
+//     it made releases it after Emit returns.
+//   - A gathering stage (classify; any stage that holds batches until
+//     Finish) retains what it keeps and releases it in Finish or in
+//     Release, whichever comes first. The runner calls Release on every
+//     stage exactly once when the run ends — succeeded, failed, cancelled
+//     — so nothing a stage holds outlives a failed run.
 //   - Anything made with New… or Copy… is released by whoever made it.
 //
 // Row problems are data: a rejected row carries a reason code through the
 // stages into exceptions.csv and the report. A Go error means the run (or
-// one input file, for a Source) cannot go on.
+// one input file, for a Source) cannot go on; an unreadable input keeps
+// its typed error (*InputError) in the Result, and the manifest gives its
+// kind (ErrorKind).
 package pipeline

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -244,6 +246,60 @@ func TestPrintDays(t *testing.T) {
 		}
 		if got := PrintDays(parseDay(tc.asOf), parseDay(tc.election), hs); got != tc.want {
 			t.Errorf("PrintDays(%s, %s, %v) = %d, want %d", tc.asOf, tc.election, tc.holidays, got, tc.want)
+		}
+	}
+}
+
+// The manifest's hash is of the bytes the source read: a file that
+// changes while the run reads it (a regency uploading during the nightly
+// run) is read once, and hashed as read.
+func TestRunnerHashesTheBytesRead(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	opens := 0
+	changing := Input{Path: "a.csv", Open: func() (io.ReadCloser, error) {
+		opens++
+		text := "x x"
+		if opens > 1 {
+			text = "x x x x" // what a second open would see
+		}
+		return io.NopCloser(strings.NewReader(text)), nil
+	}}
+	r := &Runner{Source: fakeSource{}, BatchSize: 10,
+		Stages: []TableStage{RowStage(widen{name: "dedupe", schema: RowSchema})}}
+	res, err := r.Run(context.Background(), mem, []Input{changing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte("x x"))
+	in := res.Inputs[0]
+	if opens != 1 || in.RowsIn != 2 || in.SHA256 != hex.EncodeToString(sum[:]) || in.Size != 3 {
+		t.Errorf("opened %d times; manifest %+v", opens, in)
+	}
+}
+
+// Failed inputs keep their typed error, and the manifest classifies it.
+func TestRunnerKeepsTypedErrors(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	r := &Runner{Source: fakeSource{}, BatchSize: 10}
+	res, err := r.Run(context.Background(), mem, []Input{input("bad", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ie *InputError
+	if len(res.Failed) != 1 || !errors.As(res.Failed[0], &ie) || ie.File != "bad" || !errors.Is(res.Failed[0], ErrUnreadable) {
+		t.Fatalf("failed %v", res.Failed)
+	}
+	if res.Inputs[0].ErrorKind != KindUnreadable {
+		t.Errorf("error_kind %q", res.Inputs[0].ErrorKind)
+	}
+	for err, want := range map[error]string{
+		fmt.Errorf("x: %w", ErrNoHeader): KindNoHeader, context.Canceled: KindCancelled,
+		errors.New("other"): KindOther, nil: "",
+	} {
+		if got := ErrorKind(err); got != want {
+			t.Errorf("ErrorKind(%v) = %q, want %q", err, got, want)
 		}
 	}
 }

@@ -173,7 +173,7 @@ type rowView struct {
 }
 
 // keptColumns are the columns of RowSchema that person resolution reads;
-// classify holds only these until Flush, not the raw cells and their JSON.
+// classify holds only these until Finish, not the raw cells and their JSON.
 var keptColumns = []string{
 	pipeline.ColFile, pipeline.ColSheet, pipeline.ColRow, pipeline.ColNKK,
 	pipeline.ColTempatLahir, pipeline.ColNamaIbu, pipeline.ColAlamat,

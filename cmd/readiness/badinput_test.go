@@ -620,6 +620,9 @@ func TestBadInput(t *testing.T) {
 				if len(i.SHA256) != 64 || i.Size != int64(len(data)) {
 					t.Errorf("%s: size %d, sha256 %q", name, i.Size, i.SHA256)
 				}
+				if kinds := []string{pipeline.KindUnreadable, pipeline.KindNoHeader}; want != "" && !slices.Contains(kinds, i.ErrorKind) || want == "" && i.ErrorKind != "" {
+					t.Errorf("%s: error_kind %q for error %q", name, i.ErrorKind, i.Error)
+				}
 			}
 			for key, want := range tt.sheets {
 				name, sh, _ := strings.Cut(key, "!")
@@ -635,6 +638,9 @@ func TestBadInput(t *testing.T) {
 				}
 				if want == "" && got.Error != "" || !strings.Contains(got.Error, want) {
 					t.Errorf("%s sheet %s: error %q, want %q", name, sh, got.Error, want)
+				}
+				if (got.Error == "") != (got.ErrorKind == "") {
+					t.Errorf("%s sheet %s: error %q with error_kind %q", name, sh, got.Error, got.ErrorKind)
 				}
 			}
 			a := m.Accounting

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -309,6 +311,22 @@ func TestFixtureOutputs(t *testing.T) {
 	}
 	if info, err := os.Stat(out); err != nil || info.Mode().Perm() != 0o700 {
 		t.Errorf("output folder mode %v, want 0700", info.Mode().Perm())
+	}
+	// The manifest lists exactly the other files, with their hashes.
+	m := readManifest(t, out)
+	var listed []string
+	for _, o := range m.Outputs {
+		listed = append(listed, o.Path)
+		data, err := os.ReadFile(filepath.Join(out, o.Path))
+		if sum := sha256.Sum256(data); err != nil || hex.EncodeToString(sum[:]) != o.SHA256 || int64(len(data)) != o.Size {
+			t.Errorf("manifest entry %+v does not match the file", o)
+		}
+	}
+	if got := strings.Join(append(listed, "manifest.json"), " "); got != "exceptions.csv persons.parquet report.xlsx summary.csv manifest.json" {
+		t.Errorf("manifest lists %s", got)
+	}
+	if !strings.Contains(fixtureRun.stdout, "outputs in ") || !strings.Contains(fixtureRun.stdout, strings.Join(listed, " ")+" manifest.json") {
+		t.Errorf("console does not list the outputs:\n%s", fixtureRun.stdout)
 	}
 
 	tbl := readPersons(t, out)

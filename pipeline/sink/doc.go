@@ -1,13 +1,15 @@
 // Package sink writes the outputs of one run (SPEC §8): summary.csv,
 // exceptions.csv, persons.parquet, report.xlsx and manifest.json.
 //
-// Every sink implements [pipeline.Sink] and [pipeline.Output]. A sink
+// Every sink implements [pipeline.Sink] and reports its files. A sink
 // creates its file owner-only (0600) as a hidden temporary file in the
 // output folder (".summary.csv.tmp-123456"), writes it as batches arrive,
 // and in Close flushes, fsyncs, closes and renames it to its final name,
 // so a reader never sees a half-written output under the final name.
 // Abort removes the temporary file; after a successful Close it does
 // nothing. Write borrows the record; no sink keeps a reference to it.
+// Outputs lists what the sinks wrote, checked against the folder, for the
+// manifest.
 //
 // Sinks never log and never hold a NIK or a name in an error message.
 package sink

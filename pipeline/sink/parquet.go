@@ -19,9 +19,9 @@ const PersonsFile = "persons.parquet"
 // written (about 40 MB of persons).
 const parquetRowGroup = 128 * 1024
 
-// PersonsParquet writes persons.parquet from TablePersons batches with
-// pipeline.PersonSchema's columns and any a later stage appended: strings as UTF-8 strings, dates as DATE, lists as
-// LIST, snappy-compressed (zstd's encoders cost 320 MB of allocations per
+// PersonsParquet writes persons.parquet from the persons table, every
+// column it has (PersonSchema's and any a later stage appended): strings
+// as UTF-8 strings, dates as DATE, lists as LIST, snappy-compressed (zstd's encoders cost 320 MB of allocations per
 // 10,000 persons here), the Arrow schema stored in the file metadata so
 // that Arrow readers get the same types back. Small batches are gathered
 // into row groups of up to 131,072 rows.
