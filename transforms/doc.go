@@ -17,7 +17,8 @@
 //
 //	cleanNIK, scientific, nikBirth         nik.go      NIK text and its embedded birth date and sex
 //	parseDate                              dates.go    Excel serials and day-first dates, Indonesian and English months
-//	normalizeName, displayName, jaroWinkler names.go   name matching (titles in titles.txt)
+//	normalizeName, displayName, jaroWinkler names.go   name matching (titles in titles.txt);
+//	                                                   similarNames, the one threshold rule
 //	invisible, asciiDigit                  text.go     invisible characters and full-width digits, shared by the above
 //	lookupEvent, lookupSex, lookupMarital, lookupState
 //	                                       events.go   free text to canonical codes, by table

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -135,8 +136,12 @@ func FuzzNormalizeName(f *testing.F) {
 			t.Fatalf("displayName(%q) = %q, then %q", s, d, displayName(d))
 		}
 		if len(s) < 256 { // jaroWinkler is quadratic; names are short
-			if sim := jaroWinkler(s, once); sim < 0 || sim > 1 {
+			sim := jaroWinkler(s, once)
+			if sim < 0 || sim > 1 {
 				t.Fatalf("jaroWinkler(%q, %q) = %v, outside 0..1", s, once, sim)
+			}
+			if num, den := jaroWinklerFraction(s, once); math.Abs(float64(num)/float64(den)-sim) > 1e-12 {
+				t.Fatalf("jaroWinklerFraction(%q, %q) = %d/%d, jaroWinkler %v", s, once, num, den, sim)
 			}
 		}
 	})

@@ -3,6 +3,8 @@ package transforms
 import (
 	"bufio"
 	_ "embed"
+	"math/big"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -115,18 +117,78 @@ const maxCompareRunes = 256
 // rune by rune on at most their first maxCompareRunes runes: 1 for equal
 // strings (two empty strings included), 0 when one is empty or nothing
 // matches. Prefix scale 0.1, at most 4 runes of common prefix, the bonus
-// applied whatever the Jaro score.
+// applied whatever the Jaro score. It is the score to show; whether two
+// names are similar is similarNames' decision, made in exact arithmetic.
 func jaroWinkler(a, b string) float64 {
 	if a == b {
 		return 1
 	}
 	ra, rb := headRunes(a, maxCompareRunes), headRunes(b, maxCompareRunes)
 	j := jaro(ra, rb)
-	prefix := 0
-	for prefix < len(ra) && prefix < len(rb) && prefix < jwMaxPrefix && ra[prefix] == rb[prefix] {
-		prefix++
-	}
+	prefix := commonPrefix(ra, rb)
 	return j + float64(prefix)*jwPrefixScale*(1-j)
+}
+
+// similarNames reports whether two normalised names are similar (SPEC §5):
+// their Jaro-Winkler similarity (as jaroWinkler defines it: same runes
+// compared, same prefix bonus) is at or above threshold. It is the one
+// place that rule lives; callers check that threshold is in (0, 1].
+//
+// On the threshold counts as similar, decided exactly. Jaro-Winkler is a
+// ratio of small integers (lengths, matches, transpositions, the common
+// prefix), so it is computed here as a fraction, and threshold is read as
+// the shortest decimal that prints it (0.92 is 23/25, not the float64 a
+// hair above it). In float64 arithmetic a pair exactly on 0.92 may come
+// out a rounding error below it: EFENDI ZULFIKAR and EPENDI ZULPIKAR score
+// exactly 23/25, but jaroWinkler returns 0.91999999999999993, and
+// jaroWinkler(a, b) >= threshold would call them different people. A
+// tolerance (jw >= threshold-1e-9) was rejected: it would also let in
+// pairs truly below the threshold, which ones depending on name lengths
+// and on the threshold's digits; the exact comparison needs no such
+// argument. A threshold that is not a number makes no pair similar.
+func similarNames(a, b string, threshold float64) bool {
+	thr, ok := new(big.Rat).SetString(strconv.FormatFloat(threshold, 'g', -1, 64))
+	if !ok {
+		return false
+	}
+	num, den := jaroWinklerFraction(a, b)
+	return big.NewRat(num, den).Cmp(thr) >= 0
+}
+
+// jaroWinklerFraction returns jaroWinkler(a, b) exactly, as num/den. With
+// la, lb the lengths, m the matches, t the matched runes out of order and
+// p the common prefix (at most 4):
+//
+//	jaro = (m/la + m/lb + (m - t/2)/m) / 3
+//	     = (2m²·lb + 2m²·la + (2m - t)·la·lb) / (6·m·la·lb)
+//	jw   = jaro + p/10·(1 - jaro)
+//	     = ((10 - p)·jaroNum + p·jaroDen) / (10·jaroDen)
+//
+// Lengths are at most maxCompareRunes, so den stays below 1.1·10⁹.
+func jaroWinklerFraction(a, b string) (num, den int64) {
+	if a == b {
+		return 1, 1
+	}
+	ra, rb := headRunes(a, maxCompareRunes), headRunes(b, maxCompareRunes)
+	m, t := jaroCounts(ra, rb)
+	if m == 0 {
+		return 0, 1 // nothing matches, so no common prefix either
+	}
+	la, lb, mm, tt := int64(len(ra)), int64(len(rb)), int64(m), int64(t)
+	p := int64(commonPrefix(ra, rb))
+	jNum := 2*mm*mm*lb + 2*mm*mm*la + (2*mm-tt)*la*lb
+	jDen := 6 * mm * la * lb
+	return (10-p)*jNum + p*jDen, 10 * jDen
+}
+
+// commonPrefix is the length of the common prefix of a and b, at most
+// jwMaxPrefix runes.
+func commonPrefix(a, b []rune) int {
+	p := 0
+	for p < len(a) && p < len(b) && p < jwMaxPrefix && a[p] == b[p] {
+		p++
+	}
+	return p
 }
 
 // headRunes returns the first n runes of s.
@@ -143,14 +205,25 @@ func headRunes(s string, n int) []rune {
 
 // jaro returns the Jaro similarity of two rune strings.
 func jaro(a, b []rune) float64 {
-	if len(a) == 0 || len(b) == 0 {
+	m, t := jaroCounts(a, b)
+	if m == 0 {
 		return 0
+	}
+	fm := float64(m)
+	return (fm/float64(len(a)) + fm/float64(len(b)) + (fm-float64(t)/2)/fm) / 3
+}
+
+// jaroCounts returns the Jaro matches m of a and b (equal runes at most
+// max(len)/2-1 apart, each rune matched once) and t, the matched runes that
+// are out of order (twice the transpositions).
+func jaroCounts(a, b []rune) (m, t int) {
+	if len(a) == 0 || len(b) == 0 {
+		return 0, 0
 	}
 	window := max(len(a), len(b))/2 - 1
 	window = max(window, 0)
 	matchedB := make([]bool, len(b))
 	matchedA := make([]bool, len(a))
-	m := 0
 	for i, r := range a {
 		lo, hi := max(0, i-window), min(len(b), i+window+1)
 		for k := lo; k < hi; k++ {
@@ -162,10 +235,10 @@ func jaro(a, b []rune) float64 {
 		}
 	}
 	if m == 0 {
-		return 0
+		return 0, 0
 	}
 	// Transpositions: matched runes of a and b compared in order.
-	t, k := 0, 0
+	k := 0
 	for i, r := range a {
 		if !matchedA[i] {
 			continue
@@ -178,6 +251,5 @@ func jaro(a, b []rune) float64 {
 		}
 		k++
 	}
-	fm := float64(m)
-	return (fm/float64(len(a)) + fm/float64(len(b)) + (fm-float64(t)/2)/fm) / 3
+	return m, t
 }

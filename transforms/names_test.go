@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 )
@@ -137,5 +138,105 @@ func TestJaroWinkler(t *testing.T) {
 				t.Errorf("not symmetric: %.4f and %.4f", got, rev)
 			}
 		})
+	}
+}
+
+// The threshold is inclusive (SPEC §5: similar at or above it), decided in
+// exact arithmetic. The boundary pairs score exactly 0.92 = 23/25; the
+// first is also 0.92 in float64, the second comes out 0.91999999999999993
+// there, which a float64 comparison would call dissimilar.
+func TestSimilarNames(t *testing.T) {
+	tests := []struct {
+		name      string
+		a, b      string
+		threshold float64
+		want      bool
+	}{
+		{"on 0.92, float64 lands on it", "BAYU UTAMA", "BAYU UTOMO", 0.92, true},
+		{"on 0.92, float64 falls below it", "EFENDI ZULFIKAR", "EPENDI ZULPIKAR", 0.92, true},
+		{"just above 0.92 (0.9227)", "AHMAD FAUZI", "ACHMAD FAUZY", 0.92, true},
+		{"above 0.92 (0.9273)", "WAHYU UTAMA", "WAHYU UTOMO", 0.92, true},
+		{"just below 0.92 (0.9162)", "YANTO SUSILO", "YANTO SOESILO", 0.92, false},
+		{"just below 0.92 (0.9159)", "SUSANTI HIDAYAT", "SUSANTY HIDAYAH", 0.92, false},
+		{"below 0.92 (0.9111)", "EKO UTAMA", "EKO UTOMO", 0.92, false},
+		{"on 0.92, a stricter threshold", "BAYU UTAMA", "BAYU UTOMO", 0.921, false},
+		{"on 0.96, float64 above it", "SYAHRIAL RASYID", "SAHRIAL RASID", 0.96, true},
+		{"on 0.96, float64 on it", "AGUS SALEH", "AGUS SOLEH", 0.96, true},
+		{"0.96 under a stricter threshold", "AGUS SALEH", "AGUS SOLEH", 0.9600001, false},
+		{"equal names at threshold 1", "SITI AMINAH", "SITI AMINAH", 1, true},
+		{"close names at threshold 1", "SITI AMINAH", "SITI AMINA", 1, false},
+		{"unrelated names", "BAMBANG SUDARSO", "ROSMIATI HARAHAP", 0.92, false},
+		{"one empty", "BUDI", "", 0.92, false},
+		{"both empty", "", "", 0.92, true},
+		{"equal after the compare cap", strings.Repeat("A", maxCompareRunes) + "X", strings.Repeat("A", maxCompareRunes) + "Y", 1, true},
+		{"threshold not a number", "BUDI", "BUDI", math.NaN(), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := similarNames(tt.a, tt.b, tt.threshold); got != tt.want {
+				t.Errorf("similarNames(%q, %q, %v) = %v, want %v (jaroWinkler %.17g)",
+					tt.a, tt.b, tt.threshold, got, tt.want, jaroWinkler(tt.a, tt.b))
+			}
+			if rev := similarNames(tt.b, tt.a, tt.threshold); rev != tt.want {
+				t.Errorf("not symmetric: similarNames(%q, %q) = %v", tt.b, tt.a, rev)
+			}
+		})
+	}
+}
+
+// The boundary pairs of TestSimilarNames are exactly on their threshold,
+// and float64 really does put one of them below it: without that the test
+// would not show that the comparison is exact.
+func TestSimilarNamesBoundaryPairs(t *testing.T) {
+	tests := []struct {
+		a, b       string
+		exact      string
+		floatBelow bool
+	}{
+		{"BAYU UTAMA", "BAYU UTOMO", "23/25", false},
+		{"EFENDI ZULFIKAR", "EPENDI ZULPIKAR", "23/25", true},
+		{"SYAHRIAL RASYID", "SAHRIAL RASID", "24/25", false},
+		{"AGUS SALEH", "AGUS SOLEH", "24/25", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+"/"+tt.b, func(t *testing.T) {
+			want, _ := new(big.Rat).SetString(tt.exact)
+			num, den := jaroWinklerFraction(tt.a, tt.b)
+			if got := big.NewRat(num, den); got.Cmp(want) != 0 {
+				t.Errorf("jaroWinklerFraction = %v, want %v", got, want)
+			}
+			thr, _ := want.Float64()
+			if jw := jaroWinkler(tt.a, tt.b); (jw < thr) != tt.floatBelow {
+				t.Errorf("jaroWinkler = %.17g, threshold %.17g: below %v, want %v", jw, thr, jw < thr, tt.floatBelow)
+			}
+		})
+	}
+}
+
+// Away from the threshold, the exact decision is the float64 one, and the
+// exact fraction is jaroWinkler's value.
+func TestSimilarNamesAgreesWithJaroWinkler(t *testing.T) {
+	names := []string{
+		"BUDI SANTOSO", "BUDI SANTOSA", "BUDY SANTOSO", "SITI AMINAH", "SITI AMINA", "MARTHA", "MARHTA",
+		"DWAYNE", "DUANE", "DIXON", "DICKSONX", "JELLYFISH", "SMELLYFISH", "CRATE", "TRACE", "ÉLODIE",
+		"ELODIE", "NURHAYATI SANTOSO", "NURHAYATI SANTOSA", "HERMAN SYAPUTRA", "HERMAN SAPUTRA", "A", "",
+		"RIDWAN HAKIM", "RAHMAT HAKIM", "ABDUL RAHMAN", "ABDUL RACHMAN", "M YUSUF", "MUHAMMAD YUSUF",
+	}
+	for _, thr := range []float64{0.5, 0.8, 0.85, 0.9, 0.92, 0.95, 0.99, 1} {
+		for _, a := range names {
+			for _, b := range names {
+				jw := jaroWinkler(a, b)
+				num, den := jaroWinklerFraction(a, b)
+				if math.Abs(float64(num)/float64(den)-jw) > 1e-12 {
+					t.Errorf("jaroWinklerFraction(%q, %q) = %d/%d, jaroWinkler %.17g", a, b, num, den, jw)
+				}
+				if math.Abs(jw-thr) < 1e-9 {
+					continue
+				}
+				if got := similarNames(a, b, thr); got != (jw >= thr) {
+					t.Errorf("similarNames(%q, %q, %v) = %v, jaroWinkler %.17g", a, b, thr, got, jw)
+				}
+			}
+		}
 	}
 }

@@ -12,8 +12,6 @@ import (
 // rule unsettled (a tie the SPEC does not decide), so the fixtures stay
 // unambiguous.
 
-const nameThreshold = 0.92
-
 // printDays counts Monday–Friday from the as-of date up to the day before
 // the election.
 func printDays() int {
@@ -253,7 +251,7 @@ func classify(p *ePerson) {
 	for i := range rows {
 		for j := i + 1; j < len(rows); j++ {
 			a, b := rows[i], rows[j]
-			if !a.effDOB().Equal(b.effDOB()) || jaroWinkler(normName(a.name), normName(b.name)) <= nameThreshold {
+			if !a.effDOB().Equal(b.effDOB()) || !similar(normName(a.name), normName(b.name)) {
 				p.conflict = true
 			}
 		}
@@ -430,7 +428,7 @@ func gandaPairs(persons []*ePerson) int {
 				continue
 			}
 			b := as[j]
-			if jaroWinkler(a.name, b.name) <= nameThreshold {
+			if !similar(a.name, b.name) {
 				continue
 			}
 			agree := 0

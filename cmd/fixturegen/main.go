@@ -67,6 +67,9 @@ func generate() *gen {
 	for _, pl := range plans {
 		g.base(pl)
 	}
+	if g.onThreshold == nil {
+		panic(fmt.Sprintf("no history person %s in region %s: choose another nameOnThreshold", nameOnThreshold.name, nameOnThreshold.region))
+	}
 	for _, f := range g.files {
 		for _, sh := range f.sheets {
 			g.rng.Shuffle(len(sh.rows), func(i, j int) { sh.rows[i], sh.rows[j] = sh.rows[j], sh.rows[i] })

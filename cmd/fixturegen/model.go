@@ -145,6 +145,8 @@ type gen struct {
 	files  []*file
 	sheets map[string]*sheet // by key (see sheetKey)
 	cases  []*caseInfo
+
+	onThreshold *row // the request written with a name exactly on the threshold (see nameOnThreshold)
 }
 
 // caseInfo documents one planted case for the README.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math/big"
 	"strings"
 	"unicode"
 )
@@ -83,20 +84,74 @@ func normName(s string) string {
 }
 
 // jaroWinkler is the Jaro-Winkler similarity (prefix scale 0.1, prefix of
-// at most four runes).
+// at most four runes), in float64: the generator's own guard that random
+// names stay apart. Whether two names are similar under SPEC §5 is
+// similar's decision, made exactly.
 func jaroWinkler(a, b string) float64 {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) == 0 && len(rb) == 0 {
 		return 1
 	}
-	if len(ra) == 0 || len(rb) == 0 {
+	m, t, p := jwCounts(ra, rb)
+	if m == 0 {
 		return 0
+	}
+	fm := float64(m)
+	jaro := (fm/float64(len(ra)) + fm/float64(len(rb)) + (fm-float64(t)/2)/fm) / 3
+	return jaro + float64(p)*0.1*(1-jaro)
+}
+
+// nameThreshold is the default Jaro-Winkler threshold of SPEC §5, as the
+// exact decimal it is.
+var nameThreshold = mustRat("0.92")
+
+func mustRat(s string) *big.Rat {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		panic("not a number: " + s)
+	}
+	return r
+}
+
+// similar reports whether two normalised names are similar (SPEC §5):
+// Jaro-Winkler at or above nameThreshold, a pair exactly on it included.
+// The score is computed in rational arithmetic, so a pair worth exactly
+// 0.92 (BAYU UTAMA and BAYU UTOMO, 23/25) is on the threshold, never a
+// float64 rounding error below it.
+func similar(a, b string) bool {
+	return jaroWinklerExact(a, b).Cmp(nameThreshold) >= 0
+}
+
+// jaroWinklerExact is jaroWinkler as a fraction:
+// jaro = (m/|a| + m/|b| + (m − t/2)/m) / 3, then jaro + p·0.1·(1 − jaro).
+func jaroWinklerExact(a, b string) *big.Rat {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) == 0 && len(rb) == 0 {
+		return big.NewRat(1, 1)
+	}
+	m, t, p := jwCounts(ra, rb)
+	if m == 0 {
+		return new(big.Rat)
+	}
+	sum := new(big.Rat).Add(big.NewRat(int64(m), int64(len(ra))), big.NewRat(int64(m), int64(len(rb))))
+	sum.Add(sum, big.NewRat(int64(2*m-t), int64(2*m)))
+	jaro := sum.Quo(sum, big.NewRat(3, 1))
+	rest := new(big.Rat).Sub(big.NewRat(1, 1), jaro)
+	bonus := rest.Mul(rest, big.NewRat(int64(p), 10))
+	return bonus.Add(jaro, bonus)
+}
+
+// jwCounts returns the Jaro matches m (equal runes within the window, each
+// matched once), t the matched runes out of order (twice the
+// transpositions) and p the common prefix (at most four runes).
+func jwCounts(ra, rb []rune) (m, t, p int) {
+	if len(ra) == 0 || len(rb) == 0 {
+		return 0, 0, 0
 	}
 	window := max(len(ra), len(rb))/2 - 1
 	window = max(window, 0)
 	ma := make([]bool, len(ra))
 	mb := make([]bool, len(rb))
-	m := 0
 	for i := range ra {
 		lo, hi := max(0, i-window), min(len(rb), i+window+1)
 		for j := lo; j < hi; j++ {
@@ -108,9 +163,9 @@ func jaroWinkler(a, b string) float64 {
 		}
 	}
 	if m == 0 {
-		return 0
+		return 0, 0, 0
 	}
-	t, k := 0, 0
+	k := 0
 	for i := range ra {
 		if !ma[i] {
 			continue
@@ -123,11 +178,8 @@ func jaroWinkler(a, b string) float64 {
 		}
 		k++
 	}
-	fm := float64(m)
-	jaro := (fm/float64(len(ra)) + fm/float64(len(rb)) + (fm-float64(t)/2)/fm) / 3
-	p := 0
 	for p < 4 && p < len(ra) && p < len(rb) && ra[p] == rb[p] {
 		p++
 	}
-	return jaro + float64(p)*0.1*(1-jaro)
+	return m, t, p
 }

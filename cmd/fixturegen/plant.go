@@ -210,5 +210,22 @@ func (g *gen) history(home string, h history) []*row {
 	if last := rows[len(rows)-1]; last.svcDate().After(asOf) {
 		panic(fmt.Sprintf("history %q runs past the as-of date", h.name))
 	}
+	if g.onThreshold == nil && home == nameOnThreshold.region && p.name == nameOnThreshold.name {
+		if jaroWinklerExact(normName(nameOnThreshold.name), normName(nameOnThreshold.written)).Cmp(nameThreshold) != 0 {
+			panic("nameOnThreshold is not exactly on the name threshold")
+		}
+		rows[0].name = nameOnThreshold.written
+		g.onThreshold = rows[0]
+	}
 	return rows
 }
+
+// nameOnThreshold puts one same-NIK pair exactly on the name threshold of
+// SPEC §5 (K2): the first history person of the region named name has the
+// first of their requests written with the Javanese spelling written. BAYU
+// UTAMA and BAYU UTOMO have Jaro-Winkler exactly 0.92 (23/25), so they are
+// similar and the person is not a NIK_CONFLICT; an implementation that
+// wants a score above the threshold flags them. The first request is never
+// the latest, so the person's attributes keep the planted name, and the
+// random draws, hence every other cell, are those of the base population.
+var nameOnThreshold = struct{ region, name, written string }{"1702", "BAYU UTAMA", "BAYU UTOMO"}

@@ -163,6 +163,9 @@ func (g *gen) readme(e *expected) []byte {
 	}
 	w("\nPerson flags: NIK_CONFLICT %d persons, EVENT_AFTER_DEATH %d persons. Persons outside the province after their move: %d. ", conflicts, after, out)
 	w("Kota Bengkulu's %d NEEDS_PRINT persons include %d with a pending SUKET exchange. ", e.statuses["1771"]["NEEDS_PRINT"], suket)
+	on := g.onThreshold
+	w("One same-NIK pair sits exactly on the name threshold: in `%s`%s a person's first request is written %s, the later one %s (Jaro-Winkler exactly 0.92 = 23/25); the names are similar, so the person is not flagged. ",
+		on.sheet.file.spec.path, sheetSuffix(on.sheet), nameOnThreshold.written, nameOnThreshold.name)
 	w("Ganda (K3) candidate pairs expected: %d (the pairs of case ganda-candidate; random persons born on the same day, or with day and month swapped, are kept below Jaro-Winkler 0.85, so none form a pair by accident).\n", gandaPairs(e.persons))
 
 	w("\n## Expected outputs\n\nprint_days = %d (Monday–Friday from %s to the day before the election). Allocation is 0 (the buffer allocation is not part of this table). ", e.days, asOf.Format("2006-01-02"))
@@ -202,7 +205,7 @@ var interpretations = []string{
 	"NEEDS_RECORDING: the row with the latest service date (tanggal_layanan, else tanggal_pengajuan) says BELUM REKAM, or a REKAM request is not recorded and no recorded row has a later date. Planted data never makes the answer depend on which date is used, and no row without a state is latest while another says BELUM REKAM.",
 	"NEEDS_PRINT: a request other than MATI, not done itself, with tanggal_pengajuan strictly after the person's last print date (latest service date of a SUDAH CETAK/SELESAI row), or no print at all. No pending request is dated on a print date.",
 	"Every accepted row has a parseable tanggal_pengajuan; a person's non-duplicate rows have distinct request dates.",
-	"K2 NIK_CONFLICT: two rows of one NIK whose birth dates differ or whose normalised names have Jaro-Winkler ≤ 0.92. Planted conflicts are far from the threshold (different years, or unrelated names).",
+	"K2 NIK_CONFLICT: two rows of one NIK whose birth dates differ or whose normalised names are not similar, i.e. have Jaro-Winkler below 0.92; a pair exactly on 0.92 is similar (the score is computed as an exact fraction, so float64 rounding cannot push it below). Planted conflicts are far from the threshold (different years, or unrelated names); one pair of similar names sits exactly on it.",
 	"printable_by_election = min(blanks_needed, stock + allocation, capacity × print_days); shortfall = max(0, blanks_needed − stock − allocation); the province row sums the regions' printable and shortfall and computes its percentage from its own sums; the percentage is rounded half away from zero to one decimal and empty when eligible is 0.",
 }
 
