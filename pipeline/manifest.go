@@ -15,7 +15,7 @@ type Manifest struct {
 	Outputs      []ManifestOutput  `json:"outputs"`
 	Stages       []ManifestStage   `json:"stages"`
 	Accounting   ManifestAccount   `json:"accounting"` // totals over every input
-	WhatIf       []ManifestWhatIf  `json:"what_if,omitempty"`
+	WhatIf       *ManifestWhatIf   `json:"what_if,omitempty"`
 	Errors       []string          `json:"errors,omitempty"` // inputs that could not be read, by file and sheet
 	Extra        map[string]string `json:"extra,omitempty"`
 }
@@ -84,12 +84,31 @@ type ManifestStage struct {
 	DurationMS float64        `json:"duration_ms"`
 }
 
-// ManifestWhatIf answers "what if the incoming delivery arrives on date D"
-// (SPEC §7); empty until the allocation lands.
+// ManifestWhatIf answers "what if the incoming deliveries arrive as
+// planned?" (SPEC §7): the deliveries; the blanks of them that arrive too
+// late for any region to print for someone waiting, and those beyond
+// everyone waiting; and per region (the province last) the projection
+// without and with them. Present when the stock file lists deliveries.
 type ManifestWhatIf struct {
-	Arrives             string   `json:"arrives"`
-	Quantity            int      `json:"quantity"`
-	PrintableByElection int      `json:"printable_by_election"`
-	ProjectedReadyPct   *float64 `json:"projected_ready_pct"`
-	Note                string   `json:"note,omitempty"`
+	Deliveries []ManifestDelivery     `json:"deliveries"`
+	TooLate    int64                  `json:"delivery_too_late"`
+	Surplus    int64                  `json:"delivery_surplus"`
+	Regions    []ManifestWhatIfRegion `json:"regions"`
+}
+
+// ManifestDelivery is one incoming delivery to the provincial buffer.
+type ManifestDelivery struct {
+	Arrives  string `json:"arrives"`
+	Quantity int    `json:"quantity"`
+}
+
+// ManifestWhatIfRegion is one row of the what-if table.
+type ManifestWhatIfRegion struct {
+	RegionCode           string   `json:"region_code"`
+	RegionName           string   `json:"region_name"`
+	DeliveryAllocation   int64    `json:"delivery_allocation"`
+	PrintableByElection  int64    `json:"printable_by_election"`
+	PrintableIfDelivered int64    `json:"printable_if_delivered"`
+	ProjectedReadyPct    *float64 `json:"projected_ready_pct"`
+	PctIfDelivered       *float64 `json:"projected_ready_pct_if_delivered"`
 }

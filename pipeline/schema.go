@@ -160,11 +160,12 @@ const (
 	ColFirstRequestDate = "first_request_date"
 	ColLastRequestDate  = "last_request_date"
 	ColFlags            = "flags"
-	ColDeathDate        = "death_date"      // request date of the MATI row
-	ColLastPrintDate    = "last_print_date" // latest service date of a done row
-	ColCardEvent        = "card_event"      // the request the blank is for (NEEDS_PRINT, NEEDS_RECORDING)
-	ColRowCount         = "rows"            // accepted rows merged into the person, duplicates excluded
-	ColSources          = "sources"         // every accepted row as "file|sheet|row", duplicates included
+	ColDeathDate        = "death_date"        // request date of the MATI row
+	ColLastPrintDate    = "last_print_date"   // latest service date of a done row
+	ColCardEvent        = "card_event"        // the request the blank is for (NEEDS_PRINT, NEEDS_RECORDING)
+	ColCardRequestDate  = "card_request_date" // that request's date
+	ColRowCount         = "rows"              // accepted rows merged into the person, duplicates excluded
+	ColSources          = "sources"           // every accepted row as "file|sheet|row", duplicates included
 )
 
 // PersonSchema is one row per person (SPEC §5–§6), the table every person
@@ -191,8 +192,106 @@ var PersonSchema = arrow.NewSchema([]arrow.Field{
 	field(ColDeathDate, date),
 	field(ColLastPrintDate, date),
 	field(ColCardEvent, str),
+	field(ColCardRequestDate, date),
 	field(ColRowCount, arrow.PrimitiveTypes.Int32),
 	field(ColSources, strList),
+}, nil)
+
+// Columns the allocate stage appends to the persons (SPEC §7).
+const (
+	ColTier             = "tier"               // priority tier 1–3 of the blank the person needs; null when none is needed
+	ColBlank            = "blank"              // BlankStock, BlankBuffer, or null: no blank printable by election day
+	ColBlankIfDelivered = "blank_if_delivered" // the same with the incoming deliveries (what-if): also BlankDelivery
+	ColPrintOrder       = "print_order"        // 1-based position in the region's print order; null without a blank
+)
+
+// Blank sources (ColBlank, ColBlankIfDelivered).
+const (
+	BlankStock    = "STOCK"    // the region's own stock
+	BlankBuffer   = "BUFFER"   // the provincial buffer in hand
+	BlankDelivery = "DELIVERY" // an incoming delivery (what-if only)
+)
+
+// AllocationColumns returns the columns the allocate stage appends to the
+// persons.
+func AllocationColumns() []arrow.Field {
+	return []arrow.Field{
+		field(ColTier, arrow.PrimitiveTypes.Int8),
+		field(ColBlank, str),
+		field(ColBlankIfDelivered, str),
+		field(ColPrintOrder, arrow.PrimitiveTypes.Int32),
+	}
+}
+
+// Tables the allocation adds.
+const (
+	// TableAllocation: one row per region of the reference and tier, how
+	// its need was met and why (AllocationSchema).
+	TableAllocation Table = "allocation"
+	// TableWhatIf: with incoming deliveries, one row per region and the
+	// province, the projection with and without them (WhatIfSchema).
+	TableWhatIf Table = "what_if"
+)
+
+// Columns of AllocationSchema.
+const (
+	AllocRegionCode       = "region_code"
+	AllocTier             = "tier"
+	AllocNeed             = "need"
+	AllocFromStock        = "from_stock"
+	AllocFromBuffer       = "from_buffer"
+	AllocFromDelivery     = "from_delivery"
+	AllocUnmet            = "unmet"
+	AllocUnmetIfDelivered = "unmet_if_delivered"
+	AllocReason           = "reason"
+)
+
+// AllocationSchema explains the allocation: per region (by code) and tier
+// (1–3), the persons needing a blank, those served from the region's own
+// stock, from the buffer, from the deliveries (what-if), those left
+// without, and a reason code (the Reason… constants).
+var AllocationSchema = arrow.NewSchema([]arrow.Field{
+	field(AllocRegionCode, str),
+	field(AllocTier, arrow.PrimitiveTypes.Int8),
+	field(AllocNeed, i64),
+	field(AllocFromStock, i64),
+	field(AllocFromBuffer, i64),
+	field(AllocFromDelivery, i64),
+	field(AllocUnmet, i64),
+	field(AllocUnmetIfDelivered, i64),
+	field(AllocReason, str),
+}, nil)
+
+// Columns of WhatIfSchema.
+const (
+	WhatIfRegionCode         = "region_code"
+	WhatIfRegionName         = "region_name"
+	WhatIfDelivered          = "delivery_allocation"
+	WhatIfPrintable          = "printable_by_election"
+	WhatIfPrintableDelivered = "printable_if_delivered"
+	WhatIfPct                = "projected_ready_pct"
+	WhatIfPctDelivered       = "projected_ready_pct_if_delivered"
+	WhatIfTooLate            = "delivery_too_late"
+	WhatIfSurplus            = "delivery_surplus"
+)
+
+// WhatIfSchema answers "what if the incoming deliveries arrive as
+// planned?" (SPEC §7): per region and for the province (last row), the
+// delivery blanks it gets, printable by election day and projected
+// readiness without and with the deliveries. On the province row only:
+// delivery_too_late counts delivered blanks no region can print in time
+// for someone still waiting, delivery_surplus those beyond everyone
+// waiting.
+var WhatIfSchema = arrow.NewSchema([]arrow.Field{
+	field(WhatIfRegionCode, str),
+	field(WhatIfRegionName, str),
+	field(WhatIfDelivered, i64),
+	field(WhatIfPrintable, i64),
+	field(WhatIfPrintableDelivered, i64),
+	field(WhatIfPct, arrow.PrimitiveTypes.Float64),
+	field(WhatIfPctDelivered, arrow.PrimitiveTypes.Float64),
+	field(WhatIfTooLate, i64),
+	field(WhatIfSurplus, i64),
 }, nil)
 
 // Columns of the summary (SPEC §7–§8), in summary.csv order.

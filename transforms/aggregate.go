@@ -42,11 +42,18 @@ func (c AggregateConfig) validate() error {
 // (pipeline.SummarySchema): every regency of the reference by code, then
 // the province row.
 //
-// The provincial buffer is not allocated yet: allocation is 0 everywhere.
+// When the persons carry the allocation's columns (the allocate stage ran
+// before), a region's allocation is its persons with blank = BUFFER and
+// its printable_by_election those with any blank, so every number comes
+// from the person table; and with incoming deliveries it also emits the
+// what-if table (pipeline.WhatIfSchema) from blank_if_delivered. Without
+// them, allocation is 0 and printable_by_election is SPEC §7's
+// min(blanks_needed, stock, capacity).
 type Aggregate struct {
-	cfg      AggregateConfig
-	regions  map[string]*tally
-	province tally // moves across the province boundary, rows without a region
+	cfg       AggregateConfig
+	regions   map[string]*tally
+	province  tally // moves across the province boundary, rows without a region
+	allocated bool  // the persons carry the allocation's columns
 }
 
 var _ pipeline.TableStage = (*Aggregate)(nil)
@@ -55,6 +62,9 @@ type tally struct {
 	rowsIn, rejected, duplicates                    int64
 	persons, deceased, ineligible, recording, print int64
 	ready, movedIn, movedOut                        int64
+	// From the allocation's columns: persons with a BUFFER blank, with
+	// any blank, with a DELIVERY blank, with any blank if delivered.
+	buffer, withBlank, delivered, withBlankIfDelivered int64
 }
 
 // NewAggregate returns an aggregate stage.
@@ -122,6 +132,15 @@ func (a *Aggregate) countPersons(rec arrow.Record) error {
 	region := stringCol(rec, pipeline.ColRegionCode)
 	origin := stringCol(rec, pipeline.ColOriginRegionCode)
 	status := stringCol(rec, pipeline.ColStatus)
+	var blank, ifDelivered *array.String
+	if rec.Schema().HasField(pipeline.ColBlank) {
+		if err := requireColumns(a.Name(), rec, arrow.NewSchema(pipeline.AllocationColumns(), nil),
+			pipeline.ColBlank, pipeline.ColBlankIfDelivered); err != nil {
+			return err
+		}
+		a.allocated = true
+		blank, ifDelivered = stringCol(rec, pipeline.ColBlank), stringCol(rec, pipeline.ColBlankIfDelivered)
+	}
 	for i := 0; i < int(rec.NumRows()); i++ {
 		cur, inside := a.regions[region.Value(i)]
 		if origin.IsValid(i) && origin.Value(i) != region.Value(i) {
@@ -143,6 +162,9 @@ func (a *Aggregate) countPersons(rec arrow.Record) error {
 			continue // moved out of the province: no region's person counts
 		}
 		cur.persons++
+		if blank != nil {
+			cur.count(blank, ifDelivered, i)
+		}
 		switch status.Value(i) {
 		case pipeline.StatusDeceased:
 			cur.deceased++
@@ -159,6 +181,22 @@ func (a *Aggregate) countPersons(rec arrow.Record) error {
 	return nil
 }
 
+// count counts person i's blanks.
+func (t *tally) count(blank, ifDelivered *array.String, i int) {
+	if blank.IsValid(i) {
+		t.withBlank++
+		if blank.Value(i) == pipeline.BlankBuffer {
+			t.buffer++
+		}
+	}
+	if ifDelivered.IsValid(i) {
+		t.withBlankIfDelivered++
+		if ifDelivered.Value(i) == pipeline.BlankDelivery {
+			t.delivered++
+		}
+	}
+}
+
 // Finish implements pipeline.TableStage: it emits the summary.
 func (a *Aggregate) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
 	b := newSummaryBuilder(mem)
@@ -166,21 +204,90 @@ func (a *Aggregate) Finish(ctx context.Context, mem memory.Allocator, emit pipel
 	prov := summaryRow{code: a.cfg.Regions.Province().Code, name: a.cfg.Regions.Province().Name}
 	prov.tally = a.province
 	prov.stock = int64(a.cfg.Stock.BufferInHand)
+	rows := make([]summaryRow, 0, len(a.regions)+1)
 	for _, r := range a.cfg.Regions.Regencies() {
 		t := a.regions[r.Code]
 		st := a.cfg.Stock.Stock(r.Code)
 		s := summaryRow{code: r.Code, name: r.Name, tally: *t, stock: int64(st.Stock)}
+		if a.allocated {
+			s.allocation = t.buffer
+		}
 		s.project(int64(st.CapacityDay) * int64(a.cfg.PrintDays))
-		b.append(&s)
+		if a.allocated {
+			s.printable = t.withBlank
+			s.pct, s.hasPct = percent(s.ready+s.printable, s.eligible)
+		}
+		rows = append(rows, s)
 		prov.add(s)
 	}
 	prov.eligible = prov.persons - prov.deceased - prov.ineligible
 	prov.blanks = prov.print + prov.recording
 	prov.pct, prov.hasPct = percent(prov.ready+prov.printable, prov.eligible)
-	b.append(&prov)
+	rows = append(rows, prov)
+	for i := range rows {
+		b.append(&rows[i])
+	}
 	rec := b.b.NewRecord()
 	defer rec.Release()
-	return emit(pipeline.TableSummary, rec)
+	if err := emit(pipeline.TableSummary, rec); err != nil {
+		return err
+	}
+	if !a.allocated || len(a.cfg.Stock.Deliveries) == 0 {
+		return nil
+	}
+	return a.emitWhatIf(mem, rows, emit)
+}
+
+// emitWhatIf emits the what-if table from the summary rows (the province
+// last) and the persons' blank_if_delivered.
+func (a *Aggregate) emitWhatIf(mem memory.Allocator, rows []summaryRow, emit pipeline.Emit) error {
+	b := array.NewRecordBuilder(mem, pipeline.WhatIfSchema)
+	defer b.Release()
+	field := func(name string) array.Builder { return b.Field(pipeline.WhatIfSchema.FieldIndices(name)[0]) }
+	pct := func(name string, v float64, ok bool) {
+		if ok {
+			field(name).(*array.Float64Builder).Append(v)
+		} else {
+			field(name).(*array.Float64Builder).AppendNull()
+		}
+	}
+	var quantity int64
+	for _, d := range a.cfg.Stock.Deliveries {
+		quantity += int64(max(0, d.Quantity))
+	}
+	var delivered, ifDelivered int64
+	for i, s := range rows {
+		province := i == len(rows)-1
+		if province {
+			s.delivered, s.withBlankIfDelivered = delivered, ifDelivered
+		} else {
+			delivered += s.delivered
+			ifDelivered += s.withBlankIfDelivered
+		}
+		field(pipeline.WhatIfRegionCode).(*array.StringBuilder).Append(s.code)
+		field(pipeline.WhatIfRegionName).(*array.StringBuilder).Append(s.name)
+		field(pipeline.WhatIfDelivered).(*array.Int64Builder).Append(s.delivered)
+		field(pipeline.WhatIfPrintable).(*array.Int64Builder).Append(s.printable)
+		field(pipeline.WhatIfPrintableDelivered).(*array.Int64Builder).Append(s.withBlankIfDelivered)
+		pct(pipeline.WhatIfPct, s.pct, s.hasPct)
+		v, ok := percent(s.ready+s.withBlankIfDelivered, s.eligible)
+		pct(pipeline.WhatIfPctDelivered, v, ok)
+		tooLate, surplus := field(pipeline.WhatIfTooLate).(*array.Int64Builder), field(pipeline.WhatIfSurplus).(*array.Int64Builder)
+		if province {
+			// Of the delivery, those waiting after the plan in hand could
+			// use min(quantity, waiting); what of that is not placed came
+			// too late, the rest is more than anyone waits for.
+			usable := min(quantity, s.blanks-s.printable)
+			tooLate.Append(usable - delivered)
+			surplus.Append(quantity - usable)
+		} else {
+			tooLate.AppendNull()
+			surplus.AppendNull()
+		}
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	return emit(pipeline.TableWhatIf, rec)
 }
 
 // Release implements pipeline.TableStage; the tallies hold no Arrow memory.

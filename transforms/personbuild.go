@@ -71,6 +71,7 @@ func (pb *personBuilder) append(p person) {
 	day(pipeline.ColDeathDate, p.death)
 	day(pipeline.ColLastPrintDate, p.lastPrint)
 	str(pipeline.ColCardEvent, p.cardEvent)
+	day(pipeline.ColCardRequestDate, p.cardRequest)
 	field(pipeline.ColRowCount).(*array.Int32Builder).Append(p.rows)
 	list(pipeline.ColSources, p.sources)
 }

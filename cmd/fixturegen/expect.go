@@ -49,6 +49,26 @@ type ePerson struct {
 	conflict  bool
 	after     bool // EVENT_AFTER_DEATH
 	cardSuket bool
+	cardEvent string // the request the blank is for: the latest pending one (ties: the later row)
+	cardReq   time.Time
+}
+
+// tier is the priority tier of the person's blank (SPEC §7), 0 when none
+// is needed.
+func (p *ePerson) tier() int {
+	switch {
+	case p.status == "NEEDS_RECORDING":
+		return 1
+	case p.status != "NEEDS_PRINT":
+		return 0
+	}
+	switch p.cardEvent {
+	case evRekam:
+		return 1
+	case evSuket, evHilang, evPindah:
+		return 2
+	}
+	return 3
 }
 
 type expected struct {
@@ -173,6 +193,7 @@ func (g *gen) expect() *expected {
 		}
 	}
 
+	alloc := allocate(order, e.days)
 	prov := summaryRow{code: provinceCode, name: provinceName, stock: bufferStock}
 	for _, rg := range regions {
 		c, x := get(rg.code), getp(rg.code)
@@ -183,6 +204,7 @@ func (g *gen) expect() *expected {
 		}
 		s.eligible = s.persons - s.deceased - s.ineligible
 		s.blanks = s.print + s.recording
+		s.allocation = alloc[rg.code]
 		s.shortfall = max(0, s.blanks-s.stock-s.allocation)
 		s.printable = min(s.blanks, s.stock+s.allocation, rg.capacity*e.days)
 		s.pct = pct(s.ready+s.printable, s.eligible)
@@ -212,6 +234,76 @@ func (g *gen) expect() *expected {
 	prov.pct = pct(prov.ready+prov.printable, prov.eligible)
 	e.summary = append(e.summary, prov)
 	return e
+}
+
+// allocate shares the provincial buffer in hand (SPEC §7), independently
+// of the tool: tier by tier, all of a tier's unmet need across regions
+// before the next tier; within the tier where the buffer runs out, shares
+// proportional to unmet need by largest remainder, ties by region code.
+// A region's own stock serves it first, tier 1 first. It returns each
+// region's allocation. The fixtures keep every region well inside its
+// print capacity, which this oracle checks rather than models.
+func allocate(persons []*ePerson, days int) map[string]int {
+	need := map[string]*[3]int{}
+	for _, rg := range regions {
+		need[rg.code] = &[3]int{}
+	}
+	for _, p := range persons {
+		if t := p.tier(); t > 0 && need[p.region] != nil {
+			need[p.region][t-1]++
+		}
+	}
+	unmet := map[string]*[3]int{}
+	for _, rg := range regions {
+		n := need[rg.code]
+		if n[0]+n[1]+n[2] > rg.capacity*days {
+			panic("fixture region " + rg.code + " needs more than its print capacity: the oracle does not model capacity")
+		}
+		left, u := rg.stock, [3]int{}
+		for t := range u {
+			served := min(left, n[t])
+			left -= served
+			u[t] = n[t] - served
+		}
+		unmet[rg.code] = &u
+	}
+	given := map[string]int{}
+	buffer := bufferStock
+	for t := 0; t < 3 && buffer > 0; t++ {
+		total := 0
+		for _, rg := range regions {
+			total += unmet[rg.code][t]
+		}
+		if total <= buffer {
+			for _, rg := range regions {
+				given[rg.code] += unmet[rg.code][t]
+			}
+			buffer -= total
+			continue
+		}
+		// Largest remainder: floors of buffer × unmet / total, then one
+		// more to the largest remainders, ties to the lower code.
+		type share struct {
+			code       string
+			floor, rem int
+		}
+		var shares []share
+		handed := 0
+		for _, rg := range regions {
+			q := buffer * unmet[rg.code][t]
+			shares = append(shares, share{rg.code, q / total, q % total})
+			handed += q / total
+		}
+		sort.SliceStable(shares, func(i, j int) bool { return shares[i].rem > shares[j].rem })
+		for i := range shares {
+			if i < buffer-handed {
+				shares[i].floor++
+			}
+			given[shares[i].code] += shares[i].floor
+		}
+		buffer = 0
+	}
+	return given
 }
 
 func inProvince(code string) bool { return strings.HasPrefix(code, provinceCode) && len(code) == 4 }
@@ -372,6 +464,9 @@ func classify(p *ePerson) {
 			p.status = "NEEDS_PRINT"
 			if r.event == evSuket {
 				p.cardSuket = true
+			}
+			if p.cardEvent == "" || !r.req.Before(p.cardReq) {
+				p.cardEvent, p.cardReq = r.event, r.req
 			}
 		}
 	}

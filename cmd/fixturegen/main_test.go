@@ -170,8 +170,15 @@ func TestExpectedIsConsistent(t *testing.T) {
 		}
 	}
 	kota := e.summary[len(e.summary)-2]
-	if kota.code != "1771" || kota.print < 4000 || kota.shortfall < 4000 {
+	if kota.code != "1771" || kota.print < 4000 || kota.allocation == 0 || kota.shortfall != kota.blanks-kota.stock-kota.allocation {
 		t.Errorf("Kota Bengkulu: %+v", kota)
+	}
+	given := 0
+	for _, s := range e.summary[:len(e.summary)-1] {
+		given += s.allocation
+	}
+	if prov := e.summary[len(e.summary)-1]; given != bufferStock || prov.allocation != bufferStock {
+		t.Errorf("allocations sum to %d, province %d; the buffer in hand is %d and short", given, prov.allocation, bufferStock)
 	}
 }
 

@@ -168,7 +168,7 @@ func (g *gen) readme(e *expected) []byte {
 		on.sheet.file.spec.path, sheetSuffix(on.sheet), nameOnThreshold.written, nameOnThreshold.name)
 	w("Ganda (K3) candidate pairs expected: %d (the pairs of case ganda-candidate; random persons born on the same day, or with day and month swapped, are kept below Jaro-Winkler 0.85, so none form a pair by accident).\n", gandaPairs(e.persons))
 
-	w("\n## Expected outputs\n\nprint_days = %d (Monday–Friday from %s to the day before the election). Allocation is 0 (the buffer allocation is not part of this table). ", e.days, asOf.Format("2006-01-02"))
+	w("\n## Expected outputs\n\nprint_days = %d (Monday–Friday from %s to the day before the election). The allocation shares the provincial buffer in hand by priority tier (see the rules below); the what-if of the requested delivery is in report.xlsx and manifest.json, not in this table. ", e.days, asOf.Format("2006-01-02"))
 	w("Province stock = the regions' stock + %d in hand; the %d requested are not in hand.\n\n", bufferStock, delivery)
 	w("### summary.csv\n\n<!-- expected-summary:begin -->\n")
 	table(&b, summaryHeader, summaryTable(e))
@@ -206,7 +206,7 @@ var interpretations = []string{
 	"NEEDS_PRINT: a request other than MATI, not done itself, with tanggal_pengajuan strictly after the person's last print date (latest service date of a SUDAH CETAK/SELESAI row), or no print at all. No pending request is dated on a print date.",
 	"Every accepted row has a parseable tanggal_pengajuan; a person's non-duplicate rows have distinct request dates.",
 	"K2 NIK_CONFLICT: two rows of one NIK whose birth dates differ or whose normalised names are not similar, i.e. have Jaro-Winkler below 0.92; a pair exactly on 0.92 is similar (the score is computed as an exact fraction, so float64 rounding cannot push it below). Planted conflicts are far from the threshold (different years, or unrelated names); one pair of similar names sits exactly on it.",
-	"printable_by_election = min(blanks_needed, stock + allocation, capacity × print_days); shortfall = max(0, blanks_needed − stock − allocation); the province row sums the regions' printable and shortfall and computes its percentage from its own sums; the percentage is rounded half away from zero to one decimal and empty when eligible is 0.",
+	"allocation: the provincial buffer in hand (1,650) shared by priority tier (SPEC §7): every person needing a blank gets tier 1 (NEEDS_RECORDING, or a print for REKAM), 2 (SUKET, HILANG, PINDAH) or 3 (RUSAK, KAWIN, CERAI, UBAH_DATA); a region's own stock serves tier 1 first; the buffer covers all of tier 1's unmet need, then is shared over tier 2 in proportion to each region's unmet tier-2 need by largest remainder; no region reaches its print capacity. printable_by_election = min(blanks_needed, stock + allocation, capacity × print_days); shortfall = max(0, blanks_needed − stock − allocation); the province row sums the regions' printable and shortfall and computes its percentage from its own sums; the percentage is rounded half away from zero to one decimal and empty when eligible is 0.",
 }
 
 func sheetSuffix(sh *sheet) string {

@@ -5,7 +5,7 @@
 //
 // The chain, in order (see pipeline/doc.go for the flow):
 //
-//	normalize → validate → dedupe → classify → aggregate
+//	normalize → validate → dedupe → classify → allocate → aggregate
 //
 // A stage added later (allocation, K3, deltas) is a new file in transforms
 // and one line in Stages.
@@ -96,13 +96,20 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if spec.Stock == nil {
 		return nil, errors.New("job: a projection needs a stock plan")
 	}
+	allocate, err := transforms.NewAllocate(transforms.AllocateConfig{
+		Regions: spec.Regions, Stock: spec.Stock, AsOf: cfg.AsOf,
+		ElectionDate: cfg.Projection.ElectionDate, Holidays: cfg.Projection.Holidays,
+	})
+	if err != nil {
+		return nil, err
+	}
 	aggregate, err := transforms.NewAggregate(transforms.AggregateConfig{
 		Regions: spec.Regions, Stock: spec.Stock, PrintDays: cfg.PrintDays(),
 	})
 	if err != nil {
 		return nil, err
 	}
-	return append(stages, aggregate), nil
+	return append(stages, allocate, aggregate), nil
 }
 
 // FileSinks returns the sinks writing the output files into spec.OutDir.
@@ -118,6 +125,11 @@ func FileSinks(spec Spec) []pipeline.Sink {
 	}
 	if cfg.Projection != nil {
 		info.ElectionDate = cfg.Projection.ElectionDate
+	}
+	if spec.Stock != nil {
+		for _, d := range spec.Stock.Deliveries {
+			info.Deliveries = append(info.Deliveries, sink.Delivery{Quantity: d.Quantity, Arrives: d.Arrives})
+		}
 	}
 	dir := spec.OutDir
 	return []pipeline.Sink{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -39,9 +40,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer out.Close()
 	dir := out.Path()
-	console := &summaryTable{}
+	console, whatIf := &summaryTable{}, &whatIfTable{}
 	runner, err := job.New(job.Spec{Config: s.cfg, Regions: s.ref, Stock: s.stock, OutDir: dir,
-		Sinks: []pipeline.Sink{console}})
+		Sinks: []pipeline.Sink{console, whatIf}})
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 
-	m := manifest(&s, started, res)
+	m := manifest(&s, started, res, whatIf)
 	if m.Outputs, err = sink.Outputs(dir, runner.Sinks); err != nil {
 		return fmt.Errorf("listing the outputs: %w", err)
 	}
@@ -64,7 +65,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := out.Commit(); err != nil {
 		return fmt.Errorf("putting the outputs in place: %w", err)
 	}
-	printSummary(stdout, &s, res, m, console)
+	printSummary(stdout, &s, res, m, console, whatIf)
 	if len(res.Failed) > 0 {
 		log.Warn().Int("failed", len(res.Failed)).Msg("some inputs could not be read; see manifest.json")
 		return fmt.Errorf("%w: %d input file(s); see %s", pipeline.ErrPartial, len(res.Failed),
@@ -73,7 +74,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-func manifest(s *settings, started time.Time, res *pipeline.Result) *pipeline.Manifest {
+func manifest(s *settings, started time.Time, res *pipeline.Result, whatIf *whatIfTable) *pipeline.Manifest {
 	cfg := &s.cfg
 	set := pipeline.ManifestSettings{
 		Inputs: s.in, Stock: s.stockFile, Regions: s.regionsFile, Lang: cfg.Lang,
@@ -103,12 +104,19 @@ func manifest(s *settings, started time.Time, res *pipeline.Result) *pipeline.Ma
 	for _, err := range append(res.Failed, res.Skipped...) {
 		m.Errors = append(m.Errors, err.Error())
 	}
+	if len(whatIf.regions) > 0 {
+		m.WhatIf = &pipeline.ManifestWhatIf{TooLate: whatIf.tooLate, Surplus: whatIf.surplus, Regions: whatIf.regions}
+		for _, d := range s.stock.Deliveries {
+			m.WhatIf.Deliveries = append(m.WhatIf.Deliveries,
+				pipeline.ManifestDelivery{Arrives: d.Arrives.Format(time.DateOnly), Quantity: d.Quantity})
+		}
+	}
 	return m
 }
 
 // printSummary writes the human end-of-run summary: per region, what is
 // needed, and the files written.
-func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Manifest, table *summaryTable) {
+func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Manifest, table *summaryTable, whatIf *whatIfTable) {
 	a := res.Accounting
 	fmt.Fprintf(w, "readiness %s: %d input file(s), %d data rows: %d in persons, %d duplicates, %d rejected (balanced: %v)\n",
 		s.cfg.AsOf.Format(time.DateOnly), len(res.Inputs), a.RowsIn, a.RowsInPersons, a.DuplicateRows, a.RowsRejected, a.Balanced)
@@ -126,10 +134,29 @@ func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Ma
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if p, ok := whatIf.province(); ok && m.WhatIf != nil {
+		var quantity int
+		var dates []string
+		for _, d := range m.WhatIf.Deliveries {
+			quantity += d.Quantity
+			dates = append(dates, d.Arrives)
+		}
+		fmt.Fprintf(w, "what if %d blanks arrive on %s: projected readiness %s %% without, %s %% with the delivery (%d of them printed by election day, %d too late, %d beyond the need)\n",
+			quantity, strings.Join(dates, ", "), pctText(p.ProjectedReadyPct), pctText(p.PctIfDelivered),
+			p.DeliveryAllocation, m.WhatIf.TooLate, m.WhatIf.Surplus)
+	}
 	files := make([]string, 0, len(m.Outputs)+1)
 	for _, o := range m.Outputs {
 		files = append(files, o.Path)
 	}
 	files = append(files, sink.ManifestFile)
 	fmt.Fprintf(w, "outputs in %s: %s\n", s.outDir, strings.Join(files, " "))
+}
+
+// pctText formats a percentage for the console; "-" when there is none.
+func pctText(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64)
 }

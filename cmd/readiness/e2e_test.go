@@ -333,7 +333,7 @@ func TestFixtureOutputs(t *testing.T) {
 	defer tbl.Release()
 	// Strings as strings, dates as dates, lists as lists: the same names
 	// and types (the Parquet reader adds field-id metadata).
-	got, want := tbl.Schema().Fields(), pipeline.PersonSchema.Fields()
+	got, want := tbl.Schema().Fields(), append(pipeline.PersonSchema.Fields(), pipeline.AllocationColumns()...)
 	if len(got) != len(want) {
 		t.Fatalf("persons.parquet has %d columns, want %d", len(got), len(want))
 	}

@@ -49,7 +49,8 @@ func run(t *testing.T, s pipeline.Sink, batches []batch) error {
 	for _, b := range batches {
 		schema := map[pipeline.Table]*arrow.Schema{
 			pipeline.TableRows: pipeline.RowSchema, pipeline.TablePersons: pipeline.PersonSchema,
-			pipeline.TableSummary: pipeline.SummarySchema,
+			pipeline.TableSummary: pipeline.SummarySchema, pipeline.TableAllocation: pipeline.AllocationSchema,
+			pipeline.TableWhatIf: pipeline.WhatIfSchema,
 		}[b.table]
 		rec := fromJSON(t, mem, schema, b.json)
 		err := s.Write(ctx, b.table, rec)

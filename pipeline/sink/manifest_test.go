@@ -19,9 +19,10 @@ func TestWriteManifest(t *testing.T) {
 		{"empty", &pipeline.Manifest{}},
 		{"full", &pipeline.Manifest{
 			Tool: "readiness", Version: "0.1.0", AsOf: "2020-06-30", ElectionDate: "2020-12-09", PrintDays: 116,
-			Inputs:     []pipeline.ManifestInput{{Path: "in/a.csv", Size: 10, SHA256: "ab", ManifestAccount: pipeline.ManifestAccount{RowsIn: 3, RowsInPersons: 2, RowsRejected: 1, Balanced: true}}},
-			Outputs:    []pipeline.ManifestOutput{{Path: "summary.csv", Size: 5, SHA256: "cd"}},
-			WhatIf:     []pipeline.ManifestWhatIf{{Arrives: "2020-09-01", Quantity: 25000, ProjectedReadyPct: &pct}},
+			Inputs:  []pipeline.ManifestInput{{Path: "in/a.csv", Size: 10, SHA256: "ab", ManifestAccount: pipeline.ManifestAccount{RowsIn: 3, RowsInPersons: 2, RowsRejected: 1, Balanced: true}}},
+			Outputs: []pipeline.ManifestOutput{{Path: "summary.csv", Size: 5, SHA256: "cd"}},
+			WhatIf: &pipeline.ManifestWhatIf{Deliveries: []pipeline.ManifestDelivery{{Arrives: "2020-09-01", Quantity: 25000}},
+				Regions: []pipeline.ManifestWhatIfRegion{{RegionCode: "17", ProjectedReadyPct: &pct}}},
 			Accounting: pipeline.ManifestAccount{RowsIn: 3, RowsInPersons: 2, RowsRejected: 1, Balanced: true},
 		}},
 	}

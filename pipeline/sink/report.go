@@ -3,12 +3,14 @@ package sink
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/xuri/excelize/v2"
 
 	"readiness/pipeline"
@@ -24,6 +26,13 @@ type ReportInfo struct {
 	PrintDays          int
 	RegionNames        map[string]string // region code → name, for the lists
 	ProvinceCode       string            // the province total row's code; regions outside it are other provinces
+	Deliveries         []Delivery        // incoming deliveries of the what-if, shown on the allocation sheet
+}
+
+// Delivery is an incoming delivery to the provincial buffer.
+type Delivery struct {
+	Quantity int
+	Arrives  time.Time
 }
 
 // Report writes report.xlsx for election coordinators, in Indonesian by
@@ -32,19 +41,24 @@ type ReportInfo struct {
 //   - Ringkasan (Summary): as-of date, election date and print days; the
 //     summary table under human headers, the province total in bold;
 //     a bar chart of needs against stock per region.
-//   - Cetak KTP (Print cards): NEEDS_PRINT persons.
-//   - Perekaman (Recording): NEEDS_RECORDING persons.
+//   - Cetak KTP (Print cards): NEEDS_PRINT persons, in print order: by
+//     region, then the order the region uses its blanks (print_order:
+//     tier, then oldest request), persons without a blank last; with
+//     their tier and the blank (own stock, provincial buffer).
+//   - Perekaman (Recording): NEEDS_RECORDING persons, in the same order.
 //   - Meninggal (Deceased): DECEASED persons, to remove from the voter list.
 //   - Pindah (Transfers): persons with an origin region or living outside
 //     the province, origin → destination.
 //   - Tinjauan (Review): persons with any flag, with their source rows.
 //   - Ditolak (Rejected): rejected rows with reason and original cells.
-//   - Alokasi (Allocation): blanks needed, stock, allocation, shortfall and
-//     printable per region.
+//   - Alokasi (Allocation): the buffer and the deliveries; per region and
+//     tier, blanks needed, served from own stock, from the buffer, from
+//     the delivery (what-if) and not served, with the reason in a
+//     sentence; the what-if per region (report_allocation.go).
 //
-// The lists are streamed as batches arrive (persons and rows come before
-// the summary); the summary and allocation sheets are filled when the
-// summary arrives. Every text cell is stored as a string, never a formula,
+// The lists are streamed as batches arrive, but for the print and
+// recording lists, kept until Close to be written in print order; the
+// summary and allocation sheets are filled at Close. Every text cell is stored as a string, never a formula,
 // so a name such as "=HYPERLINK(…)" is shown, not evaluated; NIKs are text
 // cells with the text format, so Excel never turns them into 1.77E+15.
 // A list longer than Excel's 1,048,576 rows is cut with a note pointing to
@@ -61,6 +75,9 @@ type Report struct {
 	st        reportStyles
 	lists     [numLists]*sheetList
 	summary   []summaryRow
+	alloc     allocationTables
+	held      [numLists][]heldRow // rows of the print and recording lists, written in print order at Close
+	seq       int                 // persons seen: the last tie-break of the print order
 	started   bool
 	done      bool
 	committed bool
@@ -169,7 +186,8 @@ func (r *Report) listColumns(k listKind) []colSpec {
 	switch k {
 	case listPrint, listRecording:
 		return append(person, colSpec{lb.address, 28}, colSpec{lb.cardEvent, 16}, colSpec{lb.events, 26},
-			colSpec{lb.firstReq, 17}, colSpec{lb.lastReq, 17}, colSpec{lb.lastPrint, 17}, colSpec{lb.notes, 36})
+			colSpec{lb.firstReq, 17}, colSpec{lb.lastReq, 17}, colSpec{lb.lastPrint, 17}, colSpec{lb.notes, 36},
+			colSpec{lb.printOrder, 10}, colSpec{lb.tier, 6}, colSpec{lb.blank, 22})
 	case listDeceased:
 		return append(person, colSpec{lb.address, 28}, colSpec{lb.deathDate, 17}, colSpec{lb.events, 26}, colSpec{lb.notes, 36})
 	case listMoves:
@@ -359,6 +377,10 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 		var rows []summaryRow
 		rows, err = readSummary(rec)
 		r.summary = append(r.summary, rows...)
+	case pipeline.TableAllocation:
+		err = r.alloc.readAllocation(rec)
+	case pipeline.TableWhatIf:
+		err = r.alloc.readWhatIf(rec)
 	}
 	if err != nil {
 		return r.fail(err)
@@ -441,11 +463,15 @@ func (r *Report) writeRejected(rec arrow.Record) error {
 	return nil
 }
 
-// personCols are the PersonSchema columns the lists show.
+// personCols are the PersonSchema columns the lists show, and the
+// allocation's when the persons carry them.
 type personCols struct {
 	nik, nama, alamat, kec, kel, region, origin, status, cardEvent strCol
 	birth, first, last, death, lastPrint                           dateCol
 	events, flags, sources                                         listCol
+	blank                                                          strCol
+	tier                                                           struct{ a *array.Int8 }
+	order                                                          struct{ a *array.Int32 }
 }
 
 func readPersonCols(rec arrow.Record) (personCols, error) {
@@ -460,6 +486,14 @@ func readPersonCols(rec arrow.Record) (personCols, error) {
 		lastPrint: c.date(pipeline.ColLastPrintDate),
 		events:    c.list(pipeline.ColEvents), flags: c.list(pipeline.ColFlags), sources: c.list(pipeline.ColSources),
 	}
+	if rec.Schema().HasField(pipeline.ColTier) {
+		p.blank = c.str(pipeline.ColBlank)
+		p.tier.a, _ = column[*array.Int8](rec, pipeline.ColTier)
+		p.order.a, _ = column[*array.Int32](rec, pipeline.ColPrintOrder)
+		if p.tier.a == nil || p.order.a == nil {
+			return p, fmt.Errorf("allocation columns tier and print_order: %w", ErrSchema)
+		}
+	}
 	return p, c.err
 }
 
@@ -469,6 +503,7 @@ func (r *Report) writePersons(rec arrow.Record) error {
 		return err
 	}
 	lb := r.lb
+	defer func() { r.seq += int(rec.NumRows()) }()
 	for i := 0; i < int(rec.NumRows()); i++ {
 		nik := excelize.Cell{StyleID: r.st.nik, Value: p.nik.at(i)}
 		birth := r.date(p.birth.at(i))
@@ -489,6 +524,19 @@ func (r *Report) writePersons(rec arrow.Record) error {
 			}
 			row = append(base, r.text(p.alamat.at(i)), r.text(lb.code(p.cardEvent.at(i))), events,
 				r.date(p.first.at(i)), r.date(p.last.at(i)), r.date(p.lastPrint.at(i)), notes)
+			h := heldRow{region: region, order: math.MaxInt32, seq: r.seq + i}
+			if p.order.a != nil && p.order.a.IsValid(i) {
+				h.order = p.order.a.Value(i)
+				row = append(row, h.order)
+			} else {
+				row = append(row, nil)
+			}
+			if p.tier.a != nil && p.tier.a.IsValid(i) {
+				row = append(row, int64(p.tier.a.Value(i)), r.text(lb.code(p.blank.at(i))))
+			}
+			h.cells = row
+			r.held[list] = append(r.held[list], h)
+			list = -1 // written in print order at Close
 		case pipeline.StatusDeceased:
 			list = listDeceased
 			row = append(base, r.text(p.alamat.at(i)), r.date(p.death.at(i)), events, notes)
@@ -578,6 +626,11 @@ func (r *Report) Close(ctx context.Context) error {
 }
 
 func (r *Report) finish() error {
+	for k, held := range r.held {
+		if err := r.writeHeld(listKind(k), held); err != nil {
+			return fmt.Errorf("sheet %q: %w", r.lists[k].name, err)
+		}
+	}
 	for _, l := range r.lists {
 		if err := r.endList(l); err != nil {
 			return fmt.Errorf("sheet %q: %w", l.name, err)
@@ -850,94 +903,6 @@ func (r *Report) addChart(sheet string, regions, at int) error {
 			Font: excelize.Font{Color: "404040", Size: 9}},
 		Format: excelize.GraphicOptions{OffsetX: 5, OffsetY: 5},
 	})
-}
-
-// Layout of the allocation sheet.
-const allocHeaderRow = 5
-
-func (r *Report) fillAllocation() error {
-	sheet := r.lb.sheetAllocation
-	lb := r.lb
-	w := &cellWriter{f: r.f, sheet: sheet}
-	w.set(1, 1, lb.allocTitle, r.st.title)
-	w.do(r.f.SetRowHeight(sheet, 1, 22))
-
-	var regionStock, allocSum int64
-	var province *summaryRow
-	for i := range r.summary {
-		s := &r.summary[i]
-		if r.isProvince(s) {
-			province = s
-			continue
-		}
-		regionStock += s.int(pipeline.SumStock)
-		allocSum += s.int(pipeline.SumAllocation)
-	}
-	if province != nil {
-		w.set(1, 2, lb.bufferInHand, r.st.label)
-		w.set(3, 2, province.int(pipeline.SumStock)-regionStock, r.st.numLeft)
-	}
-	if allocSum == 0 {
-		w.set(1, 3, lb.allocNote, r.st.note)
-	}
-
-	cols := []string{pipeline.SumRegionCode, pipeline.SumRegionName, pipeline.SumNeedsRecording,
-		pipeline.SumNeedsPrint, pipeline.SumBlanksNeeded, pipeline.SumStock, pipeline.SumAllocation,
-		pipeline.SumShortfall, pipeline.SumPrintable}
-	for i, c := range cols {
-		w.set(i+1, allocHeaderRow, lb.summaryCols[c], r.st.header)
-	}
-	reasonCol := len(cols) + 1
-	w.set(reasonCol, allocHeaderRow, lb.allocReason, r.st.header)
-	w.do(r.f.SetRowHeight(sheet, allocHeaderRow, 45))
-	row := allocHeaderRow
-	for i := range r.summary {
-		s := &r.summary[i]
-		row++
-		textStyle, numStyle := r.st.boxText, r.st.num
-		if r.isProvince(s) {
-			textStyle, numStyle = r.st.totalText, r.st.totalNum
-		}
-		for j, c := range cols {
-			switch c {
-			case pipeline.SumRegionCode:
-				w.set(j+1, row, s.code, textStyle)
-			case pipeline.SumRegionName:
-				w.set(j+1, row, s.name, textStyle)
-			default:
-				w.set(j+1, row, s.int(c), numStyle)
-			}
-		}
-		w.set(reasonCol, row, r.allocReason(s), textStyle)
-	}
-	w.do(r.f.SetColWidth(sheet, "A", "A", 8))
-	w.do(r.f.SetColWidth(sheet, "B", "B", 24))
-	w.do(r.f.SetColWidth(sheet, "C", "I", 12))
-	w.do(r.f.SetColWidth(sheet, "J", "J", 52))
-	w.do(r.f.SetPanes(sheet, &excelize.Panes{
-		Freeze: true, XSplit: 2, YSplit: allocHeaderRow, TopLeftCell: cellName(3, allocHeaderRow+1), ActivePane: "bottomRight",
-	}))
-	w.do(r.printSetup(sheet))
-	return w.err
-}
-
-// allocReason explains a region's printable number: nothing needed,
-// everything printable, or what binds (print capacity, then stock). The
-// province row has no capacity of its own, so only its shortfall shows.
-func (r *Report) allocReason(s *summaryRow) string {
-	need, printable := s.int(pipeline.SumBlanksNeeded), s.int(pipeline.SumPrintable)
-	blanks, short := s.int(pipeline.SumStock)+s.int(pipeline.SumAllocation), s.int(pipeline.SumShortfall)
-	switch {
-	case need == 0:
-		return r.lb.reasonNoNeed
-	case printable >= need:
-		return r.lb.reasonAllPrintable
-	case !r.isProvince(s) && printable < min(need, blanks):
-		return fmt.Sprintf(r.lb.reasonCapacity, r.thousands(min(need, blanks)-printable))
-	case short > 0:
-		return fmt.Sprintf(r.lb.reasonStock, r.thousands(short))
-	}
-	return ""
 }
 
 // Abort implements pipeline.Sink: it drops the workbook and its temporary

@@ -24,8 +24,13 @@ type labels struct {
 	sources, file, sheet, row, reason, reasonText, detail, original string
 	rowWord, originUnknown, withinProvince, outsideProvince         string
 
-	allocTitle, allocNote, bufferInHand, allocReason              string
-	reasonNoNeed, reasonAllPrintable, reasonStock, reasonCapacity string
+	printOrder, tier, blank, regionCode                             string
+	allocTitle, allocNote, bufferInHand, bufferGiven, allocReason   string
+	deliveryLine, allocNeed, fromStock, fromBuffer, fromDelivery    string
+	unmet, unmetDelivered, whatIfTitle, printableNow, printableWith string
+	pctNow, pctWith, tooLateLine, surplusLine                       string
+	reasonNoNeed, reasonOwnStock, reasonBuffer, reasonCapacity      string
+	reasonNoBuffer, reasonBufferOut, reasonProvince                 string
 
 	codes map[string]string
 }
@@ -125,16 +130,41 @@ var labelsID = labels{
 	withinProvince:  "Antar kabupaten/kota",
 	outsideProvince: "Ke luar provinsi",
 
-	allocTitle:         "Alokasi blangko per kabupaten/kota",
-	allocNote:          "Pembagian buffer provinsi belum diterapkan pada versi ini: alokasi semua kabupaten/kota 0.",
-	bufferInHand:       "Buffer provinsi di tangan",
-	allocReason:        "Keterangan",
-	reasonNoNeed:       "Tidak ada kebutuhan blangko",
-	reasonAllPrintable: "Semua kebutuhan dapat dicetak sebelum hari-H",
-	reasonStock:        "Dibatasi stok: kurang %s blangko",
-	reasonCapacity:     "Dibatasi kapasitas cetak: %s tidak sempat dicetak",
+	printOrder:      "Urutan cetak",
+	tier:            "Tier",
+	blank:           "Blangko",
+	regionCode:      "Kode",
+	allocTitle:      "Alokasi blangko per kabupaten/kota dan tier prioritas",
+	allocNote:       "Tidak ada yang memerlukan blangko.",
+	bufferInHand:    "Buffer provinsi di tangan",
+	bufferGiven:     "Dibagikan ke kabupaten/kota",
+	deliveryLine:    "Kiriman %s blangko (skenario), tiba",
+	allocReason:     "Keterangan",
+	allocNeed:       "Kebutuhan blangko",
+	fromStock:       "Dari stok sendiri",
+	fromBuffer:      "Dari buffer provinsi",
+	fromDelivery:    "Dari kiriman (skenario)",
+	unmet:           "Belum terlayani",
+	unmetDelivered:  "Belum terlayani jika kiriman tiba",
+	whatIfTitle:     "Bagaimana jika kiriman tiba: proyeksi per kabupaten/kota",
+	printableNow:    "Dapat dicetak (blangko di tangan)",
+	printableWith:   "Dapat dicetak dengan kiriman",
+	pctNow:          "Proyeksi siap (%)",
+	pctWith:         "Proyeksi siap dengan kiriman (%)",
+	tooLateLine:     "Blangko kiriman yang tiba terlambat untuk dicetak sebelum hari-H: %s",
+	surplusLine:     "Blangko kiriman melebihi seluruh kebutuhan: %s",
+	reasonNoNeed:    "Tidak ada kebutuhan blangko",
+	reasonOwnStock:  "Stok sendiri cukup",
+	reasonBuffer:    "Dipenuhi dari buffer provinsi",
+	reasonCapacity:  "Dibatasi kapasitas cetak: %s tidak sempat dicetak sebelum hari-H",
+	reasonNoBuffer:  "Tidak ada buffer provinsi di tangan",
+	reasonBufferOut: "Buffer habis di tier %d: %s belum terlayani",
+	reasonProvince:  "Buffer provinsi ke tier ini: %s blangko",
 
 	codes: map[string]string{
+		pipeline.BlankStock:             "Stok sendiri",
+		pipeline.BlankBuffer:            "Buffer provinsi",
+		pipeline.BlankDelivery:          "Kiriman",
 		pipeline.ReasonNIKMissing:       "NIK kosong",
 		pipeline.ReasonNIKPrecisionLost: "NIK rusak oleh Excel (notasi ilmiah atau digit terakhir hilang)",
 		pipeline.ReasonNIKBadLength:     "NIK tidak 16 digit",
@@ -261,16 +291,41 @@ var labelsEN = labels{
 	withinProvince:  "Between regencies",
 	outsideProvince: "Out of the province",
 
-	allocTitle:         "Blank allocation per regency/city",
-	allocNote:          "Allocation of the provincial buffer is not implemented in this version: every region's allocation is 0.",
-	bufferInHand:       "Provincial buffer in hand",
-	allocReason:        "Why",
-	reasonNoNeed:       "No blanks needed",
-	reasonAllPrintable: "Every need can be printed before election day",
-	reasonStock:        "Limited by stock: %s blanks short",
-	reasonCapacity:     "Limited by print capacity: %s cannot be printed in time",
+	printOrder:      "Print order",
+	tier:            "Tier",
+	blank:           "Blank",
+	regionCode:      "Code",
+	allocTitle:      "Blank allocation per regency/city and priority tier",
+	allocNote:       "Nobody needs a blank.",
+	bufferInHand:    "Provincial buffer in hand",
+	bufferGiven:     "Given to regencies/cities",
+	deliveryLine:    "Delivery of %s blanks (scenario), arriving",
+	allocReason:     "Why",
+	allocNeed:       "Blanks needed",
+	fromStock:       "From own stock",
+	fromBuffer:      "From the provincial buffer",
+	fromDelivery:    "From the delivery (scenario)",
+	unmet:           "Not served",
+	unmetDelivered:  "Not served if the delivery arrives",
+	whatIfTitle:     "What if the delivery arrives: projection per regency/city",
+	printableNow:    "Printable (blanks in hand)",
+	printableWith:   "Printable with the delivery",
+	pctNow:          "Projected ready (%)",
+	pctWith:         "Projected ready with the delivery (%)",
+	tooLateLine:     "Delivered blanks arriving too late to print before election day: %s",
+	surplusLine:     "Delivered blanks beyond every need: %s",
+	reasonNoNeed:    "No blanks needed",
+	reasonOwnStock:  "Own stock covers the need",
+	reasonBuffer:    "Covered by the provincial buffer",
+	reasonCapacity:  "Capped by print capacity: %s cannot be printed before election day",
+	reasonNoBuffer:  "No provincial buffer in hand",
+	reasonBufferOut: "Buffer ran out in tier %d: %s not served",
+	reasonProvince:  "Provincial buffer to this tier: %s blanks",
 
 	codes: map[string]string{
+		pipeline.BlankStock:             "Own stock",
+		pipeline.BlankBuffer:            "Provincial buffer",
+		pipeline.BlankDelivery:          "Delivery",
 		pipeline.ReasonNIKMissing:       "NIK missing",
 		pipeline.ReasonNIKPrecisionLost: "NIK damaged by Excel (scientific notation or last digit lost)",
 		pipeline.ReasonNIKBadLength:     "NIK is not 16 digits",

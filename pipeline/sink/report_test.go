@@ -206,21 +206,71 @@ func TestReportSummary(t *testing.T) {
 	if n := zipEntries(t, path, "xl/charts/"); n != 1 {
 		t.Errorf("%d charts, want 1", n)
 	}
-	if v, _ := f.GetCellValue("Alokasi", "C2"); v != "620" {
+	if v, _ := f.GetCellValue("Alokasi", "D2"); v != "620" {
 		t.Errorf("buffer in hand = %q, want 620 (1650 − 30 − 0 − 1000)", v)
 	}
-	if v, _ := f.GetCellValue("Alokasi", "A3"); !strings.Contains(v, "belum diterapkan") {
-		t.Errorf("allocation note = %q", v)
+}
+
+// The allocation sheet: per region and tier where the blanks come from and
+// why, the province per tier, then the what-if.
+func TestReportAllocation(t *testing.T) {
+	alloc := `[
+		{"region_code":"1701","tier":1,"need":10,"from_stock":10,"from_buffer":0,"from_delivery":0,"unmet":0,"unmet_if_delivered":0,"reason":"OWN_STOCK"},
+		{"region_code":"1701","tier":2,"need":30,"from_stock":20,"from_buffer":10,"from_delivery":0,"unmet":0,"unmet_if_delivered":0,"reason":"BUFFER"},
+		{"region_code":"1701","tier":3,"need":10,"from_stock":0,"from_buffer":0,"from_delivery":4,"unmet":10,"unmet_if_delivered":6,"reason":"BUFFER_OUT_EARLIER"},
+		{"region_code":"1771","tier":1,"need":1400,"from_stock":1000,"from_buffer":400,"from_delivery":0,"unmet":0,"unmet_if_delivered":0,"reason":"BUFFER"},
+		{"region_code":"1771","tier":2,"need":3000,"from_stock":0,"from_buffer":210,"from_delivery":2000,"unmet":2790,"unmet_if_delivered":790,"reason":"BUFFER_OUT"},
+		{"region_code":"1771","tier":3,"need":5,"from_stock":0,"from_buffer":0,"from_delivery":0,"unmet":5,"unmet_if_delivered":5,"reason":"CAPACITY"}]`
+	whatIf := `[
+		{"region_code":"1701","region_name":"KAB. BENGKULU SELATAN","delivery_allocation":4,"printable_by_election":40,"printable_if_delivered":44,"projected_ready_pct":80.0,"projected_ready_pct_if_delivered":88.0},
+		{"region_code":"1771","region_name":"KOTA BENGKULU","delivery_allocation":2000,"printable_by_election":1610,"printable_if_delivered":3610,"projected_ready_pct":40.0,"projected_ready_pct_if_delivered":90.0},
+		{"region_code":"17","region_name":"PROVINSI BENGKULU","delivery_allocation":2004,"printable_by_election":1650,"printable_if_delivered":3654,"projected_ready_pct":41.0,"projected_ready_pct_if_delivered":91.0,"delivery_too_late":100,"delivery_surplus":22896}]`
+	info := testInfo
+	info.Deliveries = []Delivery{{Quantity: 25000, Arrives: time.Date(2020, 9, 15, 0, 0, 0, 0, time.UTC)}}
+	f, _ := writeReport(t, info, append(slices.Clone(allBatches),
+		batch{pipeline.TableAllocation, alloc}, batch{pipeline.TableWhatIf, whatIf}))
+	rs := rows(t, f, "Alokasi")
+	find := func(prefix string) int {
+		for i, r := range rs {
+			if len(r) > 0 && strings.HasPrefix(r[0], prefix) {
+				return i
+			}
+		}
+		t.Fatalf("no row starting %q in %q", prefix, rs)
+		return -1
 	}
-	alloc := rows(t, f, "Alokasi")[5:9]
-	wantAlloc := [][]string{
-		{"1701", "KAB. BENGKULU SELATAN", "10", "40", "50", "30", "0", "20", "30", "Dibatasi stok: kurang 20 blangko"},
-		{"1709", "KAB. BENGKULU TENGAH", "0", "0", "0", "0", "0", "0", "0", "Tidak ada kebutuhan blangko"},
-		{"1771", "KOTA BENGKULU", "1400", "3000", "4400", "1000", "0", "3400", "1000", "Dibatasi stok: kurang 3.400 blangko"},
-		{"17", "PROVINSI BENGKULU", "1410", "3040", "4450", "1650", "0", "3420", "1030", "Dibatasi stok: kurang 3.420 blangko"},
+	if r := rs[find("Kiriman 25.000")]; r[3] != serial("2020-09-15") {
+		t.Errorf("delivery line %q", r)
 	}
-	if !slices.EqualFunc(alloc, wantAlloc, slices.Equal[[]string]) {
-		t.Errorf("allocation:\ngot  %q\nwant %q", alloc, wantAlloc)
+	h := find("Kode")
+	want := [][]string{
+		{"1701", "Bengkulu Selatan", "1", "10", "10", "0", "0", "0", "0", "Stok sendiri cukup"},
+		{"1701", "Bengkulu Selatan", "2", "30", "20", "10", "0", "0", "0", "Dipenuhi dari buffer provinsi"},
+		{"1701", "Bengkulu Selatan", "3", "10", "0", "0", "4", "10", "6", "Buffer habis di tier 2: 10 belum terlayani"},
+		{"1771", "Kota Bengkulu", "1", "1400", "1000", "400", "0", "0", "0", "Dipenuhi dari buffer provinsi"},
+		{"1771", "Kota Bengkulu", "2", "3000", "0", "210", "2000", "2790", "790", "Buffer habis di tier 2: 2.790 belum terlayani"},
+		{"1771", "Kota Bengkulu", "3", "5", "0", "0", "0", "5", "5", "Dibatasi kapasitas cetak: 5 tidak sempat dicetak sebelum hari-H"},
+		{"17", "Bengkulu", "1", "1410", "1010", "400", "0", "0", "0", "Buffer provinsi ke tier ini: 400 blangko"},
+		{"17", "Bengkulu", "2", "3030", "20", "220", "2000", "2790", "790", "Buffer provinsi ke tier ini: 220 blangko"},
+		{"17", "Bengkulu", "3", "15", "0", "0", "4", "15", "11", "Buffer provinsi ke tier ini: 0 blangko"},
+	}
+	if got := rs[h+1 : h+1+len(want)]; !slices.EqualFunc(got, want, slices.Equal[[]string]) {
+		t.Errorf("allocation rows:\ngot  %q\nwant %q", got, want)
+	}
+	w := find("Bagaimana jika")
+	wantWhatIf := [][]string{
+		{"1701", "KAB. BENGKULU SELATAN", "50", "40", "4", "44", "80", "88"},
+		{"1771", "KOTA BENGKULU", "4400", "1610", "2000", "3610", "40", "90"},
+		{"17", "PROVINSI BENGKULU", "4450", "1650", "2004", "3654", "41", "91"},
+	}
+	if got := rs[w+2 : w+5]; !slices.EqualFunc(got, wantWhatIf, slices.Equal[[]string]) {
+		t.Errorf("what-if rows:\ngot  %q\nwant %q", got, wantWhatIf)
+	}
+	if r := rs[find("Blangko kiriman yang tiba terlambat")]; !strings.HasSuffix(r[0], ": 100") {
+		t.Errorf("too-late line %q", r)
+	}
+	if r := rs[find("Blangko kiriman melebihi")]; !strings.HasSuffix(r[0], ": 22.896") {
+		t.Errorf("surplus line %q", r)
 	}
 }
 
