@@ -20,8 +20,12 @@ import (
 type OutDir struct {
 	final    string
 	staging  string
-	unlock   func()
+	unlock   func() error
 	exchange func(a, b string) error // atomic swap of two paths, if the platform has one
+	// os.Rename and os.RemoveAll as Commit and Abort use them; tests
+	// replace them to make a step or its rollback fail.
+	rename    func(oldpath, newpath string) error
+	removeAll func(path string) error
 }
 
 // OpenOutDir locks the output folder path and creates its staging folder.
@@ -42,10 +46,9 @@ func OpenOutDir(path string) (*OutDir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	o := &OutDir{final: final, unlock: unlock, exchange: exchange}
+	o := &OutDir{final: final, unlock: unlock, exchange: exchange, rename: os.Rename, removeAll: os.RemoveAll}
 	if err := o.prepare(parent, base); err != nil {
-		unlock()
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, errors.Join(err, unlock()))
 	}
 	return o, nil
 }
@@ -110,7 +113,9 @@ func (o *OutDir) Path() string { return o.staging }
 func (o *OutDir) Final() string { return o.final }
 
 // Commit puts the staging folder in place of the output folder in one
-// step and removes the previous outputs.
+// step and removes the previous outputs. When it fails, the returned
+// error also reports any failure to roll back (remove the staging folder,
+// put the previous outputs back).
 func (o *OutDir) Commit() error {
 	if o.staging == "" {
 		return ErrClosed
@@ -119,9 +124,8 @@ func (o *OutDir) Commit() error {
 	staging := o.staging
 	o.staging = ""
 	if _, err := os.Lstat(o.final); errors.Is(err, os.ErrNotExist) {
-		if err := os.Rename(staging, o.final); err != nil {
-			os.RemoveAll(staging)
-			return err
+		if err := o.rename(staging, o.final); err != nil {
+			return errors.Join(err, o.removeStaging(staging))
 		}
 		syncDir(filepath.Dir(o.final))
 		return nil
@@ -129,39 +133,53 @@ func (o *OutDir) Commit() error {
 	if err := o.exchange(staging, o.final); err == nil {
 		// staging now holds the previous outputs.
 		syncDir(filepath.Dir(o.final))
-		return os.RemoveAll(staging)
+		return o.removeAll(staging)
 	}
 	// No atomic exchange here: two renames, repaired by the next
 	// OpenOutDir if the run dies between them.
 	old := strings.Replace(staging, ".staging-", ".old-", 1)
-	if err := os.Rename(o.final, old); err != nil {
-		os.RemoveAll(staging)
-		return err
+	if err := o.rename(o.final, old); err != nil {
+		return errors.Join(err, o.removeStaging(staging))
 	}
-	if err := os.Rename(staging, o.final); err != nil {
-		os.Rename(old, o.final)
-		os.RemoveAll(staging)
-		return err
+	if err := o.rename(staging, o.final); err != nil {
+		if rerr := o.rename(old, o.final); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("putting the previous outputs back (the next run does it): %w", rerr))
+		}
+		return errors.Join(err, o.removeStaging(staging))
 	}
 	syncDir(filepath.Dir(o.final))
-	return os.RemoveAll(old)
+	return o.removeAll(old)
 }
 
-// Abort removes the staging folder; the previous outputs stay.
-func (o *OutDir) Abort() {
-	if o.staging != "" {
-		os.RemoveAll(o.staging)
-		o.staging = ""
+// Abort removes the staging folder; the previous outputs stay. A staging
+// folder it cannot remove is removed by the next OpenOutDir.
+func (o *OutDir) Abort() error {
+	if o.staging == "" {
+		return nil
 	}
+	staging := o.staging
+	o.staging = ""
+	return o.removeStaging(staging)
 }
 
-// Close aborts what was not committed and releases the lock.
-func (o *OutDir) Close() {
-	o.Abort()
+// Close aborts what was not committed and releases the lock. Its error
+// joins those of both; the lock is released whatever happens.
+func (o *OutDir) Close() error {
+	err := o.Abort()
 	if o.unlock != nil {
-		o.unlock()
+		err = errors.Join(err, o.unlock())
 		o.unlock = nil
 	}
+	return err
+}
+
+// removeStaging removes a staging folder, saying in its error that it is
+// the staging folder that is left (the next OpenOutDir removes it).
+func (o *OutDir) removeStaging(dir string) error {
+	if err := o.removeAll(dir); err != nil {
+		return fmt.Errorf("removing the staging folder: %w", err)
+	}
+	return nil
 }
 
 // pidText is what the lock file holds: the pid of the run holding it.

@@ -50,7 +50,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 	if err != nil {
 		return nil, openErr(in.Path, err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read only
 	text := &tailReader{r: decodeText(rc, enc)}
 	br := bufio.NewReaderSize(text, sniffSize)
 	head, err := br.Peek(sniffSize)
@@ -168,7 +168,7 @@ func detectEncoding(in pipeline.Input) (textEncoding, error) {
 	if err != nil {
 		return 0, openErr(in.Path, err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read only
 	br := bufio.NewReaderSize(rc, 64<<10)
 	head, err := br.Peek(16)
 	if err != nil && err != io.EOF {

@@ -27,7 +27,7 @@ import (
 // Rows takes, in constant memory. The alternative, excelize's GetCellType,
 // parses the whole worksheet into memory on first use: as slow as Rows
 // again, and the whole sheet held as Go structs.
-func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) ([]pipeline.SheetResult, error) {
+func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) (_ []pipeline.SheetResult, err error) {
 	total, part := s.opts.limits()
 	data, err := readInput(in, total)
 	if err != nil {
@@ -77,7 +77,13 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 	if err != nil {
 		return nil, unreadable(in.Path, "cannot open workbook: "+err.Error())
 	}
-	defer f.Close() // removes excelize's temporary files
+	// Close removes excelize's temporary files. They hold personal data:
+	// one left behind is an error of the run, not of the input.
+	defer func() {
+		if cerr := f.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("removing the temporary files of %s: %w", in.Path, cerr))
+		}
+	}()
 
 	b := newBatch(ctx, mem, batchSize, emit)
 	defer b.release()
@@ -134,13 +140,15 @@ func readSheet(f *excelize.File, zf *zip.File, file, sheet string, b *batch) (pi
 		res.Err = sheetUnreadable(file, sheet, 0, "cannot read worksheet")
 		return res, nil
 	}
-	defer rows.Close()
+	// Close reports rows.Error(), checked after the loop, or closes a
+	// temporary file excelize only reads.
+	defer func() { _ = rows.Close() }()
 	rc, err := zf.Open()
 	if err != nil {
 		res.Err = sheetUnreadable(file, sheet, 0, "cannot read worksheet")
 		return res, nil
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read only
 	scan := newSheetScanner(rc)
 
 	var (
@@ -192,6 +200,10 @@ func readSheet(f *excelize.File, zf *zip.File, file, sheet string, b *batch) (pi
 		}
 		res.DataRows++
 	}
+	if err := rows.Error(); err != nil {
+		res.Err = sheetUnreadable(file, sheet, n+1, "the rows from here on cannot be read: "+err.Error())
+		return res, nil
+	}
 	if last := scan.rest(); last > n || scan.err != nil {
 		res.Err = sheetUnreadable(file, sheet, n+1, "sheet XML is malformed; the rows from here on were not read")
 		return res, nil
@@ -219,7 +231,7 @@ func checkPart(zf *zip.File) error {
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read only
 	t := &tailReader{r: rc}
 	if err := checkXML(t); err != nil {
 		return err
@@ -236,7 +248,7 @@ func readInput(in pipeline.Input, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, openErr(in.Path, err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read only
 	return readAllLimit(in.Path, rc, limit)
 }
 
@@ -327,7 +339,7 @@ func readXMLPart(parts map[string]*zip.File, name string, v any) error {
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read only
 	if err := xml.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(v); err != nil {
 		return fmt.Errorf("part %s: %w", name, err)
 	}
