@@ -30,15 +30,6 @@ func requireColumns(stage string, rec arrow.Record, like *arrow.Schema, names ..
 	return nil
 }
 
-// columnNames returns the names of the fields of s.
-func columnNames(s *arrow.Schema) []string {
-	names := make([]string, s.NumFields())
-	for i, f := range s.Fields() {
-		names[i] = f.Name
-	}
-	return names
-}
-
 // column returns rec's column called name; requireColumns has checked
 // that it is there.
 func column(rec arrow.Record, name string) arrow.Array {

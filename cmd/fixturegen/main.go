@@ -38,8 +38,8 @@ func run(args []string, stdout io.Writer) error {
 	if err := g.write(*out, e); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "fixturegen: %d files, %d data rows, %d persons in %s\n", len(g.files), e.totalIn, len(e.persons), *out)
-	return nil
+	_, err := fmt.Fprintf(stdout, "fixturegen: %d files, %d data rows, %d persons in %s\n", len(g.files), e.totalIn, len(e.persons), *out)
+	return err
 }
 
 // generate plants the whole scenario. Planted cases come first so that the

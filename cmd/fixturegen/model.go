@@ -60,7 +60,9 @@ type person struct {
 // nikDate is the birth date a NIK carries.
 func nikDate(nik string) time.Time {
 	var d, m, y int
-	fmt.Sscanf(nik[6:12], "%2d%2d%2d", &d, &m, &y)
+	if _, err := fmt.Sscanf(nik[6:12], "%2d%2d%2d", &d, &m, &y); err != nil {
+		panic(fmt.Sprintf("generated NIK %s: %v", nik, err)) // the generator made it: a bug
+	}
 	if d > 40 {
 		d -= 40
 	}

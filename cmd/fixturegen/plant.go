@@ -27,11 +27,9 @@ var plans = []regionPlan{
 
 // Request-date windows.
 var (
-	reqLo   = day(2019, 7, 1)
-	reqHi   = day(2020, 6, 26)
-	doneHi  = day(2020, 5, 15) // done rows are requested by then, so the print date stays before the as-of date
-	adultLo = day(1940, 1, 1)
-	adultHi = day(2002, 6, 30)
+	reqLo  = day(2019, 7, 1)
+	reqHi  = day(2020, 6, 26)
+	doneHi = day(2020, 5, 15) // done rows are requested by then, so the print date stays before the as-of date
 )
 
 // sheetFor is the sheet a region's base rows go to.

@@ -65,17 +65,6 @@ func districtsOf(regency string) []district {
 	return ds
 }
 
-// knownDistrict reports whether a six-digit code is a level-3 code of the
-// 2020 reference.
-func knownDistrict(code string) bool {
-	for _, line := range districtTable {
-		if strings.HasPrefix(line, code+"|") {
-			return true
-		}
-	}
-	return false
-}
-
 // districtTable: code|kecamatan|first three villages (level 4) of it.
 var districtTable = []string{
 	"170101|Kedurang|Batu Ampar;Rantau Sialang;Bumi Agung",

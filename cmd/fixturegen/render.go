@@ -165,7 +165,9 @@ func (g *gen) renderRow(r *row) map[string]cell {
 			panic("numeric NIK in a CSV")
 		}
 		var v int64
-		fmt.Sscan(n, &v)
+		if _, err := fmt.Sscan(n, &v); err != nil {
+			panic(fmt.Sprintf("generated NIK %s: %v", n, err)) // the generator made it: a bug
+		}
 		c["nik"] = cell{num: v, isNum: true}
 	case nikEmpty:
 	}

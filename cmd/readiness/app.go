@@ -63,16 +63,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "validate":
 		return cmdValidate(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintf(stdout, "readiness %s\n", version)
-		return nil
+		_, err := fmt.Fprintf(stdout, "readiness %s\n", version)
+		return err
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+		_, err := fmt.Fprint(stdout, usage)
+		return err
 	}
 	if strings.HasPrefix(args[0], "-") {
 		return cmdRun(ctx, args, stdout, stderr)
 	}
-	fmt.Fprint(stderr, usage)
+	_, _ = fmt.Fprint(stderr, usage) // the error below says what went wrong
 	return fmt.Errorf("%w: unknown command %q", pipeline.ErrUsage, args[0])
 }
 
@@ -81,7 +81,7 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "readiness:", err)
+	_, _ = fmt.Fprintln(stderr, "readiness:", err) // nowhere left to report a failure to write it
 	switch {
 	case errors.Is(err, pipeline.ErrUsage):
 		return exitUsage

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 )
 
 // cmdRun is "readiness run": the nightly job.
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	var s settings
 	if err := s.parse("readiness run", args, true, stderr); err != nil {
 		return err
@@ -38,7 +39,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	defer out.Close()
+	defer func() { err = errors.Join(err, out.Close()) }()
 	dir := out.Path()
 	console, whatIf := &summaryTable{}, &whatIfTable{}
 	runner, err := job.New(job.Spec{Config: s.cfg, Regions: s.ref, Stock: s.stock, OutDir: dir,
@@ -65,7 +66,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := out.Commit(); err != nil {
 		return fmt.Errorf("putting the outputs in place: %w", err)
 	}
-	printSummary(stdout, &s, res, m, console, whatIf)
+	if err := printSummary(stdout, &s, res, m, console, whatIf); err != nil {
+		return fmt.Errorf("writing the summary: %w", err)
+	}
 	if len(res.Failed) > 0 {
 		log.Warn().Int("failed", len(res.Failed)).Msg("some inputs could not be read; see manifest.json")
 		return fmt.Errorf("%w: %d input file(s); see %s", pipeline.ErrPartial, len(res.Failed),
@@ -116,24 +119,28 @@ func manifest(s *settings, started time.Time, res *pipeline.Result, whatIf *what
 
 // printSummary writes the human end-of-run summary: per region, what is
 // needed, and the files written.
-func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Manifest, table *summaryTable, whatIf *whatIfTable) {
+func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Manifest, table *summaryTable, whatIf *whatIfTable) error {
+	ew := &errWriter{w: w}
 	a := res.Accounting
-	fmt.Fprintf(w, "readiness %s: %d input file(s), %d data rows: %d in persons, %d duplicates, %d rejected (balanced: %v)\n",
+	ew.printf("readiness %s: %d input file(s), %d data rows: %d in persons, %d duplicates, %d rejected (balanced: %v)\n",
 		s.cfg.AsOf.Format(time.DateOnly), len(res.Inputs), a.RowsIn, a.RowsInPersons, a.DuplicateRows, a.RowsRejected, a.Balanced)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tew := &errWriter{w: tw}
 	cols := []string{pipeline.SumRegionCode, pipeline.SumRegionName, pipeline.SumPersons, pipeline.SumNeedsPrint,
 		pipeline.SumNeedsRecording, pipeline.SumStock, pipeline.SumShortfall, pipeline.SumPct}
 	for _, c := range cols {
-		fmt.Fprintf(tw, "%s\t", c)
+		tew.printf("%s\t", c)
 	}
-	fmt.Fprintln(tw)
+	tew.printf("\n")
 	for _, r := range table.rows {
 		for _, c := range cols {
-			fmt.Fprintf(tw, "%s\t", r[c])
+			tew.printf("%s\t", r[c])
 		}
-		fmt.Fprintln(tw)
+		tew.printf("\n")
 	}
-	tw.Flush()
+	if err := errors.Join(tew.err, tw.Flush()); err != nil {
+		return err
+	}
 	if p, ok := whatIf.province(); ok && m.WhatIf != nil {
 		var quantity int
 		var dates []string
@@ -141,7 +148,7 @@ func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Ma
 			quantity += d.Quantity
 			dates = append(dates, d.Arrives)
 		}
-		fmt.Fprintf(w, "what if %d blanks arrive on %s: projected readiness %s %% without, %s %% with the delivery (%d of them printed by election day, %d too late, %d beyond the need)\n",
+		ew.printf("what if %d blanks arrive on %s: projected readiness %s %% without, %s %% with the delivery (%d of them printed by election day, %d too late, %d beyond the need)\n",
 			quantity, strings.Join(dates, ", "), pctText(p.ProjectedReadyPct), pctText(p.PctIfDelivered),
 			p.DeliveryAllocation, m.WhatIf.TooLate, m.WhatIf.Surplus)
 	}
@@ -150,7 +157,8 @@ func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Ma
 		files = append(files, o.Path)
 	}
 	files = append(files, sink.ManifestFile)
-	fmt.Fprintf(w, "outputs in %s: %s\n", s.outDir, strings.Join(files, " "))
+	ew.printf("outputs in %s: %s\n", s.outDir, strings.Join(files, " "))
+	return ew.err
 }
 
 // pctText formats a percentage for the console; "-" when there is none.

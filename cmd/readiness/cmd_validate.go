@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -41,7 +42,9 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	problems.print(stdout, res)
+	if err := problems.print(stdout, res); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
 	if len(res.Failed) > 0 {
 		return fmt.Errorf("%w: %d input file(s)", pipeline.ErrPartial, len(res.Failed))
 	}
@@ -104,20 +107,22 @@ func (p *problemList) Write(ctx context.Context, t pipeline.Table, rec arrow.Rec
 	return nil
 }
 
-func (p *problemList) print(w io.Writer, res *pipeline.Result) {
+func (p *problemList) print(w io.Writer, res *pipeline.Result) error {
+	ew := &errWriter{w: w}
 	a := res.Accounting
-	fmt.Fprintf(w, "%d input file(s), %d data rows: %d rejected, %d duplicates, %d in persons\n",
+	ew.printf("%d input file(s), %d data rows: %d rejected, %d duplicates, %d in persons\n",
 		len(res.Inputs), a.RowsIn, a.RowsRejected, a.DuplicateRows, a.RowsInPersons)
 	for _, err := range res.Failed {
-		fmt.Fprintf(w, "unreadable: %v\n", err)
+		ew.printf("unreadable: %v\n", err)
 	}
 	for _, err := range res.Skipped {
-		fmt.Fprintf(w, "sheet skipped: %v\n", err)
+		ew.printf("sheet skipped: %v\n", err)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	tew := &errWriter{w: tw}
 	for _, code := range pipeline.Reasons() {
 		if n := p.reasons[code]; n > 0 {
-			fmt.Fprintf(tw, "rejected\t%s\t%d\n", code, n)
+			tew.printf("rejected\t%s\t%d\n", code, n)
 		}
 	}
 	var codes []string
@@ -126,13 +131,16 @@ func (p *problemList) print(w io.Writer, res *pipeline.Result) {
 	}
 	sort.Strings(codes)
 	for _, c := range codes {
-		fmt.Fprintf(tw, "warning\t%s\t%d\n", c, p.warnings[c])
+		tew.printf("warning\t%s\t%d\n", c, p.warnings[c])
 	}
-	tw.Flush()
+	if err := errors.Join(tew.err, tw.Flush()); err != nil {
+		return err
+	}
 	for _, l := range p.listed {
-		fmt.Fprintln(w, l)
+		ew.printf("%s\n", l)
 	}
 	if p.rejected > len(p.listed) {
-		fmt.Fprintf(w, "… and %d more rejected rows (readiness run writes them all to exceptions.csv)\n", p.rejected-len(p.listed))
+		ew.printf("… and %d more rejected rows (readiness run writes them all to exceptions.csv)\n", p.rejected-len(p.listed))
 	}
+	return ew.err
 }

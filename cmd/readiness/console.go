@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -43,3 +45,22 @@ func (t *summaryTable) Write(ctx context.Context, table pipeline.Table, rec arro
 	}
 	return nil
 }
+
+// errWriter keeps the first error of its writes, so that a report of many
+// lines is checked once, where it ends.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+// printf writes a formatted line part; its error is kept in e.err.
+func (e *errWriter) printf(format string, a ...any) { _, _ = fmt.Fprintf(e, format, a...) }

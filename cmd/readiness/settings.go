@@ -64,9 +64,10 @@ func (s *settings) parse(name string, args []string, withOutputs bool, stderr io
 	fs.SetOutput(stderr)
 	s.flags(fs, withOutputs)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: %s [options]\n\nOptions:\n", name)
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\n"+exitCodesHelp)
+		ew := &errWriter{w: stderr}
+		ew.printf("Usage: %s [options]\n\nOptions:\n", name)
+		fs.PrintDefaults() // to stderr, like the flag package's own messages
+		ew.printf("\n%s", exitCodesHelp)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -197,7 +198,7 @@ func loadRegions(path string) (*regions.Reference, error) {
 	if err != nil {
 		return nil, &pipeline.SettingError{Setting: "--regions", Err: err}
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	ref, err := regions.Load(f)
 	if err != nil {
 		return nil, &pipeline.SettingError{Setting: "--regions " + path, Err: err}
@@ -213,7 +214,7 @@ func loadStock(path string, ref *regions.Reference) (*stock.Plan, error) {
 		if err != nil {
 			return nil, &pipeline.SettingError{Setting: "--stock", Err: err}
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read only: nothing to lose
 		r, name = f, path
 	}
 	return stock.Read(r, name, ref)

@@ -3,7 +3,6 @@ package sink
 import (
 	"context"
 	"encoding/csv"
-	"path/filepath"
 )
 
 // csvFile is a CSV output with a fixed header, created on first use so
@@ -16,8 +15,6 @@ type csvFile struct {
 	done      bool // closed or aborted
 	committed bool // in place under its final name
 }
-
-func (c *csvFile) path() string { return filepath.Join(c.dir, c.name) }
 
 // files lists the file once it is committed.
 func (c *csvFile) files() []string {

@@ -41,7 +41,7 @@ func HashFile(path string) (size int64, sha256hex string, err error) {
 	if err != nil {
 		return 0, "", err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	h := sha256.New()
 	size, err = io.Copy(h, f)
 	if err != nil {

@@ -647,8 +647,8 @@ func (r *Report) finish() error {
 
 func (r *Report) endList(l *sheetList) error {
 	last := l.row
-	switch {
-	case l.row == 1:
+	switch l.row {
+	case 1:
 		if err := l.add([]any{excelize.Cell{StyleID: r.st.none, Value: r.lb.none}}); err != nil {
 			return err
 		}

@@ -194,7 +194,7 @@ func (r *Report) fillAllocation() error {
 	w.do(r.f.AutoFilter(sheet, cellName(1, header)+":"+cellName(len(cols), row-3), nil))
 
 	if len(r.alloc.whatIf) > 0 {
-		row = r.fillWhatIf(w, row+2)
+		r.fillWhatIf(w, row+2)
 	}
 	w.do(r.f.SetColWidth(sheet, "A", "A", 8))
 	w.do(r.f.SetColWidth(sheet, "B", "B", 24))
@@ -207,9 +207,8 @@ func (r *Report) fillAllocation() error {
 	return w.err
 }
 
-// fillWhatIf writes the what-if table from row on and returns its last
-// row.
-func (r *Report) fillWhatIf(w *cellWriter, row int) int {
+// fillWhatIf writes the what-if table from row on.
+func (r *Report) fillWhatIf(w *cellWriter, row int) {
 	lb := r.lb
 	w.set(1, row, lb.whatIfTitle, r.st.label)
 	row++
@@ -244,7 +243,6 @@ func (r *Report) fillWhatIf(w *cellWriter, row int) int {
 	w.set(1, row, fmt.Sprintf(lb.tooLateLine, r.thousands(last.tooLate)), r.st.note)
 	row++
 	w.set(1, row, fmt.Sprintf(lb.surplusLine, r.thousands(last.surplus)), r.st.note)
-	return row
 }
 
 func pctValue(p *float64) any {

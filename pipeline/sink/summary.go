@@ -82,12 +82,12 @@ func (r *summaryRow) csvRecord() []string {
 	fields := pipeline.SummarySchema.Fields()
 	out := make([]string, len(fields))
 	for i, f := range fields {
-		switch {
-		case f.Name == pipeline.SumRegionCode:
+		switch f.Name {
+		case pipeline.SumRegionCode:
 			out[i] = csvSafe(r.code)
-		case f.Name == pipeline.SumRegionName:
+		case pipeline.SumRegionName:
 			out[i] = csvSafe(r.name)
-		case f.Name == pipeline.SumPct:
+		case pipeline.SumPct:
 			if r.hasPct {
 				out[i] = formatPct(r.pct)
 			}
