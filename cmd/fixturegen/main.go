@@ -119,11 +119,12 @@ import "embed"
 //go:embed inputs
 var Inputs embed.FS
 
-// Stock is the stock file: one row per region, the provincial buffer in
-// hand and the requested delivery.
-//
 //go:embed stock.csv
-var Stock []byte
+var stock string
+
+// Stock returns the stock file: one row per region, the provincial buffer
+// in hand and the requested delivery.
+func Stock() string { return stock }
 
 // Dates of the reference scenario.
 const (

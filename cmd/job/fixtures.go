@@ -1,11 +1,11 @@
 package job
 
 import (
-	"bytes"
 	"io"
 	"io/fs"
 	"path"
 	"sort"
+	"strings"
 	"time"
 
 	"readiness/fixtures"
@@ -49,7 +49,7 @@ func FixtureSpec() (Spec, error) {
 		return Spec{}, err
 	}
 	ref := regions.Default()
-	plan, err := stock.Read(bytes.NewReader(fixtures.Stock), "embedded fixtures/stock.csv", ref)
+	plan, err := stock.Read(strings.NewReader(fixtures.Stock()), "embedded fixtures/stock.csv", ref)
 	if err != nil {
 		return Spec{}, err
 	}

@@ -162,11 +162,12 @@ func TestBadSettings(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"run", "--in", filepath.Join(dir, "missing.xlsx"), "--out", filepath.Join(dir, "out"),
 		"--stock", stock, "--regions", filepath.Join(dir, "none.csv"), "--as-of", "2020-12-10",
-		"--election-date", "2020-12-09", "--lang", "fr"}, &stdout, &stderr)
+		"--election-date", "2020-12-09", "--lang", "fr", "--name-threshold", "0", "--batch-size", "0"}, &stdout, &stderr)
 	if !errors.Is(err, pipeline.ErrUsage) {
 		t.Fatalf("err = %v, want a usage error", err)
 	}
-	for _, want := range []string{"--election-date", "--lang", "--regions", "missing.xlsx"} {
+	for _, want := range []string{"--election-date", "--lang", "--regions", "missing.xlsx",
+		"--name-threshold: 0 is outside (0, 1]", "--batch-size: 0 is not positive"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

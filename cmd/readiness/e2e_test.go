@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -194,6 +195,18 @@ func TestFixtureNothingLost(t *testing.T) {
 	if len(m.Outputs) != 4 || m.PrintDays != 116 || m.AsOf != "2020-06-30" || m.ElectionDate != "2020-12-09" {
 		t.Errorf("manifest: %d outputs, print days %d, as of %s, election %s", len(m.Outputs), m.PrintDays, m.AsOf, m.ElectionDate)
 	}
+	// Each stage reports only its own rejects and duplicates.
+	rejected, dups := 0, 0
+	for _, s := range m.Stages {
+		rejected += s.Rejected
+		dups += s.Duplicates
+		if (s.Rejected > 0) != (s.Name == "validate") || (s.Duplicates > 0) != (s.Name == "dedupe") {
+			t.Errorf("stage %s: %d rejected, %d duplicates", s.Name, s.Rejected, s.Duplicates)
+		}
+	}
+	if rejected != m.Accounting.RowsRejected || dups != m.Accounting.DuplicateRows {
+		t.Errorf("stages: %d rejected, %d duplicates; accounting %+v", rejected, dups, m.Accounting)
+	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -350,6 +363,55 @@ func TestFixtureOutputs(t *testing.T) {
 	if int(tbl.NumRows()) != persons+movedOut {
 		t.Errorf("persons.parquet has %d rows; summary says %d persons + %d moved out of the province",
 			tbl.NumRows(), persons, movedOut)
+	}
+
+	// Every number of the allocation is a count of persons: per region,
+	// the persons with a BUFFER blank are its allocation, those with any
+	// blank its printable_by_election.
+	buffer, withBlank := map[string]int{}, map[string]int{}
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	for tr.Next() {
+		rec := tr.Record()
+		col := func(name string) *array.String {
+			return rec.Column(rec.Schema().FieldIndices(name)[0]).(*array.String)
+		}
+		region, blank := col(pipeline.ColRegionCode), col(pipeline.ColBlank)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			if blank.IsValid(i) {
+				withBlank[region.Value(i)]++
+				if blank.Value(i) == pipeline.BlankBuffer {
+					buffer[region.Value(i)]++
+				}
+			}
+		}
+	}
+	header := sum[0]
+	at := func(row []string, name string) int { return atoi(t, row[slices.Index(header, name)]) }
+	for _, row := range sum[1 : len(sum)-1] {
+		code := row[0]
+		if at(row, pipeline.SumAllocation) != buffer[code] || at(row, pipeline.SumPrintable) != withBlank[code] {
+			t.Errorf("region %s: allocation %d, printable %d; persons with a BUFFER blank %d, with a blank %d",
+				code, at(row, pipeline.SumAllocation), at(row, pipeline.SumPrintable), buffer[code], withBlank[code])
+		}
+	}
+	if at(province, pipeline.SumAllocation) != 1650 {
+		t.Errorf("province allocation %d, want the whole buffer in hand, 1650", at(province, pipeline.SumAllocation))
+	}
+
+	// The what-if of the requested delivery, in the manifest and on the
+	// console: the province's readiness without and with it.
+	wi := m.WhatIf
+	if wi == nil || len(wi.Deliveries) != 1 || wi.Deliveries[0] != (pipeline.ManifestDelivery{Arrives: "2020-09-15", Quantity: 25000}) {
+		t.Fatalf("manifest what_if %+v", wi)
+	}
+	p := wi.Regions[len(wi.Regions)-1]
+	if p.RegionCode != "17" || p.ProjectedReadyPct == nil || *p.ProjectedReadyPct != 53.1 || p.PctIfDelivered == nil ||
+		*p.PctIfDelivered != 100 || p.PrintableByElection != int64(at(province, pipeline.SumPrintable)) {
+		t.Errorf("what-if province row %+v", p)
+	}
+	if want := "what if 25000 blanks arrive on 2020-09-15: projected readiness 53.1 % without, 100.0 % with the delivery"; !strings.Contains(fixtureRun.stdout, want) {
+		t.Errorf("console lacks %q:\n%s", want, fixtureRun.stdout)
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -207,7 +206,7 @@ func loadRegions(path string) (*regions.Reference, error) {
 }
 
 func loadStock(path string, ref *regions.Reference) (*stock.Plan, error) {
-	var r io.Reader = bytes.NewReader(fixtures.Stock)
+	var r io.Reader = strings.NewReader(fixtures.Stock())
 	name := "embedded fixtures/stock.csv"
 	if path != "" {
 		f, err := os.Open(path)

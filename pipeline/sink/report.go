@@ -755,8 +755,8 @@ func (w *cellWriter) do(err error) {
 
 // Layout of the summary sheet.
 const (
-	sumHeaderRow = 6
-	sumFirstRow  = sumHeaderRow + 1
+	summarySheetHeaderRow = 6
+	summarySheetFirstRow  = summarySheetHeaderRow + 1
 )
 
 func (r *Report) fillSummary() error {
@@ -789,10 +789,10 @@ func (r *Report) fillSummary() error {
 	}
 	cols := pipeline.SummaryColumns()
 	for i, c := range cols {
-		w.set(i+1, sumHeaderRow, lb.summaryCols[c], r.st.header)
+		w.set(i+1, summarySheetHeaderRow, lb.summaryCols[c], r.st.header)
 	}
-	w.do(r.f.SetRowHeight(sheet, sumHeaderRow, 45))
-	row := sumHeaderRow
+	w.do(r.f.SetRowHeight(sheet, summarySheetHeaderRow, 45))
+	row := summarySheetHeaderRow
 	regions := 0
 	for i := range r.summary {
 		s := &r.summary[i]
@@ -831,14 +831,14 @@ func (r *Report) fillSummary() error {
 	w.do(r.f.SetColWidth(sheet, "B", "B", 24))
 	w.do(r.f.SetColWidth(sheet, "C", "T", 11.5))
 	w.do(r.f.SetPanes(sheet, &excelize.Panes{
-		Freeze: true, XSplit: 2, YSplit: sumHeaderRow, TopLeftCell: cellName(3, sumFirstRow), ActivePane: "bottomRight",
+		Freeze: true, XSplit: 2, YSplit: summarySheetHeaderRow, TopLeftCell: cellName(3, summarySheetFirstRow), ActivePane: "bottomRight",
 	}))
 	if w.err != nil {
 		return w.err
 	}
 	if regions > 0 {
 		pct := summaryCol(pipeline.SumPct)
-		pctRange := cellName(pct, sumFirstRow) + ":" + cellName(pct, sumFirstRow+regions-1)
+		pctRange := cellName(pct, summarySheetFirstRow) + ":" + cellName(pct, summarySheetFirstRow+regions-1)
 		w.do(r.f.SetConditionalFormat(sheet, pctRange, []excelize.ConditionalFormatOptions{{
 			Type: "3_color_scale", Criteria: "=",
 			MinType: "num", MinValue: "50", MinColor: "#F8696B",
@@ -867,11 +867,11 @@ func cellName(col, row int) string {
 func (r *Report) addChart(sheet string, regions, at int) error {
 	ref := func(col int) string {
 		c, _ := excelize.ColumnNumberToName(col)
-		return fmt.Sprintf("%s!$%s$%d:$%s$%d", quoteSheet(sheet), c, sumFirstRow, c, sumFirstRow+regions-1)
+		return fmt.Sprintf("%s!$%s$%d:$%s$%d", quoteSheet(sheet), c, summarySheetFirstRow, c, summarySheetFirstRow+regions-1)
 	}
 	head := func(col int) string {
 		c, _ := excelize.ColumnNumberToName(col)
-		return fmt.Sprintf("%s!$%s$%d", quoteSheet(sheet), c, sumHeaderRow)
+		return fmt.Sprintf("%s!$%s$%d", quoteSheet(sheet), c, summarySheetHeaderRow)
 	}
 	series := []struct {
 		col   int

@@ -196,7 +196,7 @@ func TestReportSummary(t *testing.T) {
 		}
 	}
 	panes, err := f.GetPanes(sheet)
-	if err != nil || !panes.Freeze || panes.YSplit != sumHeaderRow {
+	if err != nil || !panes.Freeze || panes.YSplit != summarySheetHeaderRow {
 		t.Errorf("panes = %+v, %v; want frozen below the header", panes, err)
 	}
 	props, err := f.GetDocProps()
