@@ -524,7 +524,7 @@ func (r *Report) writePersons(rec arrow.Record) error {
 			}
 			row = append(base, r.text(p.alamat.at(i)), r.text(lb.code(p.cardEvent.at(i))), events,
 				r.date(p.first.at(i)), r.date(p.last.at(i)), r.date(p.lastPrint.at(i)), notes)
-			h := heldRow{region: region, order: math.MaxInt32, seq: r.seq + i}
+			h := heldRow{outside: r.outsideProvince(region), region: region, order: math.MaxInt32, seq: r.seq + i}
 			if p.order.a != nil && p.order.a.IsValid(i) {
 				h.order = p.order.a.Value(i)
 				row = append(row, h.order)

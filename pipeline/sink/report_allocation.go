@@ -13,20 +13,23 @@ import (
 )
 
 // heldRow is a row of the print or recording list, kept until Close so
-// the list can be written in print order: by region, then the order in
+// the list can be written in print order: by region (the province's
+// regions first, then persons who moved out of it), then the order in
 // which the region uses its blanks (persons without a blank last), then
 // the order the persons arrived.
 type heldRow struct {
-	region string
-	order  int32
-	seq    int
-	cells  []any
+	outside bool
+	region  string
+	order   int32
+	seq     int
+	cells   []any
 }
 
 // writeHeld writes the held rows of list k in print order.
 func (r *Report) writeHeld(k listKind, rows []heldRow) error {
 	slices.SortFunc(rows, func(a, b heldRow) int {
-		return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.order, b.order), cmp.Compare(a.seq, b.seq))
+		return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(a.region, b.region),
+			cmp.Compare(a.order, b.order), cmp.Compare(a.seq, b.seq))
 	})
 	for _, h := range rows {
 		if err := r.lists[k].add(h.cells); err != nil {
@@ -34,6 +37,17 @@ func (r *Report) writeHeld(k listKind, rows []heldRow) error {
 		}
 	}
 	return nil
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case b:
+		return -1
+	}
+	return 1
 }
 
 // allocationTables are the allocation and what-if tables, kept for the

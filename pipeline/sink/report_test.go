@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/xuri/excelize/v2"
 
 	"readiness/pipeline"
@@ -353,4 +354,40 @@ func TestReportCancelled(t *testing.T) {
 		t.Error("Close with a cancelled context succeeded")
 	}
 	assertFiles(t, dir)
+}
+
+// The print list is in print order: the province's regions by code, each
+// in the order it uses its blanks, persons without a blank after, persons
+// who moved out of the province last; with tier and blank source.
+func TestReportPrintOrder(t *testing.T) {
+	mem := newMem(t)
+	schema := arrow.NewSchema(append(pipeline.PersonSchema.Fields(), pipeline.AllocationColumns()...), nil)
+	persons := fromJSON(t, mem, schema, `[
+		{"nik":"1","nama":"A","region_code":"3171","status":"NEEDS_PRINT","tier":2},
+		{"nik":"2","nama":"B","region_code":"1771","status":"NEEDS_PRINT","tier":3},
+		{"nik":"3","nama":"C","region_code":"1771","status":"NEEDS_PRINT","tier":2,"blank":"BUFFER","print_order":2},
+		{"nik":"4","nama":"D","region_code":"1701","status":"NEEDS_PRINT","tier":1,"blank":"STOCK","print_order":1},
+		{"nik":"5","nama":"E","region_code":"1771","status":"NEEDS_PRINT","tier":1,"blank":"STOCK","print_order":1}]`)
+	defer persons.Release()
+	dir := t.TempDir()
+	r := NewReport(dir, testInfo)
+	if err := r.Write(context.Background(), pipeline.TablePersons, persons); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(onlyFile(t, dir, r), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got []string
+	for _, row := range rows(t, f, "Cetak KTP")[1:] {
+		got = append(got, row[0]+":"+strings.Join(row[13:], "/"))
+	}
+	want := []string{"4:1/1/Stok sendiri", "5:1/1/Stok sendiri", "3:2/2/Buffer provinsi", "2:/3", "1:/2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("print list order %q, want %q", got, want)
+	}
 }
