@@ -1,0 +1,359 @@
+package sink
+
+// The shared layer of the workbook: list kinds and streams, styles,
+// cell writing, text helpers and region names.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// listKind names the streamed action lists, in sheet order.
+type listKind int
+
+const (
+	listPrint listKind = iota
+	listRecording
+	listDeceased
+	listMoves
+	listReview
+	listRejected
+	numLists
+)
+
+// colSpec is one column of a list: header and width in characters.
+type colSpec struct {
+	label string
+	width float64
+}
+
+// sheetList is one streamed list sheet.
+type sheetList struct {
+	name    string
+	sw      *excelize.StreamWriter
+	widths  []float64
+	wrap    int // style of wrapped text cells, whose rows get a height
+	row     int // last row written; 1 is the header
+	dropped int // rows past Excel's limit
+}
+
+// add writes one row, or counts it when the sheet is full (the last row
+// is kept for the note saying so).
+func (l *sheetList) add(cells []any) error {
+	if l.row >= excelize.TotalRows-1 {
+		l.dropped++
+		return nil
+	}
+	l.row++
+	cell, err := excelize.CoordinatesToCellName(1, l.row)
+	if err != nil {
+		return err
+	}
+	if lines := l.lines(cells); lines > 1 {
+		return l.sw.SetRow(cell, cells, excelize.RowOpts{Height: 15 * float64(min(lines, 20))})
+	}
+	return l.sw.SetRow(cell, cells)
+}
+
+// lines estimates how many lines the row's wrapped cells take. Spreadsheet
+// programs do not all fit row heights on opening (LibreOffice does not),
+// so a row with wrapped text gets its height written.
+func (l *sheetList) lines(cells []any) int {
+	n := 1
+	for i, c := range cells {
+		cell, ok := c.(excelize.Cell)
+		if !ok || cell.StyleID != l.wrap || i >= len(l.widths) {
+			continue
+		}
+		s, _ := cell.Value.(string)
+		perLine := max(int(l.widths[i]*0.95)-1, 1)
+		n = max(n, (utf8.RuneCountInString(s)+perLine-1)/perLine)
+	}
+	return n
+}
+
+type reportStyles struct {
+	title, label, header, note, none    int
+	text, wrap, nik, date, num, numLeft int
+	boxText, rowNum                     int
+	totalText, totalNum, totalPct, pct  int
+}
+
+func (r *Report) sheetNames() []string {
+	lb := r.lb
+	return []string{
+		lb.sheetSummary, lb.sheetPrint, lb.sheetRecording, lb.sheetDeceased,
+		lb.sheetMoves, lb.sheetReview, lb.sheetRejected, lb.sheetAllocation,
+	}
+}
+
+// printSetup sets landscape A4, fit to one page wide, and a footer with
+// the sheet name and page numbers. Call it before opening a stream: the
+// sheet properties are written when the stream opens.
+func (r *Report) printSetup(sheet string) error {
+	landscape, a4, one, any := "landscape", 9, 1, 0
+	fit := true
+	if err := r.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := r.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any,
+	}); err != nil {
+		return err
+	}
+	return r.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: r.lb.footer})
+}
+
+func (r *Report) openList(sheet string, cols []colSpec) (*sheetList, error) {
+	if err := r.printSetup(sheet); err != nil {
+		return nil, err
+	}
+	if err := r.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(sheet) + "!$1:$1", Scope: sheet,
+	}); err != nil {
+		return nil, err
+	}
+	sw, err := r.f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	header := make([]any, len(cols))
+	for i, c := range cols {
+		header[i] = excelize.Cell{StyleID: r.st.header, Value: c.label}
+	}
+	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
+		return nil, err
+	}
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = c.width
+	}
+	return &sheetList{name: sheet, sw: sw, widths: widths, wrap: r.st.wrap, row: 1}, nil
+}
+
+func quoteSheet(name string) string {
+	return "'" + strings.ReplaceAll(name, "'", "''") + "'"
+}
+
+func (r *Report) newStyles() error {
+	var err error
+	style := func(s *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = r.f.NewStyle(s)
+		return id
+	}
+	thin := []excelize.Border{
+		{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
+		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1},
+	}
+	totalBorder := []excelize.Border{{Type: "top", Color: "000000", Style: 2}, {Type: "bottom", Color: "000000", Style: 1}}
+	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
+	// Every font names its family: without it LibreOffice falls back to a
+	// serif face.
+	font := func(f excelize.Font) *excelize.Font {
+		f.Family = "Calibri"
+		if f.Size == 0 {
+			f.Size = 11
+		}
+		return &f
+	}
+	bold := font(excelize.Font{Bold: true})
+	dateFmt, pctFmt, textFmt := r.lb.dateFmt, "0.0", 49
+	r.st = reportStyles{
+		title: style(&excelize.Style{Font: font(excelize.Font{Bold: true, Size: 14})}),
+		label: style(&excelize.Style{Font: font(excelize.Font{Color: "595959"})}),
+		header: style(&excelize.Style{
+			Font:      font(excelize.Font{Bold: true, Color: "FFFFFF"}),
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E78"}},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
+			Border:    thin,
+		}),
+		note:      style(&excelize.Style{Font: font(excelize.Font{Italic: true, Color: "595959", Size: 9})}),
+		none:      style(&excelize.Style{Font: font(excelize.Font{Italic: true, Color: "808080"})}),
+		text:      style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}),
+		wrap:      style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}),
+		nik:       style(&excelize.Style{NumFmt: textFmt, Alignment: &excelize.Alignment{Vertical: "top"}}),
+		date:      style(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}),
+		num:       style(&excelize.Style{NumFmt: 3, Border: thin}),
+		boxText:   style(&excelize.Style{Border: thin}),
+		rowNum:    style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}),
+		numLeft:   style(&excelize.Style{NumFmt: 3, Alignment: &excelize.Alignment{Horizontal: "left"}}),
+		pct:       style(&excelize.Style{CustomNumFmt: &pctFmt, Border: thin}),
+		totalText: style(&excelize.Style{Font: bold, Border: totalBorder, Fill: totalFill}),
+		totalNum:  style(&excelize.Style{Font: bold, NumFmt: 3, Border: totalBorder, Fill: totalFill}),
+		totalPct:  style(&excelize.Style{Font: bold, CustomNumFmt: &pctFmt, Border: totalBorder, Fill: totalFill}),
+	}
+	return err
+}
+
+func (r *Report) text(s string) any {
+	if s == "" {
+		return nil
+	}
+	return excelize.Cell{StyleID: r.st.text, Value: s}
+}
+
+// wrapText is a text cell that wraps within its column.
+func (r *Report) wrapText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return excelize.Cell{StyleID: r.st.wrap, Value: s}
+}
+
+func (r *Report) date(t time.Time, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return excelize.Cell{StyleID: r.st.date, Value: t}
+}
+
+func (r *Report) codes(cs []string, sep string) string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = r.lb.code(c)
+	}
+	return strings.Join(out, sep)
+}
+
+// regionName returns the name of a region code, or the code itself.
+func (r *Report) regionName(code string) string {
+	if n, ok := r.info.RegionNames[code]; ok && n != "" {
+		return n
+	}
+	return code
+}
+
+// outsideProvince reports whether a region code lies in another province.
+func (r *Report) outsideProvince(code string) bool {
+	return code != "" && r.info.ProvinceCode != "" && !strings.HasPrefix(code, r.info.ProvinceCode)
+}
+
+func (r *Report) endList(l *sheetList) error {
+	last := l.row
+	switch l.row {
+	case 1:
+		if err := l.add([]any{excelize.Cell{StyleID: r.st.none, Value: r.lb.none}}); err != nil {
+			return err
+		}
+	default:
+		ref, err := excelize.CoordinatesToCellName(len(l.widths), last)
+		if err != nil {
+			return err
+		}
+		if err := l.sw.AddTable(&excelize.Table{
+			Range: "A1:" + ref, Name: tableName(l.name), StyleName: "TableStyleLight9",
+		}); err != nil {
+			return err
+		}
+	}
+	if l.dropped > 0 {
+		msg := fmt.Sprintf(r.lb.truncated, r.thousands(int64(l.dropped)))
+		cell, _ := excelize.CoordinatesToCellName(1, excelize.TotalRows)
+		if err := l.sw.SetRow(cell, []any{excelize.Cell{StyleID: r.st.note, Value: msg}}); err != nil {
+			return err
+		}
+	}
+	return l.sw.Flush()
+}
+
+// tableName makes an Excel table name from a sheet name.
+func tableName(sheet string) string {
+	var b strings.Builder
+	b.WriteString("tbl")
+	for _, c := range sheet {
+		if c < 128 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// thousands formats n with the language's thousands separator.
+func (r *Report) thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(r.lb.thousand)
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func (r *Report) isProvince(row *summaryRow) bool {
+	if r.info.ProvinceCode != "" {
+		return row.code == r.info.ProvinceCode
+	}
+	return len(row.code) == 2
+}
+
+func (r *Report) provinceName() string {
+	if n := r.info.RegionNames[r.info.ProvinceCode]; n != "" {
+		return n
+	}
+	for i := range r.summary {
+		if r.isProvince(&r.summary[i]) {
+			return r.summary[i].name
+		}
+	}
+	return ""
+}
+
+// cellWriter sets cells of one normal sheet, keeping the first error.
+type cellWriter struct {
+	f     *excelize.File
+	sheet string
+	err   error
+}
+
+func (w *cellWriter) set(col, row int, v any, style int) {
+	if w.err != nil {
+		return
+	}
+	cell, err := excelize.CoordinatesToCellName(col, row)
+	if err == nil {
+		if s, ok := v.(string); ok {
+			err = w.f.SetCellStr(w.sheet, cell, s)
+		} else if v != nil {
+			err = w.f.SetCellValue(w.sheet, cell, v)
+		}
+	}
+	if err == nil && style != 0 {
+		err = w.f.SetCellStyle(w.sheet, cell, cell, style)
+	}
+	w.err = err
+}
+
+func (w *cellWriter) do(err error) {
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+func cellName(col, row int) string {
+	s, _ := excelize.CoordinatesToCellName(col, row)
+	return s
+}
