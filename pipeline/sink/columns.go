@@ -130,3 +130,10 @@ func (r *colReader) fail(err error) {
 		r.err = err
 	}
 }
+
+// cell is the date at i as a date cell of the given style, empty when
+// null.
+func (c dateCol) cell(style, i int) xcell {
+	t, ok := c.at(i)
+	return dateCell(style, t, ok)
+}

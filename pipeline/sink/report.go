@@ -2,7 +2,10 @@ package sink
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"os"
+	"path"
+	"path/filepath"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -18,10 +21,18 @@ const ReportFile = "report.xlsx"
 type ReportInfo struct {
 	Lang               string // "id" (default) or "en"
 	AsOf, ElectionDate time.Time
+	RunTime            time.Time // when the run started, for the document properties
 	PrintDays          int
-	RegionNames        map[string]string // region code → name, for the lists
-	ProvinceCode       string            // the province total row's code; regions outside it are other provinces
-	Deliveries         []Delivery        // incoming deliveries of the what-if, shown on the allocation sheet
+	RegionNames        map[string]string   // region code → name, for the lists
+	Names              func(string) string // names of any other code (other provinces' regencies); may be nil
+	ProvinceCode       string              // the province total row's code; regions outside it are other provinces
+	Deliveries         []Delivery          // incoming deliveries of the what-if, shown on the allocation sheet
+	// Scope is a regency's code for its own workbook: its summary row,
+	// allocation and lists only. Empty means the province's workbook.
+	Scope string
+	// File is the workbook's path relative to the output folder;
+	// empty means ReportFile.
+	File string
 }
 
 // Delivery is an incoming delivery to the provincial buffer.
@@ -31,73 +42,94 @@ type Delivery struct {
 }
 
 // Report writes report.xlsx for election coordinators, in Indonesian by
-// default. Its sheets, in order:
+// default (or a regency's own workbook: see ReportInfo.Scope). Its
+// sheets, in order:
 //
 //   - Ringkasan (Summary): as-of date, election date and print days; the
 //     summary table under human headers, the province total in bold;
-//     a bar chart of needs against stock per region.
+//     charts of blanks needed against stock and allocation, and of the
+//     projected readiness against 100 % (report_summary.go).
 //   - Cetak KTP (Print cards): NEEDS_PRINT persons, in print order: by
 //     region, then the order the region uses its blanks (print_order:
-//     tier, then oldest request), persons without a blank last; with
-//     their tier and the blank (own stock, provincial buffer).
+//     tier, then oldest request), persons without a blank after, persons
+//     who moved out of the province last (report_print.go).
 //   - Perekaman (Recording): NEEDS_RECORDING persons, in the same order.
 //   - Meninggal (Deceased): DECEASED persons, to remove from the voter list.
 //   - Pindah (Transfers): persons with an origin region or living outside
-//     the province, origin → destination.
+//     the province, origin → destination (report_moves.go).
 //   - Tinjauan (Review): persons with any flag, with their source rows.
-//   - Ditolak (Rejected): rejected rows with reason and original cells.
+//   - Ditolak (Rejected): rejected rows with reason, detail in the
+//     workbook's language, and the original cells as "header: value"
+//     lines (report_rejected.go).
 //   - Alokasi (Allocation): the buffer and the deliveries; per region and
-//     tier, blanks needed, served from own stock, from the buffer, from
-//     the delivery (what-if) and not served, with the reason in a
-//     sentence; the what-if per region (report_allocation.go).
+//     tier where the blanks come from and why; the what-if
+//     (report_allocation.go).
 //
-// The lists are streamed as batches arrive, but for the print and
-// recording lists, kept until Close to be written in print order; the
-// summary and allocation sheets are filled at Close. Every text cell is stored as a string, never a formula,
-// so a name such as "=HYPERLINK(…)" is shown, not evaluated; NIKs are text
-// cells with the text format, so Excel never turns them into 1.77E+15.
-// A list longer than Excel's 1,048,576 rows is cut with a note pointing to
-// persons.parquet and exceptions.csv.
-//
-// excelize assembles the whole file in memory on Close (about the size of
-// the finished file); stream buffers over 16 MB go to temporary files in
-// the output folder.
+// The lists' rows are written as sheet XML as persons and rows arrive
+// (xlsxrows.go) and spliced into the workbook excelize lays out at Close
+// (report_assemble.go); a list longer than a sheet holds continues on
+// numbered sheets ("Cetak KTP (2)"). Every text cell is stored as a
+// string, never a formula, so a name such as "=HYPERLINK(…)" is shown, not
+// evaluated; NIKs and codes are text cells with the text format, marked so
+// Excel does not flag them as numbers stored as text. Text over 32,767
+// characters is cut visibly ("…[dipotong]") and counted (Findings).
 type Report struct {
-	dir       string
-	info      ReportInfo
-	lb        *labels
-	f         *excelize.File
-	st        reportStyles
-	lists     [numLists]*sheetList
-	summary   []summaryRow
-	alloc     allocationTables
-	held      [numLists][]heldRow // rows of the print and recording lists, written in print order at Close
-	seq       int                 // persons seen: the last tie-break of the print order
-	started   bool
-	done      bool
-	committed bool
+	dir         string
+	info        ReportInfo
+	lb          *labels
+	f           *excelize.File
+	st          reportStyles
+	stores      [numLists]*rowStore
+	outsideRows [numLists]int // rows of persons outside the province
+	summary     []summaryRow
+	alloc       allocationTables
+	fileRegion  map[string]string // input file → region of its first row with one
+	pending     []pendingRow
+	seq         int  // persons seen: the last tie-break of the print order
+	hasData     bool // a person or row of the scope was seen
+	findings    Findings
+	maxRows     int // data rows per list sheet; 0 means maxListRows (tests set fewer)
+	started     bool
+	done        bool
+	committed   bool
+}
+
+// Findings are what a workbook had to adapt to Excel's limits.
+type Findings struct {
+	ContinuedSheets []string // sheets a list continued on past Excel's row limit
+	CutTexts        int      // texts cut at 32,767 characters
 }
 
 var _ pipeline.Sink = (*Report)(nil)
 
-// NewReport returns a sink writing dir/report.xlsx.
+// NewReport returns a sink writing the workbook into dir.
 func NewReport(dir string, info ReportInfo) *Report {
-	return &Report{dir: dir, info: info, lb: labelsFor(info.Lang)}
+	if info.File == "" {
+		info.File = ReportFile
+	}
+	return &Report{dir: dir, info: info, lb: labelsFor(info.Lang), fileRegion: map[string]string{}}
 }
 
 // Name implements pipeline.Sink.
-func (r *Report) Name() string { return ReportFile }
+func (r *Report) Name() string { return r.info.File }
 
 // Files implements pipeline.Sink.
 func (r *Report) Files() []string {
 	if r.committed {
-		return []string{ReportFile}
+		return []string{r.info.File}
 	}
 	return nil
 }
 
-// start creates the workbook with every sheet in order and opens the list
-// streams with their headers.
+// Findings returns what the workbook had to adapt, after Close.
+func (r *Report) Findings() Findings { return r.findings }
+
+// inScope reports whether a region belongs in this workbook.
+func (r *Report) inScope(region string) bool {
+	return r.info.Scope == "" || region == r.info.Scope
+}
+
+// start creates the workbook's styles and the lists' row stores.
 func (r *Report) start() error {
 	if r.done {
 		return ErrClosed
@@ -110,39 +142,32 @@ func (r *Report) start() error {
 	if err := r.newStyles(); err != nil {
 		return err
 	}
-	names := r.sheetNames()
-	if err := r.f.SetSheetName(r.f.GetSheetName(0), names[0]); err != nil {
-		return err
-	}
-	for _, n := range names[1:] {
-		if _, err := r.f.NewSheet(n); err != nil {
-			return err
-		}
-	}
-	// SetActiveSheet reads every worksheet: do it while they are empty, not
-	// after the lists were streamed (it would load them all back).
-	r.f.SetActiveSheet(0)
 	for k := listKind(0); k < numLists; k++ {
-		l, err := r.openList(names[k+1], r.listColumns(k))
-		if err != nil {
-			return fmt.Errorf("sheet %q: %w", names[k+1], err)
-		}
-		r.lists[k] = l
+		r.stores[k] = newRowStore(r.dir, r.listColumns(k), k == listPrint || k == listRecording, r.lb.cutMark)
 	}
-	title := r.lb.title
-	if p := r.provinceName(); p != "" {
-		title += " — " + p
+	return nil
+}
+
+// listColumns are the columns of list k.
+func (r *Report) listColumns(k listKind) []colSpec {
+	switch k {
+	case listPrint, listRecording:
+		return r.printColumns()
+	case listDeceased:
+		return r.deceasedColumns()
+	case listMoves:
+		return r.movesColumns()
+	case listReview:
+		return r.reviewColumns()
+	case listRejected:
+		return r.rejectedColumns()
 	}
-	return r.f.SetDocProps(&excelize.DocProperties{
-		Title:    title,
-		Subject:  r.lb.title,
-		Creator:  "readiness",
-		Language: r.lb.lang,
-	})
+	return nil
 }
 
 // Write implements pipeline.Sink: rejected rows and persons go to the
-// lists as they arrive; the summary is kept for Close.
+// lists as they arrive; the summary, allocation and what-if are kept for
+// Close.
 func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -159,11 +184,15 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 	case pipeline.TableSummary:
 		var rows []summaryRow
 		rows, err = readSummary(rec)
-		r.summary = append(r.summary, rows...)
+		for _, s := range rows {
+			if r.inScope(s.code) || r.isProvince(&s) {
+				r.summary = append(r.summary, s)
+			}
+		}
 	case pipeline.TableAllocation:
-		err = r.alloc.readAllocation(rec)
+		err = r.alloc.readAllocation(rec, r.inScope)
 	case pipeline.TableWhatIf:
-		err = r.alloc.readWhatIf(rec)
+		err = r.alloc.readWhatIf(rec, func(code string) bool { return r.inScope(code) || code == r.info.ProvinceCode })
 	}
 	if err != nil {
 		return r.fail(err)
@@ -176,8 +205,9 @@ func (r *Report) fail(err error) error {
 	return err
 }
 
-// Close implements pipeline.Sink: it ends the lists, fills the summary
-// and allocation sheets and writes the workbook.
+// Close implements pipeline.Sink: it lays out the workbook, splices in
+// the lists and writes it. A regency's workbook without any data of the
+// regency is not written.
 func (r *Report) Close(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		r.Abort()
@@ -186,14 +216,28 @@ func (r *Report) Close(ctx context.Context) error {
 	if err := r.start(); err != nil {
 		return r.fail(err)
 	}
-	if err := r.finish(); err != nil {
-		return r.fail(err)
+	r.addPending()
+	if r.info.Scope != "" && !r.hasData {
+		r.Abort()
+		return nil
 	}
-	out, err := createAtomic(r.dir, ReportFile)
+	parts, err := r.layout()
 	if err != nil {
 		return r.fail(err)
 	}
-	if _, err := r.f.WriteTo(out); err != nil {
+	dir, name := r.dir, r.info.File
+	if sub := path.Dir(r.info.File); sub != "." {
+		dir = filepath.Join(r.dir, filepath.FromSlash(sub))
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return r.fail(err)
+		}
+		name = path.Base(r.info.File)
+	}
+	out, err := createAtomic(dir, name)
+	if err != nil {
+		return r.fail(err)
+	}
+	if err := r.assemble(out, parts); err != nil {
 		out.abort()
 		return r.fail(err)
 	}
@@ -201,27 +245,7 @@ func (r *Report) Close(ctx context.Context) error {
 		return r.fail(err)
 	}
 	r.done, r.committed = true, true
-	return r.f.Close()
-}
-
-func (r *Report) finish() error {
-	for k, held := range r.held {
-		if err := r.writeHeld(listKind(k), held); err != nil {
-			return fmt.Errorf("sheet %q: %w", r.lists[k].name, err)
-		}
-	}
-	for _, l := range r.lists {
-		if err := r.endList(l); err != nil {
-			return fmt.Errorf("sheet %q: %w", l.name, err)
-		}
-	}
-	if err := r.fillSummary(); err != nil {
-		return fmt.Errorf("sheet %q: %w", r.lb.sheetSummary, err)
-	}
-	if err := r.fillAllocation(); err != nil {
-		return fmt.Errorf("sheet %q: %w", r.lb.sheetAllocation, err)
-	}
-	return nil
+	return errors.Join(r.f.Close(), r.closeStores())
 }
 
 // Abort implements pipeline.Sink: it drops the workbook and its temporary
@@ -232,6 +256,17 @@ func (r *Report) Abort() {
 	}
 	r.done = true
 	if r.f != nil {
-		_ = r.f.Close()
+		_ = r.f.Close() // temporary parts only; nothing to report
 	}
+	_ = r.closeStores() // removing temporary files of a failed run
+}
+
+func (r *Report) closeStores() error {
+	var errs []error
+	for _, s := range r.stores {
+		if s != nil {
+			errs = append(errs, s.close())
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -1,9 +1,7 @@
 package sink
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -11,33 +9,6 @@ import (
 
 	"readiness/pipeline"
 )
-
-// heldRow is a row of the print or recording list, kept until Close so
-// the list can be written in print order: by region (the province's
-// regions first, then persons who moved out of it), then the order in
-// which the region uses its blanks (persons without a blank last), then
-// the order the persons arrived.
-type heldRow struct {
-	outside bool
-	region  string
-	order   int32
-	seq     int
-	cells   []any
-}
-
-// writeHeld writes the held rows of list k in print order.
-func (r *Report) writeHeld(k listKind, rows []heldRow) error {
-	slices.SortFunc(rows, func(a, b heldRow) int {
-		return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(a.region, b.region),
-			cmp.Compare(a.order, b.order), cmp.Compare(a.seq, b.seq))
-	})
-	for _, h := range rows {
-		if err := r.lists[k].add(h.cells); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // compareBool orders false before true.
 func compareBool(a, b bool) int {
@@ -55,6 +26,7 @@ func compareBool(a, b bool) int {
 type allocationTables struct {
 	tiers  []allocTierRow
 	whatIf []whatIfRow
+	outOf  int64 // the last tier that received buffer blanks, over every region
 }
 
 type allocTierRow struct {
@@ -71,7 +43,8 @@ type whatIfRow struct {
 	tooLate, surplus                    int64
 }
 
-func (t *allocationTables) readAllocation(rec arrow.Record) error {
+// readAllocation keeps the rows of the regions keep accepts.
+func (t *allocationTables) readAllocation(rec arrow.Record, keep func(code string) bool) error {
 	c := colReader{rec: rec}
 	code, reason := c.str(pipeline.AllocRegionCode), c.str(pipeline.AllocReason)
 	tier, err := column[*array.Int8](rec, pipeline.AllocTier)
@@ -85,6 +58,12 @@ func (t *allocationTables) readAllocation(rec arrow.Record) error {
 		return c.err
 	}
 	for i := 0; i < int(rec.NumRows()); i++ {
+		if b := ints[pipeline.AllocFromBuffer].Value(i); b > 0 {
+			t.outOf = max(t.outOf, int64(tier.Value(i)))
+		}
+		if !keep(code.at(i)) {
+			continue
+		}
 		v := func(n string) int64 { return ints[n].Value(i) }
 		t.tiers = append(t.tiers, allocTierRow{
 			code: code.at(i), tier: int64(tier.Value(i)), need: v(pipeline.AllocNeed),
@@ -96,7 +75,8 @@ func (t *allocationTables) readAllocation(rec arrow.Record) error {
 	return nil
 }
 
-func (t *allocationTables) readWhatIf(rec arrow.Record) error {
+// readWhatIf keeps the rows of the regions keep accepts.
+func (t *allocationTables) readWhatIf(rec arrow.Record, keep func(code string) bool) error {
 	c := colReader{rec: rec}
 	code, name := c.str(pipeline.WhatIfRegionCode), c.str(pipeline.WhatIfRegionName)
 	delivered, printable := c.int64(pipeline.WhatIfDelivered), c.int64(pipeline.WhatIfPrintable)
@@ -114,6 +94,9 @@ func (t *allocationTables) readWhatIf(rec arrow.Record) error {
 		return &v
 	}
 	for i := 0; i < int(rec.NumRows()); i++ {
+		if !keep(code.at(i)) {
+			continue
+		}
 		t.whatIf = append(t.whatIf, whatIfRow{
 			code: code.at(i), name: name.at(i), delivered: delivered.Value(i), printable: printable.Value(i),
 			printableWith: with.Value(i), pct: opt(pct, i), pctWith: opt(pctWith, i),
@@ -173,7 +156,7 @@ func (r *Report) fillAllocation() error {
 		w.set(i+1, row, c, r.st.header)
 	}
 	w.do(r.f.SetRowHeight(sheet, row, 45))
-	outOf := exhaustedTier(r.alloc.tiers)
+	outOf := r.alloc.outOf
 	var prov [3]allocTierRow
 	for _, t := range r.alloc.tiers {
 		row++
@@ -195,7 +178,11 @@ func (r *Report) fillAllocation() error {
 			p.unmetDelivered += t.unmetDelivered
 		}
 	}
+	filterTo := row
 	for _, t := range prov {
+		if r.info.Scope != "" {
+			break // a regency's workbook shows its own rows only
+		}
 		row++
 		w.set(1, row, r.info.ProvinceCode, r.st.totalText)
 		w.set(2, row, r.provinceName(), r.st.totalText)
@@ -205,7 +192,7 @@ func (r *Report) fillAllocation() error {
 		}
 		w.set(10, row, fmt.Sprintf(lb.reasonProvince, r.thousands(t.buffer)), r.st.totalText)
 	}
-	w.do(r.f.AutoFilter(sheet, cellName(1, header)+":"+cellName(len(cols), row-3), nil))
+	w.do(r.f.AutoFilter(sheet, cellName(1, header)+":"+cellName(len(cols), filterTo), nil))
 
 	if len(r.alloc.whatIf) > 0 {
 		r.fillWhatIf(w, row+2)
@@ -274,18 +261,6 @@ func (r *Report) provinceRow() (*summaryRow, bool) {
 		}
 	}
 	return nil, false
-}
-
-// exhaustedTier is the last tier that received buffer blanks: where the
-// buffer ran out, when it did.
-func exhaustedTier(rows []allocTierRow) int64 {
-	var t int64
-	for _, r := range rows {
-		if r.buffer > 0 {
-			t = max(t, r.tier)
-		}
-	}
-	return t
 }
 
 // tierReason explains one region's tier in a sentence of the workbook's

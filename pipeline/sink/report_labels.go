@@ -1,6 +1,11 @@
 package sink
 
-import "readiness/pipeline"
+import (
+	"fmt"
+	"regexp"
+
+	"readiness/pipeline"
+)
 
 // labels holds every text of the workbook in one language. Codes (reject
 // reasons, warnings, flags, events, statuses) not in codes show as the
@@ -32,7 +37,76 @@ type labels struct {
 	reasonNoNeed, reasonOwnStock, reasonBuffer, reasonCapacity      string
 	reasonNoBuffer, reasonBufferOut, reasonProvince                 string
 
+	listDateFmt, cutMark, outsideMark, outsideNote, docDescription string
+
+	// details renders the detail of a reject (English, as validate writes
+	// it into exceptions.csv) in the workbook's language; nil keeps it.
+	details []detailRule
+
 	codes map[string]string
+}
+
+// detailRule translates one shape of reject detail: a pattern over the
+// English text and the template of the translation, whose %s take the
+// pattern's groups in order (each translated again, so that composed
+// details translate part by part).
+type detailRule struct {
+	re       *regexp.Regexp
+	template string
+}
+
+// detail renders a reject detail in the workbook's language; a detail of
+// no known shape is shown as it is.
+func (l *labels) renderDetail(s string) string {
+	for _, d := range l.details {
+		m := d.re.FindStringSubmatch(s)
+		if m == nil {
+			continue
+		}
+		args := make([]any, len(m)-1)
+		for i, g := range m[1:] {
+			if g == s {
+				args[i] = g
+				continue
+			}
+			args[i] = l.renderDetail(g)
+		}
+		return fmt.Sprintf(d.template, args...)
+	}
+	return s
+}
+
+// rule compiles a detail rule; the pattern is anchored.
+func rule(pattern, template string) detailRule {
+	return detailRule{re: regexp.MustCompile("^(?:" + pattern + ")$"), template: template}
+}
+
+// detailsID are the Indonesian renderings of validate's details
+// (transforms/validate.go); a test checks that every reject of the
+// fixtures is translated.
+var detailsID = []detailRule{
+	rule(`(\w+) is empty \(the row has a formula cell without a saved value, maybe this one: recalculate and save the workbook\)`,
+		"%s kosong (baris ini memuat sel rumus tanpa nilai tersimpan, mungkin sel ini: hitung ulang lalu simpan buku kerja)"),
+	rule(`(\w+) is empty`, "%s kosong"),
+	rule(`nik is in scientific notation \(like 1\.77E\+15\): the digits after the 15th are lost`,
+		"NIK dalam notasi ilmiah (seperti 1.77E+15): digit sesudah digit ke-15 hilang"),
+	rule(`nik came from a numeric cell with (\d+) significant digits, want 16`,
+		"NIK berasal dari sel angka dengan %s digit bermakna, seharusnya 16"),
+	rule(`nik came from a numeric cell and ends in 0: Excel keeps 15 significant digits, so the last one was probably lost`,
+		"NIK berasal dari sel angka dan berakhir 0: Excel hanya menyimpan 15 digit bermakna, jadi digit terakhir kemungkinan hilang"),
+	rule(`nik has (\d+) digits, want 16`, "NIK berisi %s digit, seharusnya 16"),
+	rule(`nik has (\d+) characters, want 16`, "NIK berisi %s karakter, seharusnya 16"),
+	rule(`nik has a character other than a digit at position (\d+)`, "NIK memuat karakter bukan angka di posisi %s"),
+	rule(`nik digits 1-2 are not a province code of the national list`, "Digit 1–2 NIK bukan kode provinsi dalam daftar nasional"),
+	rule(`nik digits 7-12 are not a possible birth date \(DDMMYY, day \+ 40 for women\)`,
+		"Digit 7–12 NIK bukan tanggal lahir yang mungkin (DDMMYY, tanggal + 40 untuk perempuan)"),
+	rule(`nik serial \(digits 13-16\) is 0000`, "Nomor urut NIK (digit 13–16) 0000"),
+	rule(`nama holds nothing but titles and punctuation`, "Nama hanya berisi gelar dan tanda baca"),
+	rule(`jenis_perubahan text not recognised: (.*)`, "Teks jenis_perubahan tidak dikenali: %s"),
+	rule(`(.*) and neither the sheet name nor the file name names a regency of the province`,
+		"%s, dan nama sheet maupun nama file tidak menyebut kabupaten/kota provinsi ini"),
+	rule(`kabupaten_kota (.*) is not one regency of the province, and neither the sheet name nor the file name names a regency of the province`,
+		"kabupaten_kota %s bukan satu kabupaten/kota provinsi ini, dan nama sheet maupun nama file tidak menyebutnya"),
 }
 
 func labelsFor(lang string) *labels {
@@ -51,9 +125,15 @@ func (l *labels) code(c string) string {
 }
 
 var labelsID = labels{
-	lang:     "id-ID",
-	dateFmt:  `[$-421]d mmmm yyyy`,
-	thousand: ".",
+	lang:           "id-ID",
+	listDateFmt:    "dd-mm-yyyy",
+	cutMark:        "…[dipotong]",
+	outsideMark:    "(luar provinsi)",
+	outsideNote:    "Termasuk %s penduduk yang pindah ke luar provinsi: mereka ada di daftar ini tetapi tidak dihitung di ringkasan provinsi.",
+	docDescription: "Laporan per %s, dibuat %s oleh readiness.",
+	details:        detailsID,
+	dateFmt:        `[$-421]d mmmm yyyy`,
+	thousand:       ".",
 
 	sheetSummary:    "Ringkasan",
 	sheetPrint:      "Cetak KTP",
@@ -212,9 +292,14 @@ var labelsID = labels{
 }
 
 var labelsEN = labels{
-	lang:     "en-US",
-	dateFmt:  `d mmm yyyy`,
-	thousand: ",",
+	lang:           "en-US",
+	listDateFmt:    "d mmm yyyy",
+	cutMark:        "…[cut]",
+	outsideMark:    "(outside the province)",
+	outsideNote:    "Includes %s residents who moved out of the province: they are on this list but not counted in the province's summary.",
+	docDescription: "Report as of %s, made %s by readiness.",
+	dateFmt:        `d mmm yyyy`,
+	thousand:       ",",
 
 	sheetSummary:    "Summary",
 	sheetPrint:      "Print cards",

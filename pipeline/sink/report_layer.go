@@ -4,11 +4,8 @@ package sink
 // cell writing, text helpers and region names.
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -26,60 +23,10 @@ const (
 	numLists
 )
 
-// colSpec is one column of a list: header and width in characters.
-type colSpec struct {
-	label string
-	width float64
-}
-
-// sheetList is one streamed list sheet.
-type sheetList struct {
-	name    string
-	sw      *excelize.StreamWriter
-	widths  []float64
-	wrap    int // style of wrapped text cells, whose rows get a height
-	row     int // last row written; 1 is the header
-	dropped int // rows past Excel's limit
-}
-
-// add writes one row, or counts it when the sheet is full (the last row
-// is kept for the note saying so).
-func (l *sheetList) add(cells []any) error {
-	if l.row >= excelize.TotalRows-1 {
-		l.dropped++
-		return nil
-	}
-	l.row++
-	cell, err := excelize.CoordinatesToCellName(1, l.row)
-	if err != nil {
-		return err
-	}
-	if lines := l.lines(cells); lines > 1 {
-		return l.sw.SetRow(cell, cells, excelize.RowOpts{Height: 15 * float64(min(lines, 20))})
-	}
-	return l.sw.SetRow(cell, cells)
-}
-
-// lines estimates how many lines the row's wrapped cells take. Spreadsheet
-// programs do not all fit row heights on opening (LibreOffice does not),
-// so a row with wrapped text gets its height written.
-func (l *sheetList) lines(cells []any) int {
-	n := 1
-	for i, c := range cells {
-		cell, ok := c.(excelize.Cell)
-		if !ok || cell.StyleID != l.wrap || i >= len(l.widths) {
-			continue
-		}
-		s, _ := cell.Value.(string)
-		perLine := max(int(l.widths[i]*0.95)-1, 1)
-		n = max(n, (utf8.RuneCountInString(s)+perLine-1)/perLine)
-	}
-	return n
-}
-
 type reportStyles struct {
 	title, label, header, note, none    int
 	text, wrap, nik, date, num, numLeft int
+	listDate                            int
 	boxText, rowNum                     int
 	totalText, totalNum, totalPct, pct  int
 }
@@ -107,41 +54,6 @@ func (r *Report) printSetup(sheet string) error {
 		return err
 	}
 	return r.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: r.lb.footer})
-}
-
-func (r *Report) openList(sheet string, cols []colSpec) (*sheetList, error) {
-	if err := r.printSetup(sheet); err != nil {
-		return nil, err
-	}
-	if err := r.f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(sheet) + "!$1:$1", Scope: sheet,
-	}); err != nil {
-		return nil, err
-	}
-	sw, err := r.f.NewStreamWriter(sheet)
-	if err != nil {
-		return nil, err
-	}
-	for i, c := range cols {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return nil, err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
-	}
-	header := make([]any, len(cols))
-	for i, c := range cols {
-		header[i] = excelize.Cell{StyleID: r.st.header, Value: c.label}
-	}
-	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
-		return nil, err
-	}
-	widths := make([]float64, len(cols))
-	for i, c := range cols {
-		widths[i] = c.width
-	}
-	return &sheetList{name: sheet, sw: sw, widths: widths, wrap: r.st.wrap, row: 1}, nil
 }
 
 func quoteSheet(name string) string {
@@ -174,7 +86,7 @@ func (r *Report) newStyles() error {
 		return &f
 	}
 	bold := font(excelize.Font{Bold: true})
-	dateFmt, pctFmt, textFmt := r.lb.dateFmt, "0.0", 49
+	dateFmt, listDateFmt, pctFmt, textFmt := r.lb.dateFmt, r.lb.listDateFmt, "0.0", 49
 	r.st = reportStyles{
 		title: style(&excelize.Style{Font: font(excelize.Font{Bold: true, Size: 14})}),
 		label: style(&excelize.Style{Font: font(excelize.Font{Color: "595959"})}),
@@ -190,6 +102,7 @@ func (r *Report) newStyles() error {
 		wrap:      style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}),
 		nik:       style(&excelize.Style{NumFmt: textFmt, Alignment: &excelize.Alignment{Vertical: "top"}}),
 		date:      style(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}),
+		listDate:  style(&excelize.Style{CustomNumFmt: &listDateFmt, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}),
 		num:       style(&excelize.Style{NumFmt: 3, Border: thin}),
 		boxText:   style(&excelize.Style{Border: thin}),
 		rowNum:    style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}),
@@ -200,28 +113,6 @@ func (r *Report) newStyles() error {
 		totalPct:  style(&excelize.Style{Font: bold, CustomNumFmt: &pctFmt, Border: totalBorder, Fill: totalFill}),
 	}
 	return err
-}
-
-func (r *Report) text(s string) any {
-	if s == "" {
-		return nil
-	}
-	return excelize.Cell{StyleID: r.st.text, Value: s}
-}
-
-// wrapText is a text cell that wraps within its column.
-func (r *Report) wrapText(s string) any {
-	if s == "" {
-		return nil
-	}
-	return excelize.Cell{StyleID: r.st.wrap, Value: s}
-}
-
-func (r *Report) date(t time.Time, ok bool) any {
-	if !ok {
-		return nil
-	}
-	return excelize.Cell{StyleID: r.st.date, Value: t}
 }
 
 func (r *Report) codes(cs []string, sep string) string {
@@ -237,40 +128,20 @@ func (r *Report) regionName(code string) string {
 	if n, ok := r.info.RegionNames[code]; ok && n != "" {
 		return n
 	}
+	if r.info.Names != nil {
+		if n := r.info.Names(code); n != "" {
+			if r.outsideProvince(code) {
+				return n + " " + r.lb.outsideMark
+			}
+			return n
+		}
+	}
 	return code
 }
 
 // outsideProvince reports whether a region code lies in another province.
 func (r *Report) outsideProvince(code string) bool {
 	return code != "" && r.info.ProvinceCode != "" && !strings.HasPrefix(code, r.info.ProvinceCode)
-}
-
-func (r *Report) endList(l *sheetList) error {
-	last := l.row
-	switch l.row {
-	case 1:
-		if err := l.add([]any{excelize.Cell{StyleID: r.st.none, Value: r.lb.none}}); err != nil {
-			return err
-		}
-	default:
-		ref, err := excelize.CoordinatesToCellName(len(l.widths), last)
-		if err != nil {
-			return err
-		}
-		if err := l.sw.AddTable(&excelize.Table{
-			Range: "A1:" + ref, Name: tableName(l.name), StyleName: "TableStyleLight9",
-		}); err != nil {
-			return err
-		}
-	}
-	if l.dropped > 0 {
-		msg := fmt.Sprintf(r.lb.truncated, r.thousands(int64(l.dropped)))
-		cell, _ := excelize.CoordinatesToCellName(1, excelize.TotalRows)
-		if err := l.sw.SetRow(cell, []any{excelize.Cell{StyleID: r.st.note, Value: msg}}); err != nil {
-			return err
-		}
-	}
-	return l.sw.Flush()
 }
 
 // tableName makes an Excel table name from a sheet name.

@@ -5,38 +5,13 @@ package sink
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/xuri/excelize/v2"
 
 	"readiness/pipeline"
 )
-
-func (r *Report) listColumns(k listKind) []colSpec {
-	lb := r.lb
-	person := []colSpec{{lb.nik, 19}, {lb.name, 28}, {lb.birth, 17}, {lb.region, 20}, {lb.kecamatan, 18}, {lb.kelurahan, 18}}
-	switch k {
-	case listPrint, listRecording:
-		return append(person, colSpec{lb.address, 28}, colSpec{lb.cardEvent, 16}, colSpec{lb.events, 26},
-			colSpec{lb.firstReq, 17}, colSpec{lb.lastReq, 17}, colSpec{lb.lastPrint, 17}, colSpec{lb.notes, 36},
-			colSpec{lb.printOrder, 10}, colSpec{lb.tier, 6}, colSpec{lb.blank, 22})
-	case listDeceased:
-		return append(person, colSpec{lb.address, 28}, colSpec{lb.deathDate, 17}, colSpec{lb.events, 26}, colSpec{lb.notes, 36})
-	case listMoves:
-		return []colSpec{{lb.nik, 19}, {lb.name, 28}, {lb.birth, 17}, {lb.origin, 20}, {lb.dest, 20},
-			{lb.destCode, 11}, {lb.moveKind, 20}, {lb.kecamatan, 18}, {lb.kelurahan, 18}, {lb.status, 16}, {lb.lastReq, 17}}
-	case listReview:
-		return []colSpec{{lb.nik, 19}, {lb.name, 28}, {lb.birth, 17}, {lb.region, 20}, {lb.status, 16},
-			{lb.flagCodes, 26}, {lb.notes, 40}, {lb.sources, 60}}
-	case listRejected:
-		return []colSpec{{lb.file, 30}, {lb.sheet, 14}, {lb.row, 8}, {lb.reason, 20}, {lb.reasonText, 36},
-			{lb.detail, 36}, {lb.original, 100}}
-	}
-	return nil
-}
 
 // personCols are the PersonSchema columns the lists show, and the
 // allocation's when the persons carry them.
@@ -72,83 +47,55 @@ func readPersonCols(rec arrow.Record) (personCols, error) {
 	return p, c.err
 }
 
+// writePersons adds each person of rec to the lists it belongs on, as far
+// as the workbook's scope takes them.
 func (r *Report) writePersons(rec arrow.Record) error {
 	p, err := readPersonCols(rec)
 	if err != nil {
 		return err
 	}
-	lb := r.lb
 	defer func() { r.seq += int(rec.NumRows()) }()
 	for i := 0; i < int(rec.NumRows()); i++ {
-		nik := excelize.Cell{StyleID: r.st.nik, Value: p.nik.at(i)}
-		birth := r.date(p.birth.at(i))
-		region := p.region.at(i)
-		events := r.text(r.codes(p.events.at(i), ", "))
-		flags := p.flags.at(i)
-		notes := r.wrapText(r.codes(flags, "; "))
-		status := p.status.at(i)
-		base := []any{nik, r.text(p.nama.at(i)), birth, r.text(r.regionName(region)), r.text(p.kec.at(i)), r.text(p.kel.at(i))}
-
-		var list listKind = -1
-		var row []any
-		switch status {
-		case pipeline.StatusNeedsPrint, pipeline.StatusNeedsRecording:
-			list = listPrint
-			if status == pipeline.StatusNeedsRecording {
-				list = listRecording
+		region, origin := p.region.at(i), p.origin.at(i)
+		if r.inScope(region) {
+			r.hasData = true
+			switch p.status.at(i) {
+			case pipeline.StatusNeedsPrint:
+				r.addPrint(listPrint, &p, i)
+			case pipeline.StatusNeedsRecording:
+				r.addPrint(listRecording, &p, i)
+			case pipeline.StatusDeceased:
+				r.addDeceased(&p, i)
 			}
-			row = append(base, r.text(p.alamat.at(i)), r.text(lb.code(p.cardEvent.at(i))), events,
-				r.date(p.first.at(i)), r.date(p.last.at(i)), r.date(p.lastPrint.at(i)), notes)
-			h := heldRow{outside: r.outsideProvince(region), region: region, order: math.MaxInt32, seq: r.seq + i}
-			if p.order.a != nil && p.order.a.IsValid(i) {
-				h.order = p.order.a.Value(i)
-				row = append(row, h.order)
-			} else {
-				row = append(row, nil)
-			}
-			if p.tier.a != nil && p.tier.a.IsValid(i) {
-				row = append(row, int64(p.tier.a.Value(i)), r.text(lb.code(p.blank.at(i))))
-			}
-			h.cells = row
-			r.held[list] = append(r.held[list], h)
-			list = -1 // written in print order at Close
-		case pipeline.StatusDeceased:
-			list = listDeceased
-			row = append(base, r.text(p.alamat.at(i)), r.date(p.death.at(i)), events, notes)
-		}
-		if list >= 0 {
-			if err := r.lists[list].add(row); err != nil {
-				return err
+			if len(p.flags.at(i)) > 0 {
+				r.addReview(&p, i)
 			}
 		}
-
-		if origin := p.origin.at(i); origin != "" || r.outsideProvince(region) {
-			from := lb.originUnknown
-			if origin != "" {
-				from = r.regionName(origin)
-			}
-			kind := lb.withinProvince
-			if r.outsideProvince(region) {
-				kind = lb.outsideProvince
-			}
-			err := r.lists[listMoves].add([]any{nik, r.text(p.nama.at(i)), birth, r.text(from),
-				r.text(r.regionName(region)), r.text(region), r.text(kind), r.text(p.kec.at(i)),
-				r.text(p.kel.at(i)), r.text(lb.code(status)), r.date(p.last.at(i))})
-			if err != nil {
-				return err
-			}
-		}
-
-		if len(flags) > 0 {
-			err := r.lists[listReview].add([]any{nik, r.text(p.nama.at(i)), birth, r.text(r.regionName(region)),
-				r.text(lb.code(status)), r.wrapText(strings.Join(flags, ", ")), notes,
-				r.wrapText(r.formatSources(p.sources.at(i)))})
-			if err != nil {
-				return err
-			}
+		if (origin != "" || r.outsideProvince(region)) && (r.inScope(region) || r.inScope(origin)) {
+			r.hasData = true
+			r.addMove(&p, i)
 		}
 	}
 	return nil
+}
+
+// personBase is the first cells of every person list: who and where.
+func (r *Report) personBase(p *personCols, i int) []xcell {
+	return []xcell{
+		textCell(r.st.nik, p.nik.at(i)), textCell(r.st.text, p.nama.at(i)),
+		p.birth.cell(r.st.listDate, i), textCell(r.st.text, r.regionName(p.region.at(i))),
+		textCell(r.st.text, p.kec.at(i)), textCell(r.st.text, p.kel.at(i)),
+	}
+}
+
+// personColumns are the columns of personBase.
+func (r *Report) personColumns() []colSpec {
+	lb := r.lb
+	return []colSpec{
+		{label: lb.nik, min: 17, max: 17, digits: true}, {label: lb.name, min: 12, max: 30, wrap: true},
+		{label: lb.birth, min: 11, max: 11}, {label: lb.region, min: 12, max: 30, wrap: true},
+		{label: lb.kecamatan, min: 10, max: 22, wrap: true}, {label: lb.kelurahan, min: 10, max: 22, wrap: true},
+	}
 }
 
 // formatSources turns "file|sheet|row" references into

@@ -1,37 +1,121 @@
 package sink
 
-// The rejected-rows list.
+// The rejected-rows list: where each rejected row is, why, and its cells.
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/xuri/excelize/v2"
 
 	"readiness/pipeline"
 )
+
+// rejectedColumns are the columns of the rejected-rows list.
+func (r *Report) rejectedColumns() []colSpec {
+	lb := r.lb
+	return []colSpec{
+		{label: lb.file, min: 14, max: 34, wrap: true}, {label: lb.sheet, min: 8, max: 14, wrap: true},
+		{label: lb.row, min: 6, max: 8}, {label: lb.reason, min: 14, max: 20, wrap: true},
+		{label: lb.reasonText, min: 16, max: 30, wrap: true}, {label: lb.detail, min: 20, max: 40, wrap: true},
+		{label: lb.original, min: 24, max: 50, wrap: true},
+	}
+}
+
+// pendingRow is a rejected row without a region, kept by a regency's
+// workbook until the region of its file is known.
+type pendingRow struct {
+	file  string
+	cells []xcell
+}
 
 func (r *Report) writeRejected(rec arrow.Record) error {
 	c := colReader{rec: rec}
 	file, sheet, row := c.str(pipeline.ColFile), c.str(pipeline.ColSheet), c.int32(pipeline.ColRow)
 	reason, detail, original := c.str(pipeline.ColReason), c.str(pipeline.ColDetail), c.str(pipeline.ColOriginal)
+	region := c.str(pipeline.ColRegionCode)
 	if c.err != nil {
 		return c.err
 	}
-	l := r.lists[listRejected]
 	for i := 0; i < int(rec.NumRows()); i++ {
+		f, reg := file.at(i), region.at(i)
+		if reg != "" {
+			if _, ok := r.fileRegion[f]; !ok {
+				r.fileRegion[strings.Clone(f)] = strings.Clone(reg)
+			}
+		}
 		if !reason.valid(i) {
 			continue
 		}
-		var rowNum any
+		rowNum := xcell{}
 		if row.IsValid(i) {
-			rowNum = excelize.Cell{StyleID: r.st.rowNum, Value: int64(row.Value(i))}
+			rowNum = numCell(r.st.rowNum, float64(row.Value(i)))
 		}
-		err := l.add([]any{
-			r.text(file.at(i)), r.text(sheet.at(i)), rowNum, r.text(reason.at(i)),
-			r.wrapText(r.lb.code(reason.at(i))), r.wrapText(detail.at(i)), r.text(original.at(i)),
-		})
-		if err != nil {
-			return err
+		code := reason.at(i)
+		cells := []xcell{
+			textCell(r.st.wrap, f), textCell(r.st.wrap, sheet.at(i)), rowNum, textCell(r.st.wrap, code),
+			textCell(r.st.wrap, r.lb.code(code)), textCell(r.st.wrap, r.lb.renderDetail(detail.at(i))),
+			textCell(r.st.wrap, headerLines(original.at(i))),
+		}
+		switch {
+		case r.info.Scope == "" || reg == r.info.Scope:
+			r.hasData = r.hasData || reg != ""
+			r.stores[listRejected].add(cells, rowKey{})
+		case reg == "":
+			// Which regency sent it is known from the file's other rows,
+			// perhaps only later: decided at Close.
+			for j := range cells {
+				cells[j].text = strings.Clone(cells[j].text)
+			}
+			r.pending = append(r.pending, pendingRow{file: strings.Clone(f), cells: cells})
 		}
 	}
 	return nil
+}
+
+// addPending adds the region-less rejected rows of the files this
+// regency sent (the region of a file's first row that has one).
+func (r *Report) addPending() {
+	for _, p := range r.pending {
+		if r.fileRegion[p.file] == r.info.Scope {
+			r.hasData = true
+			r.stores[listRejected].add(p.cells, rowKey{})
+		}
+	}
+	r.pending = nil
+}
+
+// headerLines shows a row's original cells, a JSON object keyed by the
+// file's own headers, as "header: value" lines in the file's order; text
+// that is not such an object is shown as it is.
+func headerLines(original string) string {
+	dec := json.NewDecoder(strings.NewReader(original))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return original
+	}
+	var b bytes.Buffer
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return original
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return original
+		}
+		key, _ := k.(string)
+		val, ok := v.(string)
+		if !ok {
+			raw, _ := json.Marshal(v)
+			val = string(raw)
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(key)
+		b.WriteString(": ")
+		b.WriteString(val)
+	}
+	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/xuri/excelize/v2"
@@ -76,18 +77,20 @@ func TestReportLists(t *testing.T) {
 		want  [][]string // data rows, header excluded, trailing empty cells trimmed
 	}{
 		{"Cetak KTP", [][]string{
-			{"1771014506800001", "SITI AMINAH", serial("1980-06-05"), "Kota Bengkulu", "GADING CEMPAKA", "JALAN GEDANG", "", "KTP rusak", "KTP rusak", serial("2020-02-01"), serial("2020-02-01")},
-			{"1771010101950005", "JOKO", serial("1995-01-01"), "3171", "", "", "", "Pindah", "Pindah", "", "", "", "NIK sama, orang berbeda (K2); NIK diketik sebagai angka"},
+			{"1771014506800001", "SITI AMINAH", serial("1980-06-05"), "Kota Bengkulu", "GADING CEMPAKA", "JALAN GEDANG", "", "", "", "", "KTP rusak", "KTP rusak", serial("2020-02-01"), serial("2020-02-01")},
+			{"1771010101950005", "JOKO", serial("1995-01-01"), "3171", "", "", "", "", "", "", "Pindah", "Pindah", "", "", "", "NIK sama, orang berbeda (K2); NIK diketik sebagai angka"},
+			nil,
+			{"Termasuk 1 penduduk yang pindah ke luar provinsi: mereka ada di daftar ini tetapi tidak dihitung di ringkasan provinsi."},
 		}},
 		{"Perekaman", [][]string{
-			{"1771010101900002", `=HYPERLINK("http://x","klik")`, serial("1990-01-01"), "Kota Bengkulu", "", "", "", "Perekaman", "Perekaman", "", "", "", "Tanggal lahir tidak sesuai NIK"},
+			{"1771010101900002", `=HYPERLINK("http://x","klik")`, serial("1990-01-01"), "Kota Bengkulu", "", "", "", "", "", "", "Perekaman", "Perekaman", "", "", "", "Tanggal lahir tidak sesuai NIK"},
 		}},
 		{"Meninggal", [][]string{
 			{"1701010101500003", "AHMAD", serial("1950-01-01"), "Bengkulu Selatan", "", "", "", serial("2020-03-10"), "Meninggal, KTP rusak", "Permohonan sesudah tanggal meninggal"},
 		}},
 		{"Pindah", [][]string{
-			{"1771010101950004", "RINA", serial("1995-01-01"), "Kota Bengkulu", "Bengkulu Selatan", "1701", "Antar kabupaten/kota", "", "", "Siap", serial("2020-04-01")},
-			{"1771010101950005", "JOKO", serial("1995-01-01"), "Kota Bengkulu", "3171", "3171", "Ke luar provinsi", "", "", "Perlu cetak"},
+			{"1771010101950004", "RINA", serial("1995-01-01"), "Kota Bengkulu", "Bengkulu Selatan", "1701", "Antar kabupaten/kota", "Siap", serial("2020-04-01")},
+			{"1771010101950005", "JOKO", serial("1995-01-01"), "Kota Bengkulu", "3171", "3171", "Ke luar provinsi", "Perlu cetak"},
 		}},
 		{"Tinjauan", [][]string{
 			{"1771010101900002", `=HYPERLINK("http://x","klik")`, serial("1990-01-01"), "Kota Bengkulu", "Perlu rekam", "NIK_DOB_MISMATCH", "Tanggal lahir tidak sesuai NIK", "in/kota.xlsx, Data, baris 7"},
@@ -95,8 +98,8 @@ func TestReportLists(t *testing.T) {
 			{"1771010101950005", "JOKO", serial("1995-01-01"), "3171", "Perlu cetak", "NIK_CONFLICT, NIK_NUMERIC_CELL", "NIK sama, orang berbeda (K2); NIK diketik sebagai angka", "in/kota.xlsx, Data, baris 9; in/seluma.csv, baris 3"},
 		}},
 		{"Ditolak", [][]string{
-			{"in/kota.xlsx", "Data", "5", "NIK_PRECISION_LOST", "NIK rusak oleh Excel (notasi ilmiah atau digit terakhir hilang)", "scientific notation", `{"NIK":"1.77E+15","NAMA":"BUDI"}`},
-			{"in/seluma.csv", "", "12", "NIK_MISSING", "NIK kosong", "-- empty", `{"nik":"","nama":"=HYPERLINK(\"x\")"}`},
+			{"in/kota.xlsx", "Data", "5", "NIK_PRECISION_LOST", "NIK rusak oleh Excel (notasi ilmiah atau digit terakhir hilang)", "scientific notation", "NIK: 1.77E+15\nNAMA: BUDI"},
+			{"in/seluma.csv", "", "12", "NIK_MISSING", "NIK kosong", "-- empty", "nik: \nnama: =HYPERLINK(\"x\")"},
 		}},
 	}
 	for _, tc := range tests {
@@ -327,22 +330,48 @@ func TestReportLanguages(t *testing.T) {
 	}
 }
 
-func TestReportTruncatesAtExcelLimit(t *testing.T) {
-	r := NewReport(t.TempDir(), testInfo)
-	defer r.Abort()
-	if err := r.start(); err != nil {
+// A list longer than a sheet holds continues on numbered sheets, each
+// with its header and table; the workbook reports the continuation, and a
+// text past Excel's cell limit is cut visibly and counted.
+func TestReportContinuesPastSheetLimit(t *testing.T) {
+	dir := t.TempDir()
+	r := NewReport(dir, testInfo)
+	r.maxRows = 2
+	rows := `[{"file":"a.csv","row":2,"reason":"NIK_MISSING","detail":"nik is empty","original":"{}"},
+		{"file":"a.csv","row":3,"reason":"NIK_MISSING","detail":"nik is empty","original":"{}"},
+		{"file":"a.csv","row":4,"reason":"NIK_MISSING","detail":"nik is empty","original":"{}"},
+		{"file":"a.csv","row":5,"reason":"NIK_MISSING","detail":"nik is empty","original":"{\"NIK\":\"` + strings.Repeat("9", 40000) + `\"}"},
+		{"file":"a.csv","row":6,"reason":"NIK_MISSING","detail":"nik is empty","original":"{}"}]`
+	if err := run(t, r, []batch{{pipeline.TableRows, rows}}); err != nil {
 		t.Fatal(err)
 	}
-	l := r.lists[listRejected]
-	l.row = excelize.TotalRows - 2
-	for range 3 {
-		if err := l.add([]any{"x"}); err != nil {
-			t.Fatal(err)
+	f, err := excelize.OpenFile(onlyFile(t, dir, r), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for sheet, want := range map[string][]string{"Ditolak": {"2", "3"}, "Ditolak (2)": {"4", "5"}, "Ditolak (3)": {"6"}} {
+		rs := rows2(t, f, sheet)
+		var got []string
+		for _, row := range rs[1:] {
+			got = append(got, row[2])
+		}
+		if rs[0][0] != "Berkas" || !slices.Equal(got, want) {
+			t.Errorf("%s: header %q, rows %q, want %q", sheet, rs[0], got, want)
 		}
 	}
-	if l.row != excelize.TotalRows-1 || l.dropped != 2 {
-		t.Errorf("row %d dropped %d, want %d and 2", l.row, l.dropped, excelize.TotalRows-1)
+	if got := r.Findings(); !slices.Equal(got.ContinuedSheets, []string{"Ditolak (2)", "Ditolak (3)"}) || got.CutTexts != 1 {
+		t.Errorf("findings %+v", got)
 	}
+	cut, _ := f.GetCellValue("Ditolak (2)", "G3")
+	if n := utf8.RuneCountInString(cut); n != maxCellChars || !strings.HasSuffix(cut, "…[dipotong]") || !strings.HasPrefix(cut, "NIK: 999") {
+		t.Errorf("cut text has %d characters, ends %q", n, cut[max(0, len(cut)-20):])
+	}
+}
+
+func rows2(t *testing.T, f *excelize.File, sheet string) [][]string {
+	t.Helper()
+	return rows(t, f, sheet)
 }
 
 func TestReportCancelled(t *testing.T) {
@@ -384,9 +413,12 @@ func TestReportPrintOrder(t *testing.T) {
 	defer f.Close()
 	var got []string
 	for _, row := range rows(t, f, "Cetak KTP")[1:] {
-		got = append(got, row[0]+":"+strings.Join(row[13:], "/"))
+		if len(row) > 1 && row[1] != "" { // a person, not the note below the list
+			row = append(row, "", "", "", "")
+			got = append(got, row[0]+":"+strings.Join(row[7:10], "/"))
+		}
 	}
-	want := []string{"4:1/1/Stok sendiri", "5:1/1/Stok sendiri", "3:2/2/Buffer provinsi", "2:/3", "1:/2"}
+	want := []string{"4:1/1/Stok sendiri", "5:1/1/Stok sendiri", "3:2/2/Buffer provinsi", "2:/3/", "1:/2/"}
 	if !slices.Equal(got, want) {
 		t.Errorf("print list order %q, want %q", got, want)
 	}

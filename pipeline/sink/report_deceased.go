@@ -1,0 +1,21 @@
+package sink
+
+// The list of the deceased, to remove from the voter list.
+
+// deceasedColumns are the columns of the deceased list.
+func (r *Report) deceasedColumns() []colSpec {
+	lb := r.lb
+	return append(r.personColumns(),
+		colSpec{label: lb.address, min: 12, max: 30, wrap: true},
+		colSpec{label: lb.deathDate, min: 11, max: 11},
+		colSpec{label: lb.events, min: 12, max: 26, wrap: true},
+		colSpec{label: lb.notes, min: 10, max: 36, wrap: true},
+	)
+}
+
+func (r *Report) addDeceased(p *personCols, i int) {
+	cells := append(r.personBase(p, i),
+		textCell(r.st.wrap, p.alamat.at(i)), p.death.cell(r.st.listDate, i),
+		textCell(r.st.wrap, r.codes(p.events.at(i), ", ")), textCell(r.st.wrap, r.codes(p.flags.at(i), "; ")))
+	r.stores[listDeceased].add(cells, rowKey{})
+}

@@ -1,0 +1,409 @@
+package sink
+
+// The rows of a list sheet, written as worksheet XML by this package
+// rather than through excelize: excelize's stream writer manages about
+// 40–60k rows a second and keeps every list open until Close, while the
+// XML of a row is written here at millions of rows a second into a store
+// that spills to a temporary file. At Close the stored rows are spliced
+// into the sheet excelize lays out (header, widths, table, print setup);
+// see report_assemble.go.
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxCellChars is the most characters a cell holds (Excel's limit).
+const maxCellChars = 32767
+
+// cellKind says how a cell is written.
+type cellKind uint8
+
+const (
+	cellEmpty cellKind = iota
+	cellText
+	cellNumber
+)
+
+// xcell is one cell of a list row.
+type xcell struct {
+	kind  cellKind
+	style int
+	text  string
+	num   float64
+}
+
+// textCell is a text cell; empty text is an empty cell.
+func textCell(style int, s string) xcell {
+	if s == "" {
+		return xcell{}
+	}
+	return xcell{kind: cellText, style: style, text: s}
+}
+
+// numCell is a number cell.
+func numCell(style int, v float64) xcell { return xcell{kind: cellNumber, style: style, num: v} }
+
+// dateCell is a date cell: the Excel serial number of t's day, shown by
+// the date style; an empty cell when !ok.
+func dateCell(style int, t time.Time, ok bool) xcell {
+	if !ok {
+		return xcell{}
+	}
+	return numCell(style, excelSerial(t))
+}
+
+// excelSerial is the serial number Excel gives t's day (the 1900 date
+// system, with its fictitious 1900-02-29: days before 1900-03-01 are one
+// less than their distance from 1899-12-30).
+func excelSerial(t time.Time) float64 {
+	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	days := math.Round(t.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	if t.Before(time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		days--
+	}
+	return days
+}
+
+// colSpec is one column of a list: its header, its width in characters —
+// at least min, at most max, else the widest text in it — and whether
+// long text wraps within it.
+type colSpec struct {
+	label    string
+	min, max float64
+	wrap     bool
+	digits   bool // text of digits (NIK, codes): Excel must not flag it as a number stored as text
+}
+
+// rowKey orders the rows of a sorted list; off and n locate the row's XML
+// in the store.
+type rowKey struct {
+	outside bool
+	region  string
+	order   int32
+	seq     int
+	off     int64
+	n       int32
+}
+
+// rowStore keeps the XML of a list's rows: in memory up to spillAt bytes,
+// then in a temporary file in dir (owner-only, removed by close).
+type rowStore struct {
+	cols   []colSpec
+	sorted bool // rows are written in key order, not arrival order
+	dir    string
+
+	buf     bytes.Buffer
+	spill   *os.File
+	w       *bufio.Writer
+	size    int64
+	keys    []rowKey
+	widths  []float64 // widest text per column, in characters, capped at max
+	cut     int       // texts cut at the cell limit
+	cutMark string    // appended to a cut text
+	err     error
+	regions map[string]string // interned region codes
+}
+
+// spillAt is the size of a store's XML kept in memory: a province's many
+// workbooks each hold six lists.
+const spillAt = 1 << 20
+
+func newRowStore(dir string, cols []colSpec, sorted bool, cutMark string) *rowStore {
+	s := &rowStore{cols: cols, sorted: sorted, dir: dir, cutMark: cutMark, regions: map[string]string{}}
+	s.widths = make([]float64, len(cols))
+	for i, c := range cols {
+		s.widths[i] = max(c.min, textWidth(c.label)/2+2)
+	}
+	return s
+}
+
+// rows is the number of rows stored.
+func (s *rowStore) rows() int { return len(s.keys) }
+
+// add stores one row; key orders it in a sorted list (its off and n are
+// set here).
+func (s *rowStore) add(cells []xcell, key rowKey) {
+	if s.err != nil {
+		return
+	}
+	var b []byte
+	b = s.encode(b[:0], cells)
+	key.off, key.n = s.size, int32(len(b))
+	if r, ok := s.regions[key.region]; ok {
+		key.region = r
+	} else {
+		key.region = strings.Clone(key.region)
+		s.regions[key.region] = key.region
+	}
+	s.keys = append(s.keys, key)
+	s.size += int64(len(b))
+	if s.w != nil {
+		_, s.err = s.w.Write(b)
+		return
+	}
+	s.buf.Write(b)
+	if s.buf.Len() >= spillAt {
+		s.spillToFile()
+	}
+}
+
+func (s *rowStore) spillToFile() {
+	f, err := os.CreateTemp(s.dir, ".list-*.tmp")
+	if err != nil {
+		s.err = err
+		return
+	}
+	s.spill, s.w = f, bufio.NewWriterSize(f, 256<<10)
+	_, s.err = s.w.Write(s.buf.Bytes())
+	s.buf = bytes.Buffer{}
+}
+
+// encode appends the XML of one row: <row> with a height when wrapped
+// text needs more than one line, then one <c> per column (an empty <c/>
+// keeps the columns in place: the rows and cells carry no references, so
+// they can be written in any order).
+func (s *rowStore) encode(b []byte, cells []xcell) []byte {
+	lines := 1
+	for i, c := range cells {
+		if c.kind != cellText || i >= len(s.cols) {
+			continue
+		}
+		n := longestLine(c.text)
+		if n+1 > s.widths[i] {
+			s.widths[i] = min(n+1, max(s.cols[i].max, s.cols[i].min))
+		}
+		if s.cols[i].wrap {
+			lines = max(lines, wrappedLines(c.text, max(s.cols[i].max, s.cols[i].min)*0.95-1))
+		}
+	}
+	if lines > 1 {
+		b = append(b, `<row ht="`...)
+		b = strconv.AppendInt(b, int64(15*min(lines, 20)), 10)
+		b = append(b, `" customHeight="1">`...)
+	} else {
+		b = append(b, "<row>"...)
+	}
+	for _, c := range cells {
+		b = s.encodeCell(b, c)
+	}
+	return append(b, "</row>"...)
+}
+
+func (s *rowStore) encodeCell(b []byte, c xcell) []byte {
+	switch c.kind {
+	case cellText:
+		b = append(b, `<c s="`...)
+		b = strconv.AppendInt(b, int64(c.style), 10)
+		b = append(b, `" t="inlineStr"><is><t`...)
+		text := c.text
+		if utf8.RuneCountInString(text) > maxCellChars {
+			text = cutText(text, maxCellChars, s.cutMark)
+			s.cut++
+		}
+		if needsPreserve(text) {
+			b = append(b, ` xml:space="preserve"`...)
+		}
+		b = append(b, '>')
+		b = appendXMLText(b, text)
+		return append(b, "</t></is></c>"...)
+	case cellNumber:
+		b = append(b, `<c s="`...)
+		b = strconv.AppendInt(b, int64(c.style), 10)
+		b = append(b, `"><v>`...)
+		if c.num == math.Trunc(c.num) && math.Abs(c.num) < 1e15 {
+			b = strconv.AppendInt(b, int64(c.num), 10)
+		} else {
+			b = strconv.AppendFloat(b, c.num, 'g', -1, 64)
+		}
+		return append(b, "</v></c>"...)
+	}
+	return append(b, "<c/>"...)
+}
+
+// cutText cuts s to at most limit characters, the mark included.
+func cutText(s string, limit int, mark string) string {
+	keep := limit - utf8.RuneCountInString(mark)
+	n := 0
+	for i := range s {
+		if n == keep {
+			return s[:i] + mark
+		}
+		n++
+	}
+	return s
+}
+
+// longestLine is the width of the longest line of s, in column width
+// units (the width of a digit).
+func longestLine(s string) float64 {
+	longest := 0.0
+	for line := range strings.SplitSeq(s, "\n") {
+		longest = max(longest, textWidth(line))
+	}
+	return longest
+}
+
+// wrappedLines estimates the lines s takes in a column perLine units
+// wide.
+func wrappedLines(s string, perLine float64) int {
+	perLine = max(perLine, 1)
+	n := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		n += max(1, int(math.Ceil(textWidth(line)/perLine)))
+	}
+	return n
+}
+
+// textWidth estimates the width of one line of Calibri 11 text in column
+// width units: a column width counts digits, and capitals are wider,
+// spaces and punctuation narrower. (Upper-case names and addresses,
+// measured as plain characters, came out too narrow and wrapped in
+// LibreOffice.)
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case r == 'M' || r == 'W' || r == 'm' || r == 'w':
+			w += 1.45
+		case r >= 'A' && r <= 'Z':
+			w += 1.15
+		case r == ' ' || r == '.' || r == ',' || r == '\'' || r == ':' || r == ';' || r == 'i' || r == 'l' || r == 'I' || r == 'j' || r == 't' || r == 'f' || r == 'r':
+			w += 0.55
+		default:
+			w += 1
+		}
+	}
+	return w
+}
+
+// needsPreserve reports whether a text's white space must be kept with
+// xml:space="preserve".
+func needsPreserve(s string) bool {
+	if s == "" {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return first == ' ' || first == '\t' || first == '\n' || last == ' ' || last == '\t' || last == '\n' ||
+		strings.Contains(s, "  ")
+}
+
+// appendXMLText appends s as the text of an XML element: & < > " escaped,
+// CR as a character reference (readers would fold it into LF), characters
+// XML 1.0 forbids and invalid UTF-8 as U+FFFD, and text shaped like an
+// escaped character ("_x0041_") guarded so that readers keep it as is.
+func appendXMLText(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, "\uFFFD"...)
+		case r == '&':
+			b = append(b, "&amp;"...)
+		case r == '<':
+			b = append(b, "&lt;"...)
+		case r == '>':
+			b = append(b, "&gt;"...)
+		case r == '"':
+			b = append(b, "&quot;"...)
+		case r == '\r':
+			b = append(b, "&#13;"...)
+		case r == '\t' || r == '\n':
+			b = append(b, byte(r))
+		case r < 0x20 || r == 0xFFFE || r == 0xFFFF:
+			b = append(b, "\uFFFD"...)
+		case r == '_' && escapedLike(s[i:]):
+			b = append(b, "_x005F_"...)
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}
+
+// escapedLike reports whether s starts with "_xHHHH_", which spreadsheet
+// readers decode as a character.
+func escapedLike(s string) bool {
+	if len(s) < 7 || s[1] != 'x' || s[6] != '_' {
+		return false
+	}
+	for _, c := range s[2:6] {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// order sorts the keys of a sorted list: the province's regions first,
+// then by region, print order, arrival.
+func (s *rowStore) order() {
+	if !s.sorted {
+		return
+	}
+	slices.SortFunc(s.keys, func(a, b rowKey) int {
+		return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(a.region, b.region),
+			cmp.Compare(a.order, b.order), cmp.Compare(a.seq, b.seq))
+	})
+}
+
+// writeRows writes the XML of rows [from, to) in the store's order.
+func (s *rowStore) writeRows(w io.Writer, from, to int) error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.w != nil {
+		if err := s.w.Flush(); err != nil {
+			return err
+		}
+	}
+	if from >= to {
+		return nil
+	}
+	var src io.ReaderAt = bytes.NewReader(s.buf.Bytes())
+	if s.spill != nil {
+		src = s.spill
+	}
+	if !s.sorted {
+		// Arrival order: one contiguous range.
+		start, end := s.keys[from].off, s.keys[to-1].off+int64(s.keys[to-1].n)
+		_, err := io.Copy(w, io.NewSectionReader(src, start, end-start))
+		return err
+	}
+	var row []byte
+	for _, k := range s.keys[from:to] {
+		row = slices.Grow(row[:0], int(k.n))[:k.n]
+		if _, err := src.ReadAt(row, k.off); err != nil {
+			return err
+		}
+		if _, err := w.Write(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close removes the store's temporary file.
+func (s *rowStore) close() error {
+	if s.spill == nil {
+		return nil
+	}
+	name := s.spill.Name()
+	err := s.spill.Close()
+	s.spill, s.w = nil, nil
+	if rerr := os.Remove(name); err == nil {
+		err = rerr
+	}
+	return err
+}
