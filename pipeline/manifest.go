@@ -13,11 +13,23 @@ type Manifest struct {
 	Settings     ManifestSettings  `json:"settings"`
 	Inputs       []ManifestInput   `json:"inputs"`
 	Outputs      []ManifestOutput  `json:"outputs"`
+	// SkippedOutputs are the outputs --outputs left out.
+	SkippedOutputs []string `json:"skipped_outputs,omitempty"`
+	// Workbooks says what the workbooks had to adapt to Excel's limits.
+	Workbooks *ManifestWorkbooks `json:"workbooks,omitempty"`
 	Stages       []ManifestStage   `json:"stages"`
 	Accounting   ManifestAccount   `json:"accounting"` // totals over every input
 	WhatIf       *ManifestWhatIf   `json:"what_if,omitempty"`
 	Errors       []string          `json:"errors,omitempty"` // inputs that could not be read, by file and sheet
 	Extra        map[string]string `json:"extra,omitempty"`
+}
+
+// ManifestWorkbooks is what the workbooks had to adapt to Excel's limits:
+// lists continued on further sheets past 1,048,576 rows, texts cut at
+// 32,767 characters (marked in the cell).
+type ManifestWorkbooks struct {
+	ContinuedSheets []string `json:"continued_sheets,omitempty"`
+	CutTexts        int      `json:"cut_texts"`
 }
 
 // ManifestSettings echoes the run settings.

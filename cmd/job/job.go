@@ -13,6 +13,8 @@ package job
 
 import (
 	"errors"
+	"slices"
+	"time"
 
 	"readiness/pipeline"
 	"readiness/pipeline/regions"
@@ -33,8 +35,32 @@ type Spec struct {
 	// TmpDir is where large workbook parts are inflated while reading;
 	// empty means the system's temporary folder.
 	TmpDir string
+	// Outputs names the output files to write (OutputNames); nil means
+	// all of them.
+	Outputs []string
+	// RunTime is when the run started, for the workbooks' properties.
+	RunTime time.Time
 	// Sinks are written after the file sinks: the console, a test's probe.
 	Sinks []pipeline.Sink
+}
+
+// The outputs a run can write besides manifest.json (always written).
+const (
+	OutputReport     = "report"     // report.xlsx, the province's workbook
+	OutputRegions    = "regions"    // regions/<code> <name>.xlsx, a workbook per regency
+	OutputSummary    = "summary"    // summary.csv
+	OutputExceptions = "exceptions" // exceptions.csv
+	OutputPersons    = "persons"    // persons.parquet
+)
+
+// OutputNames lists the outputs in the order they are written.
+func OutputNames() []string {
+	return []string{OutputSummary, OutputExceptions, OutputPersons, OutputReport, OutputRegions}
+}
+
+// wants reports whether spec asks for output name.
+func (spec Spec) wants(name string) bool {
+	return spec.Outputs == nil || slices.Contains(spec.Outputs, name)
 }
 
 // New returns the runner of one run. Every constructor's error is
@@ -112,16 +138,19 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	return append(stages, allocate, aggregate), nil
 }
 
-// FileSinks returns the sinks writing the output files into spec.OutDir.
+// FileSinks returns the sinks writing the output files into spec.OutDir,
+// those spec.Outputs asks for.
 func FileSinks(spec Spec) []pipeline.Sink {
 	cfg := spec.Config
 	names := map[string]string{}
+	var regencies []sink.Regency
 	for _, r := range spec.Regions.Regencies() {
 		names[r.Code] = r.Name
+		regencies = append(regencies, sink.Regency{Code: r.Code, Name: r.Name})
 	}
 	info := sink.ReportInfo{
-		Lang: cfg.Lang, AsOf: cfg.AsOf, PrintDays: cfg.PrintDays(),
-		RegionNames: names, ProvinceCode: spec.Regions.Province().Code,
+		Lang: cfg.Lang, AsOf: cfg.AsOf, RunTime: spec.RunTime, PrintDays: cfg.PrintDays(),
+		RegionNames: names, Names: spec.Regions.Name, ProvinceCode: spec.Regions.Province().Code,
 	}
 	if cfg.Projection != nil {
 		info.ElectionDate = cfg.Projection.ElectionDate
@@ -132,10 +161,23 @@ func FileSinks(spec Spec) []pipeline.Sink {
 		}
 	}
 	dir := spec.OutDir
-	return []pipeline.Sink{
-		sink.NewSummaryCSV(dir),
-		sink.NewExceptionsCSV(dir),
-		sink.NewPersonsParquet(dir),
-		sink.NewReport(dir, info),
+	var sinks []pipeline.Sink
+	for _, name := range OutputNames() {
+		if !spec.wants(name) {
+			continue
+		}
+		switch name {
+		case OutputSummary:
+			sinks = append(sinks, sink.NewSummaryCSV(dir))
+		case OutputExceptions:
+			sinks = append(sinks, sink.NewExceptionsCSV(dir))
+		case OutputPersons:
+			sinks = append(sinks, sink.NewPersonsParquet(dir))
+		case OutputReport:
+			sinks = append(sinks, sink.NewReport(dir, info))
+		case OutputRegions:
+			sinks = append(sinks, sink.NewRegionReports(dir, info, regencies))
+		}
 	}
+	return sinks
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -248,5 +249,51 @@ func TestCommands(t *testing.T) {
 		if code := exitCode(err, &stderr); code != tc.code || !strings.Contains(stdout.String(), tc.out) {
 			t.Errorf("%v: exit %d, stdout %q; want %d and %q", tc.args, code, stdout.String(), tc.code, tc.out)
 		}
+	}
+}
+
+// A hostile --regions file: a regency named "../../x" gets its workbook
+// inside regions/, and a name that looks like a formula stays text in
+// summary.csv. --outputs leaves out what is not asked for, and the
+// manifest says so.
+func TestHostileRegionNamesAndOutputs(t *testing.T) {
+	dir := t.TempDir()
+	user, _ := newUserFile(t, dir)
+	in := filepath.Join(dir, "1709_submission.csv") // the region comes from the code in the file name
+	if err := os.Rename(user, in); err != nil {
+		t.Fatal(err)
+	}
+	regionsCSV := filepath.Join(dir, "regions.csv")
+	os.WriteFile(regionsCSV, []byte("code,name,level\n17,BENGKULU,1\n1709,../../x,2\n1771,\"=HYPERLINK(\"\"http://x\"\")\",2\n"), 0o600)
+	stock := filepath.Join(dir, "stock.csv")
+	os.WriteFile(stock, []byte("region_code,region_name,stock,print_capacity_per_day,arrives\n1709,X,10,5,\n17,P,100,0,\n"), 0o600)
+	out := filepath.Join(dir, "nested", "out")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"run", "--in", in, "--out", out, "--regions", regionsCSV, "--stock", stock,
+		"--as-of", "2020-06-30", "--election-date", "2020-12-09", "--outputs", "regions,summary"}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	files := walkFiles(t, out)
+	// 1771 has data too: movers from the submission.
+	if !slices.Equal(files, []string{"manifest.json", "regions/1709 x.xlsx", "regions/1771 HYPERLINK(_http___x_).xlsx", "summary.csv"}) {
+		t.Errorf("output folder holds %q", files)
+	}
+	for _, p := range []string{filepath.Join(dir, "x"), filepath.Join(dir, "x.xlsx"), filepath.Join(dir, "nested", "x.xlsx")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s written outside the output folder", p)
+		}
+	}
+	summary, _ := os.ReadFile(filepath.Join(out, "summary.csv"))
+	if !strings.Contains(string(summary), `1771,"'=HYPERLINK(""http://x"")"`) {
+		t.Errorf("formula-like region name not made inert:\n%s", summary)
+	}
+	m := readManifest(t, out)
+	if !slices.Equal(m.SkippedOutputs, []string{"exceptions", "persons", "report"}) {
+		t.Errorf("skipped outputs %q", m.SkippedOutputs)
+	}
+	err = run(context.Background(), []string{"run", "--out", out, "--outputs", "report,pdf"}, &stdout, &stderr)
+	if !errors.Is(err, pipeline.ErrUsage) || !strings.Contains(err.Error(), `--outputs: "pdf" is not one of`) {
+		t.Errorf("unknown output: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -43,7 +44,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	dir := out.Path()
 	console, whatIf := &summaryTable{}, &whatIfTable{}
 	runner, err := job.New(job.Spec{Config: s.cfg, Regions: s.ref, Stock: s.stock, OutDir: dir,
-		Sinks: []pipeline.Sink{console, whatIf}})
+		Outputs: s.outList, RunTime: started, Sinks: []pipeline.Sink{console, whatIf}})
 	if err != nil {
 		return err
 	}
@@ -59,6 +60,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	m := manifest(&s, started, res, whatIf)
 	if m.Outputs, err = sink.Outputs(dir, runner.Sinks); err != nil {
 		return fmt.Errorf("listing the outputs: %w", err)
+	}
+	for _, name := range job.OutputNames() {
+		if !slices.Contains(s.outList, name) {
+			m.SkippedOutputs = append(m.SkippedOutputs, name)
+		}
+	}
+	m.Workbooks = workbookFindings(runner.Sinks)
+	if w := m.Workbooks; w != nil {
+		log.Warn().Strs("continued_sheets", w.ContinuedSheets).Int("cut_texts", w.CutTexts).
+			Msg("the workbooks exceed Excel's limits: lists continue on further sheets, long texts are cut; see manifest.json")
 	}
 	if err := sink.WriteManifest(dir, m); err != nil {
 		return fmt.Errorf("writing manifest: %w", err)
@@ -152,9 +163,23 @@ func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Ma
 			quantity, strings.Join(dates, ", "), pctText(p.ProjectedReadyPct), pctText(p.PctIfDelivered),
 			p.DeliveryAllocation, m.WhatIf.TooLate, m.WhatIf.Surplus)
 	}
-	files := make([]string, 0, len(m.Outputs)+1)
+	// The files as the folder holds them; a subfolder's files counted.
+	var files []string
+	inDir := map[string]int{}
 	for _, o := range m.Outputs {
+		if dir, _, ok := strings.Cut(o.Path, "/"); ok {
+			if inDir[dir] == 0 {
+				files = append(files, dir+"/")
+			}
+			inDir[dir]++
+			continue
+		}
 		files = append(files, o.Path)
+	}
+	for i, f := range files {
+		if n := inDir[strings.TrimSuffix(f, "/")]; n > 0 {
+			files[i] = fmt.Sprintf("%s (%d files)", f, n)
+		}
 	}
 	files = append(files, sink.ManifestFile)
 	ew.printf("outputs in %s: %s\n", s.outDir, strings.Join(files, " "))
@@ -167,4 +192,21 @@ func pctText(v *float64) string {
 		return "-"
 	}
 	return strconv.FormatFloat(*v, 'f', 1, 64)
+}
+
+// workbookFindings gathers what the workbooks had to adapt to Excel's
+// limits; nil when nothing.
+func workbookFindings(sinks []pipeline.Sink) *pipeline.ManifestWorkbooks {
+	w := &pipeline.ManifestWorkbooks{}
+	for _, s := range sinks {
+		if f, ok := s.(interface{ Findings() sink.Findings }); ok {
+			got := f.Findings()
+			w.ContinuedSheets = append(w.ContinuedSheets, got.ContinuedSheets...)
+			w.CutTexts += got.CutTexts
+		}
+	}
+	if len(w.ContinuedSheets) == 0 && w.CutTexts == 0 {
+		return nil
+	}
+	return w
 }

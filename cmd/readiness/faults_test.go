@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,14 +37,14 @@ func checkWhole(t *testing.T, dir string) string {
 			t.Fatalf("%s does not match the manifest: outputs of two runs mixed", o.Path)
 		}
 	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if _, ok := want[e.Name()]; !ok {
-			t.Fatalf("%s in the output folder is not in the manifest", e.Name())
+	files := walkFiles(t, dir)
+	for _, f := range files {
+		if _, ok := want[f]; !ok {
+			t.Fatalf("%s in the output folder is not in the manifest", f)
 		}
 	}
-	if len(entries) != len(want) {
-		t.Fatalf("output folder holds %d files, manifest lists %d outputs", len(entries)-1, len(want)-1)
+	if len(files) != len(want) {
+		t.Fatalf("output folder holds %d files, manifest lists %d outputs", len(files)-1, len(want)-1)
 	}
 	return m.StartedAt
 }
@@ -163,4 +164,36 @@ func TestSecondRunIsLockedOut(t *testing.T) {
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
 		t.Error("the locked-out run created the output folder")
 	}
+}
+
+// walkFiles lists the files under dir, slash-separated and relative to it,
+// checking that files are owner-only (0600) and folders 0700.
+func walkFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if info.Mode().Perm() != want {
+			t.Errorf("%s has mode %v, want %v", p, info.Mode().Perm(), want)
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }

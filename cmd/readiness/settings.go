@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"readiness/cmd/job"
 	"readiness/fixtures"
 	"readiness/pipeline"
 	"readiness/pipeline/regions"
@@ -32,12 +34,14 @@ type settings struct {
 	holidays    string
 	asOf        string
 	election    string
+	outputs     string // comma-separated; empty means all
 
 	// resolved
-	cfg    pipeline.Config
-	ref    *regions.Reference
-	stock  *stock.Plan
-	inputs []pipeline.Input
+	cfg     pipeline.Config
+	outList []string // the outputs to write
+	ref     *regions.Reference
+	stock   *stock.Plan
+	inputs  []pipeline.Input
 }
 
 // flagOf names each pipeline setting by the flag that sets it, so that
@@ -98,6 +102,8 @@ func (s *settings) flags(fs *flag.FlagSet, withOutputs bool) {
 	fs.StringVar(&s.stockFile, "stock", "", "stock `CSV`; default: the embedded fixture stock")
 	fs.StringVar(&s.election, "election-date", "", "election `date` YYYY-MM-DD (required with --in; the fixtures' date otherwise)")
 	fs.StringVar(&s.lang, "lang", "id", "report `language`: id or en")
+	fs.StringVar(&s.outputs, "outputs", strings.Join(job.OutputNames(), ","),
+		"comma-separated `outputs` to write: "+strings.Join(job.OutputNames(), ", ")+" (manifest.json is always written)")
 	fs.StringVar(&s.holidays, "holidays", "", "comma-separated public holiday `dates` YYYY-MM-DD, not counted as print days")
 }
 
@@ -142,6 +148,11 @@ func (s *settings) resolve(now time.Time, withProjection bool) error {
 		if s.outDir == "" {
 			errs = append(errs, &pipeline.SettingError{Setting: "--out", Err: errors.New("missing")})
 		}
+		list, err := parseOutputs(s.outputs)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		s.outList = list
 	}
 	if err := cfg.Validate(); err != nil {
 		errs = append(errs, relabel(err))
@@ -217,4 +228,24 @@ func loadStock(path string, ref *regions.Reference) (*stock.Plan, error) {
 		r, name = f, path
 	}
 	return stock.Read(r, name, ref)
+}
+
+// parseOutputs reads --outputs: known names, at least one.
+func parseOutputs(v string) ([]string, error) {
+	var list []string
+	for _, name := range strings.Split(v, ",") {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "":
+			continue
+		case !slices.Contains(job.OutputNames(), name):
+			return nil, &pipeline.SettingError{Setting: "--outputs", Err: fmt.Errorf("%q is not one of %s", name, strings.Join(job.OutputNames(), ", "))}
+		case !slices.Contains(list, name):
+			list = append(list, name)
+		}
+	}
+	if len(list) == 0 {
+		return nil, &pipeline.SettingError{Setting: "--outputs", Err: errors.New("names no output")}
+	}
+	return list, nil
 }
