@@ -20,6 +20,7 @@ type labels struct {
 
 	title, asOf, election, printDays, summaryNote string
 	chartTitle, footer, none, truncated           string
+	readyChartTitle, target                       string
 
 	summaryCols map[string]string // SummaryColumns → header
 
@@ -144,15 +145,17 @@ var labelsID = labels{
 	sheetRejected:   "Ditolak",
 	sheetAllocation: "Alokasi",
 
-	title:       "Kesiapan KTP-el Pemilih Menjelang Pilkada",
-	asOf:        "Data per tanggal",
-	election:    "Hari pemungutan suara",
-	printDays:   "Hari kerja cetak tersisa",
-	summaryNote: "Proyeksi siap = (siap + dapat dicetak s.d. hari-H) / memenuhi syarat. Baris terakhir: total provinsi.",
-	chartTitle:  "Kebutuhan blangko dan stok per kabupaten/kota",
-	footer:      "&L&A&RHalaman &P dari &N",
-	none:        "(tidak ada)",
-	truncated:   "%s baris lain tidak ditampilkan (batas Excel); lihat persons.parquet atau exceptions.csv.",
+	title:           "Kesiapan KTP-el Pemilih Menjelang Pilkada",
+	asOf:            "Data per tanggal",
+	election:        "Hari pemungutan suara",
+	printDays:       "Hari kerja cetak tersisa",
+	summaryNote:     "Proyeksi siap = (siap + dapat dicetak s.d. hari-H) / memenuhi syarat. Baris terakhir: total provinsi.",
+	chartTitle:      "Kebutuhan blangko, stok dan alokasi buffer per kabupaten/kota",
+	readyChartTitle: "Proyeksi siap per kabupaten/kota (%) terhadap target 100 %",
+	target:          "Target siap (%)",
+	footer:          "&L&A&RHalaman &P dari &N",
+	none:            "(tidak ada)",
+	truncated:       "%s baris lain tidak ditampilkan (batas Excel); lihat persons.parquet atau exceptions.csv.",
 
 	summaryCols: map[string]string{
 		"region_code":           "Kode",
@@ -310,15 +313,17 @@ var labelsEN = labels{
 	sheetRejected:   "Rejected",
 	sheetAllocation: "Allocation",
 
-	title:       "Voter e-ID Card Readiness Before the Regional Election",
-	asOf:        "Data as of",
-	election:    "Election day",
-	printDays:   "Working days left to print",
-	summaryNote: "Projected ready = (ready + printable by election day) / eligible. Last row: province total.",
-	chartTitle:  "Blanks needed and stock per regency/city",
-	footer:      "&L&A&RPage &P of &N",
-	none:        "(none)",
-	truncated:   "%s more rows not shown (Excel's limit); see persons.parquet or exceptions.csv.",
+	title:           "Voter e-ID Card Readiness Before the Regional Election",
+	asOf:            "Data as of",
+	election:        "Election day",
+	printDays:       "Working days left to print",
+	summaryNote:     "Projected ready = (ready + printable by election day) / eligible. Last row: province total.",
+	chartTitle:      "Blanks needed, stock and buffer allocation per regency/city",
+	readyChartTitle: "Projected readiness per regency/city (%) against the 100 % target",
+	target:          "Target ready (%)",
+	footer:          "&L&A&RPage &P of &N",
+	none:            "(none)",
+	truncated:       "%s more rows not shown (Excel's limit); see persons.parquet or exceptions.csv.",
 
 	summaryCols: map[string]string{
 		"region_code":           "Code",

@@ -88,8 +88,10 @@ func (r *Report) fillSummary() error {
 	w.do(r.f.SetColWidth(sheet, "A", "A", 8))
 	w.do(r.f.SetColWidth(sheet, "B", "B", 24))
 	w.do(r.f.SetColWidth(sheet, "C", "T", 11.5))
+	// Frozen above the table only: a frozen column would draw its line
+	// through the charts below.
 	w.do(r.f.SetPanes(sheet, &excelize.Panes{
-		Freeze: true, XSplit: 2, YSplit: summarySheetHeaderRow, TopLeftCell: cellName(3, summarySheetFirstRow), ActivePane: "bottomRight",
+		Freeze: true, YSplit: summarySheetHeaderRow, TopLeftCell: cellName(1, summarySheetFirstRow), ActivePane: "bottomLeft",
 	}))
 	if w.err != nil {
 		return w.err
@@ -103,7 +105,7 @@ func (r *Report) fillSummary() error {
 			MidType: "num", MidValue: "80", MidColor: "#FFEB84",
 			MaxType: "num", MaxValue: "100", MaxColor: "#63BE7B",
 		}}))
-		w.do(r.addChart(sheet, regions, row+4))
+		w.do(r.addCharts(sheet, regions, row+4))
 	}
 	w.do(r.printSetup(sheet))
 	return w.err
@@ -115,9 +117,14 @@ func summaryCol(name string) int {
 	return pipeline.SummarySchema.FieldIndices(name)[0] + 1
 }
 
-// addChart puts a clustered bar chart of needs against stock per region
-// below the table, at row at.
-func (r *Report) addChart(sheet string, regions, at int) error {
+// targetCol is the sheet column, right of the table, holding the 100 %
+// target line of the readiness chart.
+var targetCol = len(pipeline.SummarySchema.Fields()) + 2
+
+// addCharts puts two charts below the table, from row at: blanks needed
+// against stock and allocation per region (columns in legend order), and
+// the projected readiness per region against the 100 % line.
+func (r *Report) addCharts(sheet string, regions, at int) error {
 	ref := func(col int) string {
 		c, _ := excelize.ColumnNumberToName(col)
 		return fmt.Sprintf("%s!$%s$%d:$%s$%d", quoteSheet(sheet), c, summarySheetFirstRow, c, summarySheetFirstRow+regions-1)
@@ -126,34 +133,62 @@ func (r *Report) addChart(sheet string, regions, at int) error {
 		c, _ := excelize.ColumnNumberToName(col)
 		return fmt.Sprintf("%s!$%s$%d", quoteSheet(sheet), c, summarySheetHeaderRow)
 	}
-	series := []struct {
-		col   int
-		color string
-	}{
-		{summaryCol(pipeline.SumNeedsPrint), "2E75B6"},
-		{summaryCol(pipeline.SumNeedsRecording), "ED7D31"},
-		{summaryCol(pipeline.SumStock), "70AD47"},
+	categories := ref(summaryCol(pipeline.SumRegionName))
+	series := func(col int, color string) excelize.ChartSeries {
+		return excelize.ChartSeries{Name: head(col), Categories: categories, Values: ref(col),
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}}
 	}
-	var ss []excelize.ChartSeries
-	for _, s := range series {
-		ss = append(ss, excelize.ChartSeries{
-			Name: head(s.col), Categories: ref(summaryCol(pipeline.SumRegionName)), Values: ref(s.col),
-			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
-		})
+	axis := excelize.ChartAxis{Font: excelize.Font{Color: "404040", Size: 9}}
+	title := func(text string) excelize.ChartTitle {
+		return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: text, Font: &excelize.Font{Bold: true, Size: 12}}}}
 	}
-	height := uint(120 + 22*regions*len(series)/2)
-	if height < 320 {
-		height = 320
-	}
-	return r.f.AddChart(sheet, cellName(1, at), &excelize.Chart{
-		Type:      excelize.Bar,
-		Series:    ss,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: r.lb.chartTitle, Font: &excelize.Font{Bold: true, Size: 12}}}},
+	const width, height = 900, 340
+	needs := &excelize.Chart{
+		Type: excelize.Col,
+		Series: []excelize.ChartSeries{
+			series(summaryCol(pipeline.SumBlanksNeeded), "2E75B6"),
+			series(summaryCol(pipeline.SumStock), "70AD47"),
+			series(summaryCol(pipeline.SumAllocation), "ED7D31"),
+		},
+		Title:     title(r.lb.chartTitle),
 		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 900, Height: height},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "404040", Size: 9}},
+		Dimension: excelize.ChartDimension{Width: width, Height: height},
+		XAxis:     axis,
 		YAxis: excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"},
-			Font: excelize.Font{Color: "404040", Size: 9}},
+			Font: axis.Font},
 		Format: excelize.GraphicOptions{OffsetX: 5, OffsetY: 5},
-	})
+	}
+	if err := r.f.AddChart(sheet, cellName(1, at), needs); err != nil {
+		return err
+	}
+
+	// The 100 % line needs values: a column right of the table.
+	w := &cellWriter{f: r.f, sheet: sheet}
+	w.set(targetCol, summarySheetHeaderRow, r.lb.target, r.st.header)
+	for i := range regions {
+		w.set(targetCol, summarySheetFirstRow+i, 100.0, r.st.pct)
+	}
+	tc, _ := excelize.ColumnNumberToName(targetCol)
+	w.do(r.f.SetColWidth(sheet, tc, tc, 11.5))
+	if w.err != nil {
+		return w.err
+	}
+	maxPct := 100.0
+	ready := &excelize.Chart{
+		Type:      excelize.Col,
+		Series:    []excelize.ChartSeries{series(summaryCol(pipeline.SumPct), "2E75B6")},
+		Title:     title(r.lb.readyChartTitle),
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: width, Height: height},
+		XAxis:     axis,
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Maximum: &maxPct, Font: axis.Font},
+		Format:    excelize.GraphicOptions{OffsetX: 5, OffsetY: 5},
+	}
+	line := &excelize.Chart{
+		Type: excelize.Line,
+		Series: []excelize.ChartSeries{{Name: head(targetCol), Categories: categories, Values: ref(targetCol),
+			Line: excelize.LineOptions{Width: 2}, Marker: excelize.ChartMarker{Symbol: "none"},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C00000"}}}},
+	}
+	return r.f.AddChart(sheet, cellName(1, at+height/20+2), ready, line)
 }
