@@ -25,6 +25,9 @@ func (r *Report) fillSummary() error {
 	if p := r.provinceName(); p != "" {
 		title += " — " + p
 	}
+	if r.info.Scope != "" {
+		title += " — " + r.regionName(r.info.Scope)
+	}
 	w.set(1, 1, title, r.st.title)
 	w.do(r.f.SetRowHeight(sheet, 1, 22))
 	info := []struct {
@@ -187,7 +190,7 @@ func (r *Report) addCharts(sheet string, regions, at int) error {
 	line := &excelize.Chart{
 		Type: excelize.Line,
 		Series: []excelize.ChartSeries{{Name: head(targetCol), Categories: categories, Values: ref(targetCol),
-			Line: excelize.LineOptions{Width: 2}, Marker: excelize.ChartMarker{Symbol: "none"},
+			Line: excelize.LineOptions{Width: 2}, Marker: excelize.ChartMarker{Symbol: "dash", Size: 12},
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C00000"}}}},
 	}
 	return r.f.AddChart(sheet, cellName(1, at+height/20+2), ready, line)
