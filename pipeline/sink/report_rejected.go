@@ -48,6 +48,10 @@ func (r *Report) writeRejected(rec arrow.Record) error {
 		if !reason.valid(i) {
 			continue
 		}
+		mine := r.info.Scope == "" || reg == r.info.Scope
+		if !mine && reg != "" {
+			continue // another regency's row
+		}
 		rowNum := xcell{}
 		if row.IsValid(i) {
 			rowNum = numCell(r.st.rowNum, float64(row.Value(i)))
@@ -59,10 +63,10 @@ func (r *Report) writeRejected(rec arrow.Record) error {
 			textCell(r.st.wrap, headerLines(original.at(i))),
 		}
 		switch {
-		case r.info.Scope == "" || reg == r.info.Scope:
+		case mine:
 			r.hasData = r.hasData || reg != ""
 			r.stores[listRejected].add(cells, rowKey{})
-		case reg == "":
+		default:
 			// Which regency sent it is known from the file's other rows,
 			// perhaps only later: decided at Close.
 			for j := range cells {
@@ -90,6 +94,9 @@ func (r *Report) addPending() {
 // file's own headers, as "header: value" lines in the file's order; text
 // that is not such an object is shown as it is.
 func headerLines(original string) string {
+	if s, ok := headerLinesFast(original); ok {
+		return s
+	}
 	dec := json.NewDecoder(strings.NewReader(original))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return original
@@ -118,4 +125,67 @@ func headerLines(original string) string {
 		b.WriteString(val)
 	}
 	return b.String()
+}
+
+// headerLinesFast reads the object the sources write — string keys and
+// string values, nothing else — without encoding/json's token machinery;
+// false for anything else, which headerLines then decodes in full.
+func headerLinesFast(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	rest := s[1 : len(s)-1]
+	for rest != "" {
+		key, r, ok := jsonString(rest)
+		if !ok || r == "" || r[0] != ':' {
+			return "", false
+		}
+		val, r, ok := jsonString(r[1:])
+		if !ok {
+			return "", false
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(key)
+		b.WriteString(": ")
+		b.WriteString(val)
+		switch {
+		case r == "":
+			rest = ""
+		case r[0] == ',':
+			rest = r[1:]
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// jsonString reads a JSON string at the start of s and returns it with
+// the rest of s.
+func jsonString(s string) (string, string, bool) {
+	if s == "" || s[0] != '"' {
+		return "", "", false
+	}
+	escaped := false
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			escaped = true
+			i++
+		case '"':
+			if !escaped {
+				return s[1:i], s[i+1:], true
+			}
+			var v string
+			if err := json.Unmarshal([]byte(s[:i+1]), &v); err != nil {
+				return "", "", false
+			}
+			return v, s[i+1:], true
+		}
+	}
+	return "", "", false
 }

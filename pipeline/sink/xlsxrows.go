@@ -271,6 +271,26 @@ func wrappedLines(s string, perLine float64) int {
 // LibreOffice.)
 func textWidth(s string) float64 {
 	w := 0.0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return textWidthRunes(s)
+		}
+		w += asciiWidth[s[i]]
+	}
+	return w
+}
+
+// asciiWidth is textWidth's table for ASCII.
+var asciiWidth = func() (t [128]float64) {
+	for c := range t {
+		t[c] = textWidthRunes(string(rune(c)))
+	}
+	return t
+}()
+
+// textWidthRunes is textWidth for any text.
+func textWidthRunes(s string) float64 {
+	w := 0.0
 	for _, r := range s {
 		switch {
 		case r == 'M' || r == 'W' || r == 'm' || r == 'w':
@@ -303,6 +323,9 @@ func needsPreserve(s string) bool {
 // XML 1.0 forbids and invalid UTF-8 as U+FFFD, and text shaped like an
 // escaped character ("_x0041_") guarded so that readers keep it as is.
 func appendXMLText(b []byte, s string) []byte {
+	if plainASCII(s) {
+		return append(b, s...)
+	}
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
@@ -330,6 +353,20 @@ func appendXMLText(b []byte, s string) []byte {
 		i += size
 	}
 	return b
+}
+
+// plainASCII reports whether s is printable ASCII that XML takes as it
+// is: the common case, written without looking at each character twice.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '&', c == '<', c == '>', c == '"':
+			return false
+		case c == '_' && i+1 < len(s) && s[i+1] == 'x':
+			return false
+		}
+	}
+	return true
 }
 
 // escapedLike reports whether s starts with "_xHHHH_", which spreadsheet
