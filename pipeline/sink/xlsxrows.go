@@ -112,6 +112,7 @@ type rowStore struct {
 	cutMark string    // appended to a cut text
 	err     error
 	regions map[string]string // interned region codes
+	scratch []byte            // the row being encoded
 }
 
 // spillAt is the size of a store's XML kept in memory: a province's many
@@ -136,8 +137,8 @@ func (s *rowStore) add(cells []xcell, key rowKey) {
 	if s.err != nil {
 		return
 	}
-	var b []byte
-	b = s.encode(b[:0], cells)
+	b := s.encode(s.scratch[:0], cells)
+	s.scratch = b
 	key.off, key.n = s.size, int32(len(b))
 	if r, ok := s.regions[key.region]; ok {
 		key.region = r
@@ -408,27 +409,27 @@ func (s *rowStore) writeRows(w io.Writer, from, to int) error {
 	if from >= to {
 		return nil
 	}
-	var src io.ReaderAt = bytes.NewReader(s.buf.Bytes())
+	data := s.buf.Bytes()
 	if s.spill != nil {
-		src = s.spill
+		m, err := mapFile(s.spill, s.size)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = m.close() }() // read only
+		data = m.data
 	}
 	if !s.sorted {
 		// Arrival order: one contiguous range.
-		start, end := s.keys[from].off, s.keys[to-1].off+int64(s.keys[to-1].n)
-		_, err := io.Copy(w, io.NewSectionReader(src, start, end-start))
+		_, err := w.Write(data[s.keys[from].off : s.keys[to-1].off+int64(s.keys[to-1].n)])
 		return err
 	}
-	var row []byte
+	bw := bufio.NewWriterSize(w, 256<<10)
 	for _, k := range s.keys[from:to] {
-		row = slices.Grow(row[:0], int(k.n))[:k.n]
-		if _, err := src.ReadAt(row, k.off); err != nil {
-			return err
-		}
-		if _, err := w.Write(row); err != nil {
+		if _, err := bw.Write(data[k.off : k.off+int64(k.n)]); err != nil {
 			return err
 		}
 	}
-	return nil
+	return bw.Flush()
 }
 
 // close removes the store's temporary file.
