@@ -2,7 +2,10 @@ package sink
 
 import (
 	"context"
+	"errors"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -92,15 +95,25 @@ func (s *RegionReports) Write(ctx context.Context, t pipeline.Table, rec arrow.R
 	return nil
 }
 
-// Close implements pipeline.Sink.
+// Close implements pipeline.Sink. The workbooks are written side by side,
+// one per processor: each is independent of the others.
 func (s *RegionReports) Close(ctx context.Context) error {
+	errs := make([]error, len(s.reports))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
 	for i, r := range s.reports {
-		if err := r.Close(ctx); err != nil {
-			for _, rest := range s.reports[i+1:] {
-				rest.Abort()
-			}
-			return err
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = r.Close(ctx)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		s.Abort() // the workbooks not yet committed; committed ones stay for the output folder to drop
+		return err
 	}
 	return nil
 }
