@@ -5,10 +5,10 @@
 //
 // The chain, in order (see pipeline/doc.go for the flow):
 //
-//	normalize → validate → dedupe → classify → allocate → aggregate
+//	normalize → validate → dedupe → classify → ganda → allocate → aggregate
 //
-// A stage added later (allocation, K3, deltas) is a new file in transforms
-// and one line in Stages.
+// A stage added later (deltas) is a new file in transforms and one line in
+// Stages.
 package job
 
 import (
@@ -96,6 +96,10 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if spec.Stock == nil {
 		return nil, errors.New("job: a projection needs a stock plan")
 	}
+	ganda, err := transforms.NewGanda(transforms.GandaConfig{NameThreshold: cfg.NameThreshold})
+	if err != nil {
+		return nil, err
+	}
 	allocate, err := transforms.NewAllocate(transforms.AllocateConfig{
 		Regions: spec.Regions, Stock: spec.Stock, AsOf: cfg.AsOf,
 		ElectionDate: cfg.Projection.ElectionDate, Holidays: cfg.Projection.Holidays,
@@ -109,7 +113,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(stages, allocate, aggregate), nil
+	return append(stages, ganda, allocate, aggregate), nil
 }
 
 // FileSinks returns the sinks writing the output files into spec.OutDir.
@@ -136,6 +140,7 @@ func FileSinks(spec Spec) []pipeline.Sink {
 		sink.NewSummaryCSV(dir),
 		sink.NewExceptionsCSV(dir),
 		sink.NewPersonsParquet(dir),
+		sink.NewCandidatesCSV(dir),
 		sink.NewReport(dir, info),
 	}
 }

@@ -192,7 +192,7 @@ func TestFixtureNothingLost(t *testing.T) {
 			t.Errorf("output %s: sha256 %q", o.Path, o.SHA256)
 		}
 	}
-	if len(m.Outputs) != 4 || m.PrintDays != 116 || m.AsOf != "2020-06-30" || m.ElectionDate != "2020-12-09" {
+	if len(m.Outputs) != 5 || m.PrintDays != 116 || m.AsOf != "2020-06-30" || m.ElectionDate != "2020-12-09" {
 		t.Errorf("manifest: %d outputs, print days %d, as of %s, election %s", len(m.Outputs), m.PrintDays, m.AsOf, m.ElectionDate)
 	}
 	// Each stage reports only its own rejects and duplicates.
@@ -319,7 +319,7 @@ func TestFixtureOutputs(t *testing.T) {
 			t.Errorf("%s has mode %v, want 0600", e.Name(), perm)
 		}
 	}
-	if got := strings.Join(names, " "); got != "exceptions.csv manifest.json persons.parquet report.xlsx summary.csv" {
+	if got := strings.Join(names, " "); got != "candidates.csv exceptions.csv manifest.json persons.parquet report.xlsx summary.csv" {
 		t.Errorf("output folder holds %s", got)
 	}
 	if info, err := os.Stat(out); err != nil || info.Mode().Perm() != 0o700 {
@@ -335,7 +335,7 @@ func TestFixtureOutputs(t *testing.T) {
 			t.Errorf("manifest entry %+v does not match the file", o)
 		}
 	}
-	if got := strings.Join(append(listed, "manifest.json"), " "); got != "exceptions.csv persons.parquet report.xlsx summary.csv manifest.json" {
+	if got := strings.Join(append(listed, "manifest.json"), " "); got != "candidates.csv exceptions.csv persons.parquet report.xlsx summary.csv manifest.json" {
 		t.Errorf("manifest lists %s", got)
 	}
 	if !strings.Contains(fixtureRun.stdout, "outputs in ") || !strings.Contains(fixtureRun.stdout, strings.Join(listed, " ")+" manifest.json") {
@@ -346,7 +346,7 @@ func TestFixtureOutputs(t *testing.T) {
 	defer tbl.Release()
 	// Strings as strings, dates as dates, lists as lists: the same names
 	// and types (the Parquet reader adds field-id metadata).
-	got, want := tbl.Schema().Fields(), append(pipeline.PersonSchema.Fields(), pipeline.AllocationColumns()...)
+	got, want := tbl.Schema().Fields(), slices.Concat(pipeline.PersonSchema.Fields(), pipeline.GandaColumns(), pipeline.AllocationColumns())
 	if len(got) != len(want) {
 		t.Fatalf("persons.parquet has %d columns, want %d", len(got), len(want))
 	}
