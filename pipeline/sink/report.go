@@ -55,6 +55,8 @@ type Delivery struct {
 //     tier, blanks needed, served from own stock, from the buffer, from
 //     the delivery (what-if) and not served, with the reason in a
 //     sentence; the what-if per region (report_allocation.go).
+//   - Ganda: K3 candidate pairs for review, both persons on one row
+//     (report_ganda.go).
 //
 // The lists are streamed as batches arrive, but for the print and
 // recording lists, kept until Close to be written in print order; the
@@ -76,6 +78,7 @@ type Report struct {
 	lists     [numLists]*sheetList
 	summary   []summaryRow
 	alloc     allocationTables
+	ganda     gandaRows
 	held      [numLists][]heldRow // rows of the print and recording lists, written in print order at Close
 	seq       int                 // persons seen: the last tie-break of the print order
 	started   bool
@@ -176,7 +179,7 @@ func (r *Report) sheetNames() []string {
 	lb := r.lb
 	return []string{
 		lb.sheetSummary, lb.sheetPrint, lb.sheetRecording, lb.sheetDeceased,
-		lb.sheetMoves, lb.sheetReview, lb.sheetRejected, lb.sheetAllocation,
+		lb.sheetMoves, lb.sheetReview, lb.sheetRejected, lb.sheetAllocation, lb.sheetGanda,
 	}
 }
 
@@ -381,6 +384,8 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 		err = r.alloc.readAllocation(rec)
 	case pipeline.TableWhatIf:
 		err = r.alloc.readWhatIf(rec)
+	case pipeline.TableCandidates:
+		err = r.ganda.read(rec)
 	}
 	if err != nil {
 		return r.fail(err)
@@ -641,6 +646,9 @@ func (r *Report) finish() error {
 	}
 	if err := r.fillAllocation(); err != nil {
 		return fmt.Errorf("sheet %q: %w", r.lb.sheetAllocation, err)
+	}
+	if err := r.fillGanda(); err != nil {
+		return fmt.Errorf("sheet %q: %w", r.lb.sheetGanda, err)
 	}
 	return nil
 }
