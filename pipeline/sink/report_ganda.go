@@ -14,8 +14,9 @@ import (
 // The Ganda sheet: the K3 candidate pairs (SPEC §5) for a reviewer, one
 // pair a row, in the order of the candidates table (score, highest
 // first). Both NIKs, names, birth dates and regions side by side; then
-// the agreement of each field as a coloured word (same, differ, missing;
-// "swapped" for a birth date with day and month swapped); then the
+// the agreement of each field as a coloured word (same in green, differ in
+// red, missing in grey; "swapped", in amber, for a birth date with day
+// and month swapped); then the
 // differences spelled out (birthplaces, sexes and mothers' names that
 // differ or are missing, a death under either NIK); and an empty
 // Keputusan column for the reviewer's decision. The summary sheet gets a
@@ -75,7 +76,7 @@ func (g *gandaRows) read(rec arrow.Record) error {
 
 // gandaStyles are the fills of the agreement words.
 type gandaStyles struct {
-	agree, differ, missing, score int
+	agree, swapped, differ, missing, score int
 }
 
 func (r *Report) newGandaStyles() (gandaStyles, error) {
@@ -92,7 +93,8 @@ func (r *Report) newGandaStyles() (gandaStyles, error) {
 		})
 		return id
 	}
-	st := gandaStyles{agree: style("C6EFCE", "006100"), differ: style("FFC7CE", "9C0006"), missing: style("EDEDED", "595959")}
+	st := gandaStyles{agree: style("C6EFCE", "006100"), swapped: style("FFEB9C", "9C5700"),
+		differ: style("FFC7CE", "9C0006"), missing: style("EDEDED", "595959")}
 	if err == nil {
 		format := "0.0"
 		st.score, err = r.f.NewStyle(&excelize.Style{CustomNumFmt: &format, Font: &excelize.Font{Family: "Calibri", Size: 11, Bold: true},
@@ -103,10 +105,10 @@ func (r *Report) newGandaStyles() (gandaStyles, error) {
 
 func (r *Report) gandaColumns() []colSpec {
 	lb := r.lb
-	return []colSpec{{lb.gandaScore, 7}, {lb.nikA, 19}, {lb.nikB, 19}, {lb.nameA, 24}, {lb.nameB, 24},
-		{lb.birthA, 16}, {lb.birthB, 16}, {lb.regionA, 17}, {lb.regionB, 17},
+	return []colSpec{{lb.gandaScore, 7}, {lb.nikA, 19}, {lb.nikB, 19}, {lb.nameA, 27}, {lb.nameB, 27},
+		{lb.birthA, 19}, {lb.birthB, 19}, {lb.regionA, 23}, {lb.regionB, 23},
 		{lb.agreeName, 9}, {lb.agreeBirth, 9}, {lb.agreePlace, 9}, {lb.agreeSex, 9}, {lb.agreeMother, 9}, {lb.agreeNKK, 9},
-		{lb.gandaDetail, 42}, {lb.gandaDecision, 14}}
+		{lb.gandaDetail, 50}, {lb.gandaDecision, 14}}
 }
 
 // fillGanda writes the Ganda sheet and the line on the summary sheet.
@@ -155,11 +157,10 @@ func (g *gandaRow) swapped() bool {
 func (r *Report) agreementCell(st gandaStyles, a string, swapped bool) any {
 	switch a {
 	case pipeline.FieldAgree:
-		word := r.lb.agreeYes
 		if swapped {
-			word = r.lb.agreeSwapped
+			return excelize.Cell{StyleID: st.swapped, Value: r.lb.agreeSwapped}
 		}
-		return excelize.Cell{StyleID: st.agree, Value: word}
+		return excelize.Cell{StyleID: st.agree, Value: r.lb.agreeYes}
 	case pipeline.FieldDisagree:
 		return excelize.Cell{StyleID: st.differ, Value: r.lb.agreeNo}
 	case pipeline.FieldMissing:
