@@ -55,6 +55,7 @@ func Warnings() []string {
 const (
 	FlagNIKConflict     = "NIK_CONFLICT"
 	FlagEventAfterDeath = "EVENT_AFTER_DEATH"
+	FlagK3Candidate     = "K3_CANDIDATE" // a probable duplicate of another NIK (K3): see k3_with
 )
 
 // Canonical events (SPEC §4).

@@ -25,7 +25,8 @@
 //	   │
 //	   ▼
 //	sinks: exceptions.csv (rows), persons.parquet (persons), summary.csv
-//	       (summary), report.xlsx (all three); each reports the files it wrote
+//	       (summary), candidates.csv (candidates), report.xlsx (all of
+//	       them); each reports the files it wrote
 //	   ▼
 //	manifest.json (inputs and their hashes, outputs as the folder holds them,
 //	stage figures, nothing-lost accounting)

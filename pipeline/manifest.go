@@ -20,6 +20,7 @@ type Manifest struct {
 	Stages       []ManifestStage   `json:"stages"`
 	Accounting   ManifestAccount   `json:"accounting"` // totals over every input
 	WhatIf       *ManifestWhatIf   `json:"what_if,omitempty"`
+	Ganda        *ManifestGanda    `json:"ganda,omitempty"`
 	Errors       []string          `json:"errors,omitempty"` // inputs that could not be read, by file and sheet
 	Extra        map[string]string `json:"extra,omitempty"`
 }
@@ -123,4 +124,18 @@ type ManifestWhatIfRegion struct {
 	PrintableIfDelivered int64    `json:"printable_if_delivered"`
 	ProjectedReadyPct    *float64 `json:"projected_ready_pct"`
 	PctIfDelivered       *float64 `json:"projected_ready_pct_if_delivered"`
+}
+
+// ManifestGanda reports the search for K3 candidates (SPEC §5): the
+// persons searched, those with a birth date (the only ones that can
+// pair), the birth-date blocks they fall in and the largest, the pairs
+// compared (within blocks only) and the candidate pairs found, all in
+// candidates.csv.
+type ManifestGanda struct {
+	Persons         int64 `json:"persons"`
+	PersonsCompared int64 `json:"persons_compared"`
+	Blocks          int64 `json:"blocks"`
+	LargestBlock    int64 `json:"largest_block"`
+	Comparisons     int64 `json:"comparisons"`
+	Candidates      int64 `json:"candidates"`
 }

@@ -223,6 +223,124 @@ func AllocationColumns() []arrow.Field {
 	}
 }
 
+// ColK3With is the column the ganda stage appends to the persons (SPEC
+// §5, §8): the NIKs the person is a K3 candidate with, in increasing
+// order; an empty list when none.
+const ColK3With = "k3_with"
+
+// GandaColumns returns the columns the ganda stage appends to the persons.
+func GandaColumns() []arrow.Field {
+	return []arrow.Field{field(ColK3With, strList)}
+}
+
+// Tables the ganda (K3) stage adds.
+const (
+	// TableCandidates: one row per K3 candidate pair (CandidateSchema),
+	// ordered by score, highest first, then nik_a, then nik_b.
+	TableCandidates Table = "candidates"
+	// TableCandidateStats: one row, the figures of the candidate search
+	// (CandidateStatsSchema), for the manifest.
+	TableCandidateStats Table = "candidate_stats"
+)
+
+// Columns of CandidateSchema. The first twelve, in this order, are
+// candidates.csv (CandidateCSVColumns); the others show both persons side
+// by side on the review sheet.
+const (
+	CandNIKA         = "nik_a" // the smaller NIK of the pair
+	CandNIKB         = "nik_b"
+	CandScore        = "score" // 0–100, one decimal: see transforms.Ganda
+	CandNama         = "nama"  // agreement of each field: FieldAgree, FieldDisagree or FieldMissing
+	CandTanggalLahir = "tanggal_lahir"
+	CandTempatLahir  = "tempat_lahir"
+	CandJenisKelamin = "jenis_kelamin"
+	CandNamaIbu      = "nama_ibu"
+	CandNKK          = "nkk"
+	CandRegionA      = "region_a" // current region of nik_a
+	CandRegionB      = "region_b"
+	CandKeputusan    = "keputusan" // the reviewer's decision: always empty here
+
+	CandNamaA         = "nama_a"
+	CandNamaB         = "nama_b"
+	CandTanggalLahirA = "tanggal_lahir_a"
+	CandTanggalLahirB = "tanggal_lahir_b"
+	CandTempatLahirA  = "tempat_lahir_a"
+	CandTempatLahirB  = "tempat_lahir_b"
+	CandJenisKelaminA = "jenis_kelamin_a"
+	CandJenisKelaminB = "jenis_kelamin_b"
+	CandNamaIbuA      = "nama_ibu_a"
+	CandNamaIbuB      = "nama_ibu_b"
+	CandStatusA       = "status_a"
+	CandStatusB       = "status_b"
+)
+
+// Agreement of one field of a candidate pair.
+const (
+	FieldAgree    = "agree"
+	FieldDisagree = "disagree"
+	FieldMissing  = "missing" // missing on either side: neither agrees nor disagrees
+)
+
+// CandidateFields returns the columns of CandidateSchema that hold a
+// field's agreement, in order.
+func CandidateFields() []string {
+	return []string{CandNama, CandTanggalLahir, CandTempatLahir, CandJenisKelamin, CandNamaIbu, CandNKK}
+}
+
+// CandidateSchema is one K3 candidate pair (SPEC §5): both NIKs, the
+// score, each field's agreement, both regions, an empty column for the
+// reviewer's decision, then both persons' values for the review sheet.
+var CandidateSchema = arrow.NewSchema([]arrow.Field{
+	field(CandNIKA, str),
+	field(CandNIKB, str),
+	field(CandScore, arrow.PrimitiveTypes.Float64),
+	field(CandNama, str),
+	field(CandTanggalLahir, str),
+	field(CandTempatLahir, str),
+	field(CandJenisKelamin, str),
+	field(CandNamaIbu, str),
+	field(CandNKK, str),
+	field(CandRegionA, str),
+	field(CandRegionB, str),
+	field(CandKeputusan, str),
+	field(CandNamaA, str),
+	field(CandNamaB, str),
+	field(CandTanggalLahirA, date),
+	field(CandTanggalLahirB, date),
+	field(CandTempatLahirA, str),
+	field(CandTempatLahirB, str),
+	field(CandJenisKelaminA, str),
+	field(CandJenisKelaminB, str),
+	field(CandNamaIbuA, str),
+	field(CandNamaIbuB, str),
+	field(CandStatusA, str),
+	field(CandStatusB, str),
+}, nil)
+
+// CandidateCSVColumns is the header of candidates.csv (SPEC §8).
+func CandidateCSVColumns() []string { return ColumnNames(CandidateSchema)[:12] }
+
+// Columns of CandidateStatsSchema.
+const (
+	StatPersons         = "persons"          // persons searched
+	StatPersonsCompared = "persons_compared" // of them with a birth date, the only ones that can pair
+	StatBlocks          = "blocks"           // distinct birth-date blocks (year, {day, month})
+	StatLargestBlock    = "largest_block"    // persons in the largest block
+	StatComparisons     = "comparisons"      // pairs compared: within blocks only
+	StatCandidates      = "candidates"       // pairs meeting the K3 rule
+)
+
+// CandidateStatsSchema is the one-row table of the candidate search's
+// figures.
+var CandidateStatsSchema = arrow.NewSchema([]arrow.Field{
+	field(StatPersons, i64),
+	field(StatPersonsCompared, i64),
+	field(StatBlocks, i64),
+	field(StatLargestBlock, i64),
+	field(StatComparisons, i64),
+	field(StatCandidates, i64),
+}, nil)
+
 // Tables the allocation adds.
 const (
 	// TableAllocation: one row per region of the reference and tier, how

@@ -4,13 +4,16 @@
 // The stages run in this order, each taking the schema the previous one
 // returns (pipeline/schema.go):
 //
-//	source ─RawSchema→ normalize ─NormSchema→ validate ─ValidSchema→ dedupe ─RowSchema→ classify ─PersonSchema→ aggregate ─SummarySchema→
+//	source ─RawSchema→ normalize ─NormSchema→ validate ─ValidSchema→ dedupe ─RowSchema→ classify ─PersonSchema→
+//	       ganda ─persons (+ k3_with), candidates→ allocate ─persons (+ tier, blank)→ aggregate ─SummarySchema→
 //
 // normalize reads values (NIKs, dates, names, codes, regions) without
 // judging them; validate marks every row with a reject reason or its
 // warnings (SPEC §3); dedupe marks repeated requests (SPEC §5 K1);
-// classify resolves persons and their status (SPEC §5–§6); aggregate
-// counts per region (SPEC §7). A bad row is data: it travels on with its
+// classify resolves persons and their status (SPEC §5–§6); ganda lists
+// probable duplicates across NIKs (SPEC §5 K3, gandamatch.go the search);
+// allocate shares the blanks (SPEC §7); aggregate counts per region
+// (SPEC §7). A bad row is data: it travels on with its
 // reason. An error from Apply means the run cannot go on.
 //
 // The parsers are pure functions of user input, table-tested and fuzzed:

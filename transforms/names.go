@@ -4,6 +4,8 @@ import (
 	"bufio"
 	_ "embed"
 	"math/big"
+	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -147,12 +149,48 @@ func jaroWinkler(a, b string) float64 {
 // and on the threshold's digits; the exact comparison needs no such
 // argument. A threshold that is not a number makes no pair similar.
 func similarNames(a, b string, threshold float64) bool {
+	return newSimThreshold(threshold).meets(jaroWinklerFraction(a, b))
+}
+
+// simThreshold is a similarity threshold read as the shortest decimal that
+// prints it (0.92 is 23/25), for similarNames and the K3 matcher, which
+// compares millions of pairs against one threshold: the fraction is
+// parsed once, and meets compares in 128-bit integer arithmetic, falling
+// back to big.Rat only for a threshold whose denominator does not fit in
+// 64 bits.
+type simThreshold struct {
+	num, den uint64   // the threshold, when it fits
+	rat      *big.Rat // the threshold, when it does not; nil for NaN
+	fits     bool
+}
+
+// newSimThreshold reads threshold exactly. A threshold that is not a
+// number is met by no pair.
+func newSimThreshold(threshold float64) simThreshold {
 	thr, ok := new(big.Rat).SetString(strconv.FormatFloat(threshold, 'g', -1, 64))
 	if !ok {
+		return simThreshold{}
+	}
+	t := simThreshold{rat: thr}
+	if thr.Sign() >= 0 && thr.Num().IsUint64() && thr.Denom().IsUint64() {
+		t.num, t.den, t.fits = thr.Num().Uint64(), thr.Denom().Uint64(), true
+	}
+	return t
+}
+
+// meets reports whether the similarity num/den (0 ≤ num ≤ den, den > 0,
+// as jaroWinklerFraction returns it) is at or above the threshold.
+func (t simThreshold) meets(num, den int64) bool {
+	switch {
+	case t.fits:
+		// num/den ≥ t.num/t.den ⇔ num·t.den ≥ t.num·den, in 128 bits.
+		lh, ll := bits.Mul64(uint64(num), t.den)
+		rh, rl := bits.Mul64(t.num, uint64(den))
+		return lh > rh || lh == rh && ll >= rl
+	case t.rat == nil:
 		return false
 	}
-	num, den := jaroWinklerFraction(a, b)
-	return big.NewRat(num, den).Cmp(thr) >= 0
+	return big.NewRat(num, den).Cmp(t.rat) >= 0
 }
 
 // jaroWinklerFraction returns jaroWinkler(a, b) exactly, as num/den. With
@@ -169,7 +207,15 @@ func jaroWinklerFraction(a, b string) (num, den int64) {
 	if a == b {
 		return 1, 1
 	}
-	ra, rb := headRunes(a, maxCompareRunes), headRunes(b, maxCompareRunes)
+	return jaroWinklerRunes(headRunes(a, maxCompareRunes), headRunes(b, maxCompareRunes))
+}
+
+// jaroWinklerRunes is jaroWinklerFraction of two rune strings of at most
+// maxCompareRunes runes each.
+func jaroWinklerRunes(ra, rb []rune) (num, den int64) {
+	if slices.Equal(ra, rb) {
+		return 1, 1
+	}
 	m, t := jaroCounts(ra, rb)
 	if m == 0 {
 		return 0, 1 // nothing matches, so no common prefix either
@@ -222,8 +268,14 @@ func jaroCounts(a, b []rune) (m, t int) {
 	}
 	window := max(len(a), len(b))/2 - 1
 	window = max(window, 0)
-	matchedB := make([]bool, len(b))
-	matchedA := make([]bool, len(a))
+	// Names are short: the marks live on the stack up to 64 runes.
+	var bufA, bufB [64]bool
+	var matchedA, matchedB []bool
+	if len(a) <= len(bufA) && len(b) <= len(bufB) {
+		matchedA, matchedB = bufA[:len(a)], bufB[:len(b)]
+	} else {
+		matchedA, matchedB = make([]bool, len(a)), make([]bool, len(b))
+	}
 	for i, r := range a {
 		lo, hi := max(0, i-window), min(len(b), i+window+1)
 		for k := lo; k < hi; k++ {

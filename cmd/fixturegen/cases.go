@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -286,20 +287,21 @@ var plantCases = []plantCase{
 		}},
 	{"ganda-candidate", "K3 candidates: two NIKs, similar names and the same birth date (or day and month swapped) and at least two more agreeing elements; listed for review, never merged",
 		[]at{{"1771/Cetak>1709", 1}, {"1702>1702", 1}, {"1703>1703", 1}},
-		func(g *gen, key string, i int) []*row {
+		func(g *gen, key string, _ int) []*row {
 			first, second := splitMove(key)
 			ra, rb := g.sheets[first].spec.region, g.sheets[second].spec.region
-			names := [][2]string{{"SUPRIADI GUMAY", "SUPRIADI GUMAY"}, {"HERMAN SYAPUTRA", "HERMAN SYAPUTRA"}, {"NURHAYATI SANTOSO", "NURHAYATI SANTOSA"}}[i%3]
-			sex := []byte{'L', 'L', 'P'}[i%3]
-			dob := []time.Time{day(1979, 3, 14), day(1985, 7, 5), day(1990, 11, 21)}[i%3]
+			v := map[string]int{"1771/Cetak>1709": 0, "1702>1702": 1, "1703>1703": 2}[key]
+			names := [][2]string{{"SUPRIADI GUMAY", "SUPRIADI GUMAY"}, {"HERMAN SYAPUTRA", "HERMAN SYAPUTRA"}, {"NURHAYATI SANTOSO", "NURHAYATI SANTOSA"}}[v]
+			sex := []byte{'L', 'L', 'P'}[v]
+			dob := []time.Time{day(1979, 3, 14), day(1985, 7, 5), day(1990, 11, 21)}[v]
 			dobB := dob
-			if i%3 == 1 {
+			if v == 1 {
 				dobB = day(1985, 5, 7) // day and month swapped
 			}
 			a := g.newPerson(ra, personOpts{sex: sex, dob: dob, name: names[0], allowSimilar: true, marital: strp(mKawin)})
 			b := g.newPerson(rb, personOpts{sex: sex, dob: dobB, name: names[1], allowSimilar: true, marital: strp(mKawin)})
 			b.pob, b.mother = a.pob, a.mother
-			if i%3 == 2 {
+			if v == 2 {
 				b.nkk = a.nkk
 			}
 			return []*row{g.pendingRow(first, a, evRusak, time.Time{}), g.pendingRow(second, b, evHilang, time.Time{})}
@@ -323,6 +325,77 @@ var plantCases = []plantCase{
 			}
 			return []*row{g.doneRow(first, a, evHilang), g.doneRow(second, b, evRusak)}
 		}},
+}
+
+// lateCases are planted after the base population, from a random stream
+// of their own, so that adding one left the persons planted before it as
+// they were.
+var lateCases = []plantCase{
+	{"ganda-hard-candidate", "K3 candidates whose names differ in form: parts in another order (NURAINI SIREGAR / SIREGAR NURAINI), MUHAMMAD abbreviated under a second NIK that reports a death (MUHAMMAD ILHAM SAPUTRA / M. ILHAM SAPUTRA), a name split, with day and month of birth swapped (NURHAYATI HASIBUAN / NUR HAYATI HASIBUAN)",
+		[]at{{"1701/Juni>1706", 1}, {"1702>1771/Cetak", 1}, {"1703>1708", 1}}, plantHardCandidate},
+	{"ganda-hard-not-candidate", "not K3, though close: twins (same birth date, NKK, mother, birthplace; names ANDIKA PRATAMA and RAHMA PRATAMA); three MUHAMMAD RIZKI born the same day in different places to different mothers; DEWI LESTARI in two regencies with different birth dates",
+		[]at{{"1707>1707", 1}, {"1701/Mei>1705>1771/Cetak", 1}, {"1703>1708", 1}}, plantHardNotCandidate},
+}
+
+// plantHardCandidate plants one K3 pair whose names differ in form (see
+// the case ganda-hard-candidate).
+func plantHardCandidate(g *gen, key string, _ int) []*row {
+	first, second := splitMove(key)
+	ra, rb := g.sheets[first].spec.region, g.sheets[second].spec.region
+	type variant struct {
+		nameA, nameB string
+		sex          byte
+		dobA, dobB   time.Time
+		sameNKK      bool
+	}
+	v := map[string]variant{
+		"1701/Juni>1706":  {"NURAINI SIREGAR", "SIREGAR NURAINI", 'P', day(1988, 9, 23), day(1988, 9, 23), false},
+		"1702>1771/Cetak": {"MUHAMMAD ILHAM SAPUTRA", "M. ILHAM SAPUTRA", 'L', day(1992, 4, 30), day(1992, 4, 30), false},
+		"1703>1708":       {"NURHAYATI HASIBUAN", "NUR HAYATI HASIBUAN", 'P', day(1975, 2, 8), day(1975, 8, 2), true},
+	}[key]
+	a := g.newPerson(ra, personOpts{sex: v.sex, dob: v.dobA, name: v.nameA, allowSimilar: true, marital: strp(mKawin)})
+	b := g.newPerson(rb, personOpts{sex: v.sex, dob: v.dobB, name: v.nameB, allowSimilar: true, marital: strp(mKawin)})
+	b.pob, b.mother = a.pob, a.mother
+	if v.sameNKK {
+		b.nkk = a.nkk
+	}
+	// Printed cards (READY): the persons leave the projection's
+	// percentages as they were.
+	rows := []*row{g.doneRow(first, a, evHilang)}
+	if key == "1702>1771/Cetak" {
+		return append(rows, g.add(second, b, evMati, g.dateIn(day(2020, 1, 1), day(2020, 5, 31)), "", time.Time{}))
+	}
+	return append(rows, g.doneRow(second, b, evUbah))
+}
+
+// plantHardNotCandidate plants persons close to a K3 pair that are not
+// one (see the case ganda-hard-not-candidate).
+func plantHardNotCandidate(g *gen, key string, _ int) []*row {
+	keys := strings.Split(key, ">")
+	switch len(keys) {
+	case 3: // MUHAMMAD RIZKI thrice
+		var rows []*row
+		for k, at := range keys {
+			p := g.newPerson(g.sheets[at].spec.region, personOpts{sex: 'L', dob: day(1995, 1, 1), name: "MUHAMMAD RIZKI", allowSimilar: true, marital: strp(mBelum)})
+			p.pob = []string{"MANNA", "TAIS", "PALEMBANG"}[k]
+			p.mother = []string{"ROSMIATI HARAHAP", "JULAIHA KASIM", "FAUZIAH TAMRIN"}[k]
+			rows = append(rows, g.doneRow(at, p, evRusak))
+		}
+		return rows
+	}
+	first, second := keys[0], keys[1]
+	if first == second { // twins
+		reg := g.sheets[first].spec.region
+		a := g.newPerson(reg, personOpts{sex: 'L', dob: day(2001, 5, 14), name: "ANDIKA PRATAMA", allowSimilar: true, marital: strp(mBelum)})
+		b := g.newPerson(reg, personOpts{sex: 'P', dob: day(2001, 5, 14), name: "RAHMA PRATAMA", allowSimilar: true, marital: strp(mBelum)})
+		b.nkk, b.mother, b.pob = a.nkk, a.mother, a.pob
+		return []*row{g.doneRow(first, a, evRekam), g.doneRow(second, b, evRekam)}
+	}
+	ra, rb := g.sheets[first].spec.region, g.sheets[second].spec.region
+	a := g.newPerson(ra, personOpts{sex: 'P', dob: day(1990, 3, 12), name: "DEWI LESTARI", allowSimilar: true, marital: strp(mKawin)})
+	b := g.newPerson(rb, personOpts{sex: 'P', dob: day(1990, 11, 30), name: "DEWI LESTARI", allowSimilar: true, marital: strp(mKawin)})
+	b.pob = a.pob
+	return []*row{g.doneRow(first, a, evKawin), g.doneRow(second, b, evHilang)}
 }
 
 // splitMove splits "from>to" keys (to may carry no sheet).

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"readiness/cmd/fixturegen/ganda"
 )
 
 // The generator's own reading of SPEC §5–§7 over what it planted: no
@@ -485,57 +487,47 @@ func hasColumn(r *row, canon string) bool {
 	return false
 }
 
-// gandaPairs counts K3 candidate pairs (SPEC §5) among the persons: similar
-// normalised names (Jaro-Winkler above the threshold), the same birth date
-// or day and month swapped, and at least two more agreeing elements among
-// birthplace, sex, mother's name and NKK (missing values never agree).
-func gandaPairs(persons []*ePerson) int {
-	type attrs struct {
-		name, pob, mother, nkk string
-		sex                    byte
-		dob                    time.Time
-	}
-	var as []attrs
-	byDOB := map[time.Time][]int{}
-	for _, p := range persons {
-		if !inProvince(p.region) {
-			continue
-		}
-		var a attrs
+// gandaPairs returns the K3 candidate pairs (SPEC §5) among the persons,
+// each as its two NIKs in increasing order, sorted: the oracle of package
+// ganda (an independent reading of the rule) applied to every person —
+// deceased or moved out of the province too — with the attributes person
+// resolution takes: the latest non-empty value by request date, the
+// columns of the row's file only, sex from the NIK where no row gives it.
+func gandaPairs(persons []*ePerson) [][2]string {
+	recs := make([]ganda.Record, len(persons))
+	for i, p := range persons {
+		var a ganda.Record
 		for _, r := range byDate(p.rows) {
-			a.name, a.dob, a.sex = normName(r.name), r.effDOB(), r.sex
-			a.pob, a.mother = r.p.pob, normName(r.p.mother)
-			if hasColumn(r, "nkk") {
-				a.nkk = r.p.nkk
+			if r.name != "" {
+				a.Name = r.name
+			}
+			a.Birth = r.effDOB()
+			if hasColumn(r, "jenis_kelamin") {
+				a.Sex = r.sex
+			}
+			if hasColumn(r, "tempat_lahir") && r.p.pob != "" {
+				a.BirthPlace = r.p.pob
+			}
+			if hasColumn(r, "nama_ibu") && r.p.mother != "" {
+				a.Mother = r.p.mother
+			}
+			if hasColumn(r, "nkk") && r.p.nkk != "" {
+				a.NKK = r.p.nkk
 			}
 		}
-		byDOB[a.dob] = append(byDOB[a.dob], len(as))
-		as = append(as, a)
+		if a.Sex == 0 {
+			a.Sex = 'L'
+			if p.nik[6] >= '4' {
+				a.Sex = 'P'
+			}
+		}
+		recs[i] = a
 	}
-	n := 0
-	for i, a := range as {
-		cands := append([]int(nil), byDOB[a.dob]...)
-		if a.dob.Day() <= 12 && a.dob.Day() != int(a.dob.Month()) {
-			cands = append(cands, byDOB[day(a.dob.Year(), a.dob.Day(), int(a.dob.Month()))]...)
-		}
-		for _, j := range cands {
-			if j <= i {
-				continue
-			}
-			b := as[j]
-			if !similar(a.name, b.name) {
-				continue
-			}
-			agree := 0
-			for _, ok := range []bool{a.pob == b.pob, a.sex == b.sex, a.mother == b.mother, a.nkk != "" && a.nkk == b.nkk} {
-				if ok {
-					agree++
-				}
-			}
-			if agree >= 2 {
-				n++
-			}
-		}
+	var out [][2]string
+	for _, ab := range ganda.NewRule(0.92).Pairs(recs) {
+		x, y := persons[ab[0]].nik, persons[ab[1]].nik
+		out = append(out, [2]string{min(x, y), max(x, y)})
 	}
-	return n
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] || out[i][0] == out[j][0] && out[i][1] < out[j][1] })
+	return out
 }

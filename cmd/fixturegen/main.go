@@ -5,16 +5,25 @@
 //
 //	go run ./cmd/fixturegen -out fixtures
 //
+// With -ganda N it writes instead the K3 ground truth of package ganda for
+// N persons: a readiness input and a truth file.
+//
+//	go run ./cmd/fixturegen -ganda 100000 -out /tmp/ganda
+//
 // The output is deterministic: a fixed PCG seed, a fixed order of every
 // choice, and xlsx archives rewritten with sorted parts and a fixed time.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+
+	"readiness/cmd/fixturegen/ganda"
 )
 
 // The PCG seed of every fixture (the scenario's as-of and election dates).
@@ -30,8 +39,15 @@ func main() {
 func run(args []string, stdout io.Writer) error {
 	fl := flag.NewFlagSet("fixturegen", flag.ContinueOnError)
 	out := fl.String("out", "fixtures", "fixtures folder to (re)write: inputs/, stock.csv, README.md, embed.go")
+	n := fl.Int("ganda", 0, "instead of the fixtures, write K3 ground truth for `N` persons (10,000 to 1,000,000) into -out: inputs/ganda.csv and truth.csv")
+	seed := fl.Uint64("seed", 1, "with -ganda: the `seed` of the population")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *n != 0 {
+		outSet := false
+		fl.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "out" })
+		return writeGanda(*out, outSet, *n, *seed, stdout)
 	}
 	g := generate()
 	e := g.expect()
@@ -42,23 +58,60 @@ func run(args []string, stdout io.Writer) error {
 	return err
 }
 
+// writeGanda writes the K3 ground truth of package ganda: dir/inputs/
+// ganda.csv, a readiness input of n persons, and dir/truth.csv, its
+// planted pairs and every pair the SPEC rule must find.
+func writeGanda(dir string, dirGiven bool, n int, seed uint64, stdout io.Writer) error {
+	switch {
+	case !dirGiven:
+		return fmt.Errorf("-ganda writes into the folder -out names: give one (not the fixtures)")
+	case n < 10_000 || n > 1_000_000:
+		return fmt.Errorf("-ganda %d: between 10,000 and 1,000,000 persons", n)
+	}
+	pop := ganda.Generate(ganda.Options{Persons: n, Seed: seed})
+	if err := os.MkdirAll(filepath.Join(dir, "inputs"), 0o755); err != nil {
+		return err
+	}
+	write := func(name string, to func(io.Writer) error) error {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if err := to(f); err != nil {
+			return errors.Join(err, f.Close())
+		}
+		return f.Close()
+	}
+	if err := write(filepath.Join("inputs", "ganda.csv"), pop.WriteInput); err != nil {
+		return err
+	}
+	if err := write("truth.csv", pop.WriteTruth); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(stdout, "fixturegen: %d persons, %d pairs the K3 rule must find, in %s\n", n, len(pop.Expected()), dir)
+	return err
+}
+
 // generate plants the whole scenario. Planted cases come first so that the
 // random base population steers clear of their names.
 func generate() *gen {
 	g := newGen(seed1, seed2)
-	for _, c := range plantCases {
-		ci := &caseInfo{id: c.id, what: c.what}
-		for _, a := range c.where {
-			for i := range a.n {
-				for _, r := range c.plant(g, a.key, i) {
-					r.tag = c.id
-					ci.rows++
+	plant := func(cases []plantCase) {
+		for _, c := range cases {
+			ci := &caseInfo{id: c.id, what: c.what}
+			for _, a := range c.where {
+				for i := range a.n {
+					for _, r := range c.plant(g, a.key, i) {
+						r.tag = c.id
+						ci.rows++
+					}
+					ci.persons++
 				}
-				ci.persons++
 			}
+			g.cases = append(g.cases, ci)
 		}
-		g.cases = append(g.cases, ci)
 	}
+	plant(plantCases)
 	for _, rp := range rejectPlans {
 		for range rp.n {
 			g.reject(rp).tag = "reject"
@@ -67,6 +120,10 @@ func generate() *gen {
 	for _, pl := range plans {
 		g.base(pl)
 	}
+	main := g.rng
+	g.rng = rand.New(rand.NewPCG(seed2, seed1))
+	plant(lateCases)
+	g.rng = main
 	if g.onThreshold == nil {
 		panic(fmt.Sprintf("no history person %s in region %s: choose another nameOnThreshold", nameOnThreshold.name, nameOnThreshold.region))
 	}

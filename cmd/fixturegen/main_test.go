@@ -260,3 +260,39 @@ func TestFilesMatchModel(t *testing.T) {
 		}
 	}
 }
+
+// TestGandaMode: -ganda writes the K3 ground truth into the folder -out
+// names, never into the fixtures by default, within its size bounds.
+func TestGandaMode(t *testing.T) {
+	dir := t.TempDir()
+	if err := run([]string{"-ganda", "10000", "-out", dir}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"inputs/ganda.csv", "truth.csv"} {
+		recs := readCSVFile(t, filepath.Join(dir, name))
+		if len(recs) < 100 {
+			t.Errorf("%s: %d records", name, len(recs))
+		}
+	}
+	if n := len(readCSVFile(t, filepath.Join(dir, "inputs/ganda.csv"))); n != 10001 {
+		t.Errorf("ganda.csv has %d lines, want a header and 10,000 persons", n)
+	}
+	for _, args := range [][]string{{"-ganda", "10000"}, {"-ganda", "9999", "-out", dir}, {"-ganda", "1000001", "-out", dir}} {
+		if err := run(args, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}

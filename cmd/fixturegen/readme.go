@@ -166,7 +166,7 @@ func (g *gen) readme(e *expected) []byte {
 	on := g.onThreshold
 	w("One same-NIK pair sits exactly on the name threshold: in `%s`%s a person's first request is written %s, the later one %s (Jaro-Winkler exactly 0.92 = 23/25); the names are similar, so the person is not flagged. ",
 		on.sheet.file.spec.path, sheetSuffix(on.sheet), nameOnThreshold.written, nameOnThreshold.name)
-	w("Ganda (K3) candidate pairs expected: %d (the pairs of case ganda-candidate; random persons born on the same day, or with day and month swapped, are kept below Jaro-Winkler 0.85, so none form a pair by accident).\n", gandaPairs(e.persons))
+	w("Ganda (K3) candidate pairs expected: %d, listed below (the pairs of cases ganda-candidate and ganda-hard-candidate; random persons born on the same day, or with day and month swapped, are kept below Jaro-Winkler 0.85, so none form a pair by accident; no pair of case ganda-hard-not-candidate is one).\n", len(gandaPairs(e.persons)))
 
 	w("\n## Expected outputs\n\nprint_days = %d (Monday–Friday from %s to the day before the election). The allocation shares the provincial buffer in hand by priority tier (see the rules below); the what-if of the requested delivery is in report.xlsx and manifest.json, not in this table. ", e.days, asOf.Format("2006-01-02"))
 	w("Province stock = the regions' stock + %d in hand; the %d requested are not in hand.\n\n", bufferStock, delivery)
@@ -185,6 +185,13 @@ func (g *gen) readme(e *expected) []byte {
 	}
 	table(&b, []string{"reason", "rows"}, rr)
 	w("<!-- expected-reasons:end -->\n\n")
+	w("### candidates.csv\n\nThe K3 candidate pairs, by NIK (candidates.csv orders them by score).\n\n<!-- expected-candidates:begin -->\n")
+	var cr [][]string
+	for _, p := range gandaPairs(e.persons) {
+		cr = append(cr, []string{p[0], p[1]})
+	}
+	table(&b, []string{"nik_a", "nik_b"}, cr)
+	w("<!-- expected-candidates:end -->\n\n")
 	w("## How the expected numbers were computed\n\n")
 	for _, s := range interpretations {
 		w("- %s\n", s)
@@ -205,6 +212,7 @@ var interpretations = []string{
 	"NEEDS_RECORDING: the row with the latest service date (tanggal_layanan, else tanggal_pengajuan) says BELUM REKAM, or a REKAM request is not recorded and no recorded row has a later date. Planted data never makes the answer depend on which date is used, and no row without a state is latest while another says BELUM REKAM.",
 	"NEEDS_PRINT: a request other than MATI, not done itself, with tanggal_pengajuan strictly after the person's last print date (latest service date of a SUDAH CETAK/SELESAI row), or no print at all. No pending request is dated on a print date.",
 	"Every accepted row has a parseable tanggal_pengajuan; a person's non-duplicate rows have distinct request dates.",
+	"K3 candidates: the rule of SPEC §5 as cmd/fixturegen/ganda's oracle reads it (names similar as written, with parts sorted after reading MUH., MOH., M. and MUHAMAD as MUHAMMAD, or with parts joined; the same birth date or day and month swapped; two more agreements among birthplace, sex, mother's name and NKK, a missing value agreeing with nothing), over every person, deceased and moved out of the province included; a person's values are the latest non-empty ones, of the columns its rows' files have.",
 	"K2 NIK_CONFLICT: two rows of one NIK whose birth dates differ or whose normalised names are not similar, i.e. have Jaro-Winkler below 0.92; a pair exactly on 0.92 is similar (the score is computed as an exact fraction, so float64 rounding cannot push it below). Planted conflicts are far from the threshold (different years, or unrelated names); one pair of similar names sits exactly on it.",
 	"allocation: the provincial buffer in hand (1,650) shared by priority tier (SPEC §7): every person needing a blank gets tier 1 (NEEDS_RECORDING, or a print for REKAM), 2 (SUKET, HILANG, PINDAH) or 3 (RUSAK, KAWIN, CERAI, UBAH_DATA); a region's own stock serves tier 1 first; the buffer covers all of tier 1's unmet need, then is shared over tier 2 in proportion to each region's unmet tier-2 need by largest remainder; no region reaches its print capacity. printable_by_election = min(blanks_needed, stock + allocation, capacity × print_days); shortfall = max(0, blanks_needed − stock − allocation); the province row sums the regions' printable and shortfall and computes its percentage from its own sums; the percentage is rounded half away from zero to one decimal and empty when eligible is 0.",
 }

@@ -5,10 +5,10 @@
 //
 // The chain, in order (see pipeline/doc.go for the flow):
 //
-//	normalize → validate → dedupe → classify → allocate → aggregate
+//	normalize → validate → dedupe → classify → ganda → allocate → aggregate
 //
-// A stage added later (allocation, K3, deltas) is a new file in transforms
-// and one line in Stages.
+// A stage added later (deltas) is a new file in transforms and one line in
+// Stages.
 package job
 
 import (
@@ -51,11 +51,12 @@ const (
 	OutputSummary    = "summary"    // summary.csv
 	OutputExceptions = "exceptions" // exceptions.csv
 	OutputPersons    = "persons"    // persons.parquet
+	OutputCandidates = "candidates" // candidates.csv, the probable duplicates (K3)
 )
 
 // OutputNames lists the outputs in the order they are written.
 func OutputNames() []string {
-	return []string{OutputSummary, OutputExceptions, OutputPersons, OutputReport, OutputRegions}
+	return []string{OutputSummary, OutputExceptions, OutputPersons, OutputCandidates, OutputReport, OutputRegions}
 }
 
 // wants reports whether spec asks for output name.
@@ -122,6 +123,10 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if spec.Stock == nil {
 		return nil, errors.New("job: a projection needs a stock plan")
 	}
+	ganda, err := transforms.NewGanda(transforms.GandaConfig{NameThreshold: cfg.NameThreshold})
+	if err != nil {
+		return nil, err
+	}
 	allocate, err := transforms.NewAllocate(transforms.AllocateConfig{
 		Regions: spec.Regions, Stock: spec.Stock, AsOf: cfg.AsOf,
 		ElectionDate: cfg.Projection.ElectionDate, Holidays: cfg.Projection.Holidays,
@@ -135,7 +140,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(stages, allocate, aggregate), nil
+	return append(stages, ganda, allocate, aggregate), nil
 }
 
 // FileSinks returns the sinks writing the output files into spec.OutDir,
@@ -173,6 +178,8 @@ func FileSinks(spec Spec) []pipeline.Sink {
 			sinks = append(sinks, sink.NewExceptionsCSV(dir))
 		case OutputPersons:
 			sinks = append(sinks, sink.NewPersonsParquet(dir))
+		case OutputCandidates:
+			sinks = append(sinks, sink.NewCandidatesCSV(dir))
 		case OutputReport:
 			sinks = append(sinks, sink.NewReport(dir, info))
 		case OutputRegions:

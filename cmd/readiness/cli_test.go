@@ -289,7 +289,7 @@ func TestHostileRegionNamesAndOutputs(t *testing.T) {
 		t.Errorf("formula-like region name not made inert:\n%s", summary)
 	}
 	m := readManifest(t, out)
-	if !slices.Equal(m.SkippedOutputs, []string{"exceptions", "persons", "report"}) {
+	if !slices.Equal(m.SkippedOutputs, []string{"exceptions", "persons", "candidates", "report"}) {
 		t.Errorf("skipped outputs %q", m.SkippedOutputs)
 	}
 	err = run(context.Background(), []string{"run", "--out", out, "--outputs", "report,pdf"}, &stdout, &stderr)

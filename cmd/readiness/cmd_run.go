@@ -42,9 +42,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	}
 	defer func() { err = errors.Join(err, out.Close()) }()
 	dir := out.Path()
-	console, whatIf := &summaryTable{}, &whatIfTable{}
+	console, whatIf, ganda := &summaryTable{}, &whatIfTable{}, &gandaStats{}
 	runner, err := job.New(job.Spec{Config: s.cfg, Regions: s.ref, Stock: s.stock, OutDir: dir,
-		Outputs: s.outList, RunTime: started, Sinks: []pipeline.Sink{console, whatIf}})
+		Outputs: s.outList, RunTime: started, Sinks: []pipeline.Sink{console, whatIf, ganda}})
 	if err != nil {
 		return err
 	}
@@ -58,6 +58,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	}
 
 	m := manifest(&s, started, res, whatIf)
+	m.Ganda = ganda.m
 	if m.Outputs, err = sink.Outputs(dir, runner.Sinks); err != nil {
 		return fmt.Errorf("listing the outputs: %w", err)
 	}
@@ -162,6 +163,10 @@ func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Ma
 		ew.printf("what if %d blanks arrive on %s: projected readiness %s %% without, %s %% with the delivery (%d of them printed by election day, %d too late, %d beyond the need)\n",
 			quantity, strings.Join(dates, ", "), pctText(p.ProjectedReadyPct), pctText(p.PctIfDelivered),
 			p.DeliveryAllocation, m.WhatIf.TooLate, m.WhatIf.Surplus)
+	}
+	if g := m.Ganda; g != nil {
+		ew.printf("probable duplicates (K3): %d pairs of NIKs to review in %s (%d persons compared in %d birth-date blocks, %d pairs compared); none merged\n",
+			g.Candidates, sink.CandidatesFile, g.PersonsCompared, g.Blocks, g.Comparisons)
 	}
 	// The files as the folder holds them; a subfolder's files counted.
 	var files []string

@@ -192,7 +192,7 @@ func TestFixtureNothingLost(t *testing.T) {
 			t.Errorf("output %s: sha256 %q", o.Path, o.SHA256)
 		}
 	}
-	if len(m.Outputs) != 14 || m.PrintDays != 116 || m.AsOf != "2020-06-30" || m.ElectionDate != "2020-12-09" {
+	if len(m.Outputs) != 15 || m.PrintDays != 116 || m.AsOf != "2020-06-30" || m.ElectionDate != "2020-12-09" {
 		t.Errorf("manifest: %d outputs, print days %d, as of %s, election %s", len(m.Outputs), m.PrintDays, m.AsOf, m.ElectionDate)
 	}
 	// Each stage reports only its own rejects and duplicates.
@@ -312,7 +312,7 @@ func TestFixtureOutputs(t *testing.T) {
 			regional++
 		}
 	}
-	if regional != 10 || !slices.Contains(names, "regions/1771 KOTA BENGKULU.xlsx") || len(names) != 15 {
+	if regional != 10 || !slices.Contains(names, "regions/1771 KOTA BENGKULU.xlsx") || !slices.Contains(names, "candidates.csv") || len(names) != 16 {
 		t.Errorf("output folder holds %q", names)
 	}
 	if info, err := os.Stat(out); err != nil || info.Mode().Perm() != 0o700 {
@@ -332,7 +332,7 @@ func TestFixtureOutputs(t *testing.T) {
 		t.Errorf("manifest lists %q, the folder holds %q", listed, names)
 	}
 	if !strings.Contains(fixtureRun.stdout, "outputs in ") ||
-		!strings.Contains(fixtureRun.stdout, "exceptions.csv persons.parquet regions/ (10 files) report.xlsx summary.csv manifest.json") {
+		!strings.Contains(fixtureRun.stdout, "candidates.csv exceptions.csv persons.parquet regions/ (10 files) report.xlsx summary.csv manifest.json") {
 		t.Errorf("console does not list the outputs:\n%s", fixtureRun.stdout)
 	}
 
@@ -340,7 +340,7 @@ func TestFixtureOutputs(t *testing.T) {
 	defer tbl.Release()
 	// Strings as strings, dates as dates, lists as lists: the same names
 	// and types (the Parquet reader adds field-id metadata).
-	got, want := tbl.Schema().Fields(), append(pipeline.PersonSchema.Fields(), pipeline.AllocationColumns()...)
+	got, want := tbl.Schema().Fields(), slices.Concat(pipeline.PersonSchema.Fields(), pipeline.GandaColumns(), pipeline.AllocationColumns())
 	if len(got) != len(want) {
 		t.Fatalf("persons.parquet has %d columns, want %d", len(got), len(want))
 	}

@@ -50,7 +50,7 @@ func run(t *testing.T, s pipeline.Sink, batches []batch) error {
 		schema := map[pipeline.Table]*arrow.Schema{
 			pipeline.TableRows: pipeline.RowSchema, pipeline.TablePersons: pipeline.PersonSchema,
 			pipeline.TableSummary: pipeline.SummarySchema, pipeline.TableAllocation: pipeline.AllocationSchema,
-			pipeline.TableWhatIf: pipeline.WhatIfSchema,
+			pipeline.TableWhatIf: pipeline.WhatIfSchema, pipeline.TableCandidates: pipeline.CandidateSchema,
 		}[b.table]
 		rec := fromJSON(t, mem, schema, b.json)
 		err := s.Write(ctx, b.table, rec)
@@ -94,6 +94,7 @@ func TestAbortLeavesNothing(t *testing.T) {
 		"exceptions": func(dir string) pipeline.Sink { return NewExceptionsCSV(dir) },
 		"persons":    func(dir string) pipeline.Sink { return NewPersonsParquet(dir) },
 		"report":     func(dir string) pipeline.Sink { return NewReport(dir, ReportInfo{ProvinceCode: "17"}) },
+		"candidates": func(dir string) pipeline.Sink { return NewCandidatesCSV(dir) },
 	}
 	for name, newSink := range sinks {
 		t.Run(name, func(t *testing.T) {
@@ -104,10 +105,11 @@ func TestAbortLeavesNothing(t *testing.T) {
 				{pipeline.TableRows, rowsJSON},
 				{pipeline.TablePersons, personsJSON},
 				{pipeline.TableSummary, summaryJSON},
+				{pipeline.TableCandidates, candidatesJSON},
 			} {
 				schema := map[pipeline.Table]*arrow.Schema{
 					pipeline.TableRows: pipeline.RowSchema, pipeline.TablePersons: pipeline.PersonSchema,
-					pipeline.TableSummary: pipeline.SummarySchema,
+					pipeline.TableSummary: pipeline.SummarySchema, pipeline.TableCandidates: pipeline.CandidateSchema,
 				}[b.table]
 				rec := fromJSON(t, mem, schema, b.json)
 				if err := s.Write(context.Background(), b.table, rec); err != nil {
@@ -147,7 +149,7 @@ func TestCloseThenAbortKeepsFile(t *testing.T) {
 
 func TestCreateFailsInMissingFolder(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "missing")
-	for _, s := range []pipeline.Sink{NewSummaryCSV(dir), NewExceptionsCSV(dir), NewPersonsParquet(dir), NewReport(dir, ReportInfo{})} {
+	for _, s := range []pipeline.Sink{NewSummaryCSV(dir), NewExceptionsCSV(dir), NewPersonsParquet(dir), NewReport(dir, ReportInfo{}), NewCandidatesCSV(dir)} {
 		if err := s.Close(context.Background()); err == nil {
 			t.Errorf("%s: Close in a missing folder succeeded", s.Name())
 		}

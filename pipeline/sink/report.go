@@ -64,6 +64,8 @@ type Delivery struct {
 //   - Alokasi (Allocation): the buffer and the deliveries; per region and
 //     tier where the blanks come from and why; the what-if
 //     (report_allocation.go).
+//   - Ganda: K3 candidate pairs for review, both persons on one row
+//     (report_ganda.go).
 //
 // The lists' rows are written as sheet XML as persons and rows arrive
 // (xlsxrows.go) and spliced into the workbook excelize lays out at Close
@@ -80,9 +82,11 @@ type Report struct {
 	f           *excelize.File
 	st          reportStyles
 	stores      [numLists]*rowStore
+	extra       []*rowStore   // stores of other sheets (Ganda), made at Close
 	outsideRows [numLists]int // rows of persons outside the province
 	summary     []summaryRow
 	alloc       allocationTables
+	ganda       gandaRows
 	fileRegion  map[string]string // input file → region of its first row with one
 	pending     []pendingRow
 	seq         int  // persons seen: the last tie-break of the print order
@@ -193,6 +197,8 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 		err = r.alloc.readAllocation(rec, r.inScope)
 	case pipeline.TableWhatIf:
 		err = r.alloc.readWhatIf(rec, func(code string) bool { return r.inScope(code) || code == r.info.ProvinceCode })
+	case pipeline.TableCandidates:
+		err = r.ganda.read(rec, func(a, b string) bool { return r.inScope(a) || r.inScope(b) })
 	}
 	if err != nil {
 		return r.fail(err)
@@ -263,7 +269,7 @@ func (r *Report) Abort() {
 
 func (r *Report) closeStores() error {
 	var errs []error
-	for _, s := range r.stores {
+	for _, s := range append(r.stores[:], r.extra...) {
 		if s != nil {
 			errs = append(errs, s.close())
 		}

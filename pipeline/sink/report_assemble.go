@@ -69,7 +69,11 @@ func (r *Report) layout() (map[string]*sheetFix, error) {
 				return nil, err
 			}
 			part := &listPart{store: s, from: j * perSheet, to: min(n, (j+1)*perSheet), cols: s.cols}
-			fix, err := r.layoutList(name, part, k)
+			outside := 0
+			if part.to == n {
+				outside = r.outsideRows[k]
+			}
+			fix, err := r.layoutList(name, part, outside)
 			if err != nil {
 				return nil, fmt.Errorf("sheet %q: %w", name, err)
 			}
@@ -79,12 +83,28 @@ func (r *Report) layout() (map[string]*sheetFix, error) {
 	if _, err := f.NewSheet(r.lb.sheetAllocation); err != nil {
 		return nil, err
 	}
+	ganda, err := r.gandaStore()
+	if err != nil {
+		return nil, err
+	}
+	r.extra = append(r.extra, ganda)
+	if _, err := f.NewSheet(r.lb.sheetGanda); err != nil {
+		return nil, err
+	}
+	fix, err := r.layoutList(r.lb.sheetGanda, &listPart{store: ganda, to: ganda.rows(), cols: ganda.cols}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("sheet %q: %w", r.lb.sheetGanda, err)
+	}
+	fixes[r.lb.sheetGanda] = fix
 	f.SetActiveSheet(0)
 	if err := r.fillSummary(); err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", r.lb.sheetSummary, err)
 	}
 	if err := r.fillAllocation(); err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", r.lb.sheetAllocation, err)
+	}
+	if err := r.gandaNote(); err != nil {
+		return nil, fmt.Errorf("sheet %q: %w", r.lb.sheetSummary, err)
 	}
 	for _, name := range []string{r.lb.sheetSummary, r.lb.sheetAllocation} {
 		rows, err := f.GetRows(name)
@@ -109,8 +129,9 @@ func (r *Report) listRows() int {
 }
 
 // layoutList lays out one list sheet: header, widths, frozen header,
-// table (or a note that the list is empty), print setup.
-func (r *Report) layoutList(name string, part *listPart, k listKind) (*sheetFix, error) {
+// table (or a note that the list is empty), a note on the persons outside
+// the province it holds, print setup.
+func (r *Report) layoutList(name string, part *listPart, outside int) (*sheetFix, error) {
 	f, s := r.f, part.store
 	w := &cellWriter{f: f, sheet: name}
 	n := part.to - part.from
@@ -138,8 +159,8 @@ func (r *Report) layoutList(name string, part *listPart, k listKind) (*sheetFix,
 			}
 		}
 	}
-	if out := r.outsideRows[k]; out > 0 && part.to == s.rows() {
-		note := fmt.Sprintf(r.lb.outsideNote, r.thousands(int64(out)))
+	if outside > 0 {
+		note := fmt.Sprintf(r.lb.outsideNote, r.thousands(int64(outside)))
 		w.set(1, fix.lastRow+2, note, r.st.note)
 		fix.lastRow += 2
 	}

@@ -44,6 +44,13 @@ type labels struct {
 	// it into exceptions.csv) in the workbook's language; nil keeps it.
 	details []detailRule
 
+	// The Ganda sheet (report_ganda.go).
+	sheetGanda, gandaScore, nikA, nikB, nameA, nameB, birthA, birthB string
+	regionA, regionB, gandaDetail, gandaDecision, gandaNote          string
+	agreeName, agreeBirth, agreePlace, agreeSex, agreeMother         string
+	agreeNKK, agreeYes, agreeNo, agreeMissing, agreeSwapped          string
+	birthSwapped, nkkDiffers, deceasedA, deceasedB, emptyValue       string
+
 	codes map[string]string
 }
 
@@ -244,6 +251,35 @@ var labelsID = labels{
 	reasonBufferOut: "Buffer habis di tier %d: %s belum terlayani",
 	reasonProvince:  "Buffer provinsi ke tier ini: %s blangko",
 
+	sheetGanda:    "Ganda",
+	gandaScore:    "Skor",
+	nikA:          "NIK A",
+	nikB:          "NIK B",
+	nameA:         "Nama A",
+	nameB:         "Nama B",
+	birthA:        "Tanggal lahir A",
+	birthB:        "Tanggal lahir B",
+	regionA:       "Kab/Kota A",
+	regionB:       "Kab/Kota B",
+	gandaDetail:   "Perbedaan",
+	gandaDecision: "Keputusan",
+	gandaNote:     "Calon ganda (K3, NIK berbeda, kemungkinan orang yang sama): %s pasang, lihat sheet Ganda. Tidak digabung; angka di atas tidak berubah.",
+	agreeName:     "Nama",
+	agreeBirth:    "Tgl lahir",
+	agreePlace:    "Tempat lahir",
+	agreeSex:      "Jenis kelamin",
+	agreeMother:   "Ibu kandung",
+	agreeNKK:      "NKK",
+	agreeYes:      "sama",
+	agreeNo:       "beda",
+	agreeMissing:  "kosong",
+	agreeSwapped:  "tertukar",
+	birthSwapped:  "hari dan bulan lahir tertukar",
+	nkkDiffers:    "NKK berbeda",
+	deceasedA:     "A meninggal",
+	deceasedB:     "B meninggal",
+	emptyValue:    "(kosong)",
+
 	codes: map[string]string{
 		pipeline.BlankStock:             "Stok sendiri",
 		pipeline.BlankBuffer:            "Buffer provinsi",
@@ -275,6 +311,7 @@ var labelsID = labels{
 
 		pipeline.FlagNIKConflict:     "NIK sama, orang berbeda (K2)",
 		pipeline.FlagEventAfterDeath: "Permohonan sesudah tanggal meninggal",
+		pipeline.FlagK3Candidate:     "Kemungkinan ganda dengan NIK lain (K3)",
 
 		pipeline.EventMati:     "Meninggal",
 		pipeline.EventPindah:   "Pindah",
@@ -412,6 +449,35 @@ var labelsEN = labels{
 	reasonBufferOut: "Buffer ran out in tier %d: %s not served",
 	reasonProvince:  "Provincial buffer to this tier: %s blanks",
 
+	sheetGanda:    "Ganda",
+	gandaScore:    "Score",
+	nikA:          "NIK A",
+	nikB:          "NIK B",
+	nameA:         "Name A",
+	nameB:         "Name B",
+	birthA:        "Date of birth A",
+	birthB:        "Date of birth B",
+	regionA:       "Regency/City A",
+	regionB:       "Regency/City B",
+	gandaDetail:   "Differences",
+	gandaDecision: "Decision",
+	gandaNote:     "Probable duplicates (K3, two NIKs, probably one person): %s pairs, see sheet Ganda. Not merged; the figures above do not change.",
+	agreeName:     "Name",
+	agreeBirth:    "Birth date",
+	agreePlace:    "Birthplace",
+	agreeSex:      "Sex",
+	agreeMother:   "Mother",
+	agreeNKK:      "NKK",
+	agreeYes:      "agree",
+	agreeNo:       "differ",
+	agreeMissing:  "missing",
+	agreeSwapped:  "swapped",
+	birthSwapped:  "day and month of birth swapped",
+	nkkDiffers:    "NKK differs",
+	deceasedA:     "A deceased",
+	deceasedB:     "B deceased",
+	emptyValue:    "(empty)",
+
 	codes: map[string]string{
 		pipeline.BlankStock:             "Own stock",
 		pipeline.BlankBuffer:            "Provincial buffer",
@@ -443,6 +509,7 @@ var labelsEN = labels{
 
 		pipeline.FlagNIKConflict:     "Same NIK, different people (K2)",
 		pipeline.FlagEventAfterDeath: "Request after the date of death",
+		pipeline.FlagK3Candidate:     "Probable duplicate of another NIK (K3)",
 
 		pipeline.EventMati:     "Death",
 		pipeline.EventPindah:   "Move",

@@ -11,7 +11,7 @@ import (
 // coordinator, in either language.
 func TestLabelsCoverEveryCode(t *testing.T) {
 	codes := slices.Concat(pipeline.Reasons(), pipeline.Warnings(), pipeline.Events(), pipeline.Statuses(),
-		[]string{pipeline.FlagNIKConflict, pipeline.FlagEventAfterDeath})
+		[]string{pipeline.FlagNIKConflict, pipeline.FlagEventAfterDeath, pipeline.FlagK3Candidate})
 	for _, lang := range []string{"id", "en"} {
 		lb := labelsFor(lang)
 		for _, c := range codes {

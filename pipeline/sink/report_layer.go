@@ -35,7 +35,7 @@ func (r *Report) sheetNames() []string {
 	lb := r.lb
 	return []string{
 		lb.sheetSummary, lb.sheetPrint, lb.sheetRecording, lb.sheetDeceased,
-		lb.sheetMoves, lb.sheetReview, lb.sheetRejected, lb.sheetAllocation,
+		lb.sheetMoves, lb.sheetReview, lb.sheetRejected, lb.sheetAllocation, lb.sheetGanda,
 	}
 }
 

@@ -68,7 +68,7 @@ func rows(t *testing.T, f *excelize.File, sheet string) [][]string {
 
 func TestReportLists(t *testing.T) {
 	f, _ := writeReport(t, testInfo, allBatches)
-	wantSheets := []string{"Ringkasan", "Cetak KTP", "Perekaman", "Meninggal", "Pindah", "Tinjauan", "Ditolak", "Alokasi"}
+	wantSheets := []string{"Ringkasan", "Cetak KTP", "Perekaman", "Meninggal", "Pindah", "Tinjauan", "Ditolak", "Alokasi", "Ganda"}
 	if got := f.GetSheetList(); !slices.Equal(got, wantSheets) {
 		t.Fatalf("sheets = %q, want %q", got, wantSheets)
 	}
@@ -315,8 +315,8 @@ func TestReportLanguages(t *testing.T) {
 		dateFmt string
 		none    string
 	}{
-		{"Indonesian by default", "", []string{"Ringkasan", "Cetak KTP", "Perekaman", "Meninggal", "Pindah", "Tinjauan", "Ditolak", "Alokasi"}, `[$-421]d mmmm yyyy`, "(tidak ada)"},
-		{"English", "en", []string{"Summary", "Print cards", "Recording", "Deceased", "Transfers", "Review", "Rejected", "Allocation"}, `d mmm yyyy`, "(none)"},
+		{"Indonesian by default", "", []string{"Ringkasan", "Cetak KTP", "Perekaman", "Meninggal", "Pindah", "Tinjauan", "Ditolak", "Alokasi", "Ganda"}, `[$-421]d mmmm yyyy`, "(tidak ada)"},
+		{"English", "en", []string{"Summary", "Print cards", "Recording", "Deceased", "Transfers", "Review", "Rejected", "Allocation", "Ganda"}, `d mmm yyyy`, "(none)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

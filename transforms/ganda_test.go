@@ -1,0 +1,444 @@
+package transforms
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+
+	"readiness/pipeline"
+)
+
+func TestGandaConfig(t *testing.T) {
+	for _, thr := range []float64{0, -0.1, 1.01, math.NaN()} {
+		if _, err := NewGanda(GandaConfig{NameThreshold: thr}); err == nil {
+			t.Errorf("threshold %v accepted", thr)
+		}
+	}
+	if _, err := NewGanda(GandaConfig{NameThreshold: 1, Workers: -1}); err == nil {
+		t.Error("negative workers accepted")
+	}
+	if _, err := NewGanda(GandaConfig{NameThreshold: 1}); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestSimilarNameForms(t *testing.T) {
+	nm := &nameMatcher{thr: newSimThreshold(0.92), thrFloat: 0.92}
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"SITI AMINAH", "AMINAH SITI", true},                      // swapped order
+		{"NURHAYATI", "NUR HAYATI", true},                         // split
+		{"NUR HAYATI SANTOSO", "NURHAYATI SANTOSO", true},         // joined
+		{"MUHAMMAD YUSUF", "M YUSUF", true},                       // M.
+		{"MUHAMMAD YUSUF", "MUH YUSUF", true},                     // MUH.
+		{"MUHAMMAD YUSUF", "MOH YUSUF", true},                     // MOH.
+		{"MUHAMMAD YUSUF", "MUHAMAD YUSUF", true},                 // MUHAMAD
+		{"MUHAMAD YUSUF HAKIM", "MOH YUSUF HAKIM", true},          // two variants
+		{"MUHAMMAD ARMAN KURNIA", "MUH AMMAD ARMAN KURNIA", true}, // split inside the abbreviation
+		{"ABDUL RAHMAN", "ABD RAHMAN", true},
+		{"NURHAYATI SANTOSO", "NURHAYATI SANTOSA", true}, // a typo
+		{"BAYU UTOMO", "BAYU UTAMA", true},               // exactly 0.92 = 23/25
+		{"RIDWAN HAKIM", "RAHMAT HAKIM", false},          // siblings
+		{"BUDI SANTOSO", "AGUS SANTOSO", false},
+		{"M YUSUF", "MARZUKI YUSUF", false}, // M is MUHAMMAD, not any M name
+		{"SITI", "SITI AMINAH", false},
+		{"", "", true}, // the same key; prepareK3 never compares nameless persons
+	}
+	for _, tt := range tests {
+		a, b := newNameKey(tt.a), newNameKey(tt.b)
+		if got := nm.similar(a, b); got != tt.want {
+			t.Errorf("similar(%q, %q) = %v, want %v (best form %.4f)", tt.a, tt.b, got, tt.want, similarity(a, b))
+		}
+		if got := nm.similar(b, a); got != tt.want {
+			t.Errorf("similar(%q, %q) not symmetric", tt.b, tt.a)
+		}
+	}
+}
+
+// The histogram bound never rejects a pair a form of which meets the
+// threshold, and nameMatcher.similar agrees with the exact rule
+// (similarNames, big.Rat) on every form, for random names, short, long,
+// accented, and at several thresholds.
+func TestSimilarMatchesExactRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 12))
+	parts := []string{"SITI", "AMINAH", "NUR", "HAYATI", "NURHAYATI", "MUHAMMAD", "M", "MUH", "YUSUF", "YUSUP",
+		"ANDRÉ", "ANDRE", "SAPUTRA", "SYAPUTRA", "HAKIM", "HAKIEM", "ABD", "ABDUL", "RAHMAN", "RACHMAN", "A", "B"}
+	name := func() string {
+		var ps []string
+		for range 1 + rng.IntN(4) {
+			ps = append(ps, parts[rng.IntN(len(parts))])
+		}
+		switch rng.IntN(30) {
+		case 0:
+			ps = append(ps, strings.Repeat("X", 100+rng.IntN(100))) // past the histogram
+		case 1:
+			// Near the histogram's limit, read through the variants.
+			for range 13 + rng.IntN(2) {
+				ps = append(ps, "MOCHAMMAD")
+			}
+		}
+		return strings.Join(ps, " ")
+	}
+	for _, thr := range []float64{0.92, 0.85, 0.97, 1} {
+		nm := &nameMatcher{thr: newSimThreshold(thr), thrFloat: thr}
+		for range 3000 {
+			x, y := newNameKey(name()), newNameKey(name())
+			exact := similarNames(x.plain, y.plain, thr) || similarNames(x.joined, y.joined, thr) ||
+				similarNames(x.sorted, y.sorted, thr)
+			if got := nm.similar(x, y); got != exact {
+				t.Fatalf("threshold %v: similar(%q, %q) = %v, exact rule %v", thr, x.plain, y.plain, got, exact)
+			}
+			if max(x.canon.runes, y.canon.runes, x.raw.runes, y.raw.runes) <= maxHistRunes && exact && upperBound(x, y) < thr {
+				t.Fatalf("bound %.4f below %v for similar %q, %q", upperBound(x, y), thr, x.plain, y.plain)
+			}
+		}
+	}
+}
+
+func TestCommonRunes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for range 2000 {
+		var a, b [32]uint8
+		var want int
+		total := 0
+		for i := range 27 {
+			a[i], b[i] = uint8(rng.IntN(5)), uint8(rng.IntN(5))
+			want += int(min(a[i], b[i]))
+			total += int(a[i])
+		}
+		if total > maxHistRunes {
+			continue
+		}
+		x := newFormStats(string(histText(a)))
+		y := newFormStats(string(histText(b)))
+		if got := commonRunes(&x.hist, &y.hist); got != want {
+			t.Fatalf("commonRunes = %d, want %d", got, want)
+		}
+	}
+}
+
+// histText spells a histogram: bucket i as letter 'A'+i, 26 as 'É'.
+func histText(h [32]uint8) []rune {
+	var out []rune
+	for i := range 27 {
+		r := rune('A' + i)
+		if i == 26 {
+			r = 'É'
+		}
+		for range h[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func date(s string) int32 { return int32(arrow.Date32FromTime(day(s))) }
+
+// TestK3Rule: SPEC §5 pair by pair.
+func TestK3Rule(t *testing.T) {
+	base := k3Person{name: "SUPRIADI GUMAY", mother: "SITI AMINAH", place: "BENGKULU", nkk: "1771010101010001", sex: 'L', birth: date("1979-03-14")}
+	with := func(f func(p *k3Person)) k3Person {
+		p := base
+		f(&p)
+		return p
+	}
+	A, D, M := fieldAgree, fieldDisagree, fieldMissing
+	tests := []struct {
+		name    string
+		b       k3Person
+		want    bool
+		agree   [numFields]int8
+		swapped bool
+	}{
+		{"everything agrees", base, true, [numFields]int8{A, A, A, A, A, A}, false},
+		{"name and birth date alone", with(func(p *k3Person) { p.mother, p.place, p.nkk, p.sex = "", "", "", 0 }), false, [numFields]int8{}, false},
+		{"name, birth date and sex only", with(func(p *k3Person) { p.mother, p.place, p.nkk = "HALIMAH", "MANNA", "1709010101010009" }), false, [numFields]int8{}, false},
+		{"sex and birthplace", with(func(p *k3Person) { p.mother, p.nkk = "", "1709010101010009" }), true, [numFields]int8{A, A, A, A, M, D}, false},
+		{"mother's name misspelt agrees", with(func(p *k3Person) { p.mother, p.place, p.nkk = "SITI AMINA", "", "" }), true, [numFields]int8{A, A, M, A, A, M}, false},
+		{"name parts swapped", with(func(p *k3Person) { p.name = "GUMAY SUPRIADI" }), true, [numFields]int8{A, A, A, A, A, A}, false},
+		{"twin: same household, another name", with(func(p *k3Person) { p.name = "RAHMAT GUMAY" }), false, [numFields]int8{}, false},
+		{"another birth date", with(func(p *k3Person) { p.birth = date("1979-03-15") }), false, [numFields]int8{}, false},
+		{"another year", with(func(p *k3Person) { p.birth = date("1980-03-14") }), false, [numFields]int8{}, false},
+		{"no birth date", with(func(p *k3Person) { p.birth = noDate }), false, [numFields]int8{}, false},
+		{"no name", with(func(p *k3Person) { p.name = "" }), false, [numFields]int8{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pairs, _, err := findK3(context.Background(), prepareK3([]k3Person{base, tt.b}), 0.92, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(pairs) == 1; got != tt.want {
+				t.Fatalf("candidate %v, want %v", got, tt.want)
+			}
+			if tt.want && (pairs[0].agree != tt.agree || pairs[0].swapped != tt.swapped) {
+				t.Errorf("agreements %v swapped %v, want %v %v", pairs[0].agree, pairs[0].swapped, tt.agree, tt.swapped)
+			}
+		})
+	}
+	a, swapped := base, base
+	a.birth, swapped.birth = date("1985-07-05"), date("1985-05-07")
+	pairs, _, err := findK3(context.Background(), prepareK3([]k3Person{a, swapped}), 0.92, 1)
+	if err != nil || len(pairs) != 1 || !pairs[0].swapped || pairs[0].score != 90 {
+		t.Errorf("day and month swapped: %+v, %v (want one pair, swapped, score 90)", pairs, err)
+	}
+}
+
+func TestK3Score(t *testing.T) {
+	A, D, M := fieldAgree, fieldDisagree, fieldMissing
+	tests := []struct {
+		sim     float64
+		agree   [numFields]int8
+		swapped bool
+		want    float64
+	}{
+		{1, [numFields]int8{A, A, A, A, A, A}, false, 100},
+		{1, [numFields]int8{A, A, A, A, A, D}, false, 60},
+		{0.92, [numFields]int8{A, A, A, A, M, M}, true, 27.6 + 10 + 10 + 5},
+		{0.95, [numFields]int8{A, A, D, A, A, D}, false, 28.5 + 20 - 10 + 5 + 15 - 20},
+	}
+	for _, tt := range tests {
+		if got := k3Score(tt.sim, tt.agree, tt.swapped); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("k3Score(%v, %v, %v) = %v, want %v", tt.sim, tt.agree, tt.swapped, got, tt.want)
+		}
+	}
+}
+
+// Property: whatever the population, a candidate has similar names, the
+// same (or day/month-swapped) birth date and at least two agreements
+// among birthplace, sex, mother's name and NKK: never name and birth date
+// alone. And siblings — same NKK, mother, birthplace and sex, names not
+// similar — never pair, born on the same day (twins) or not.
+func TestK3Properties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20, 20))
+	firsts := []string{"SITI", "BUDI", "RINA", "AGUS", "MUHAMMAD", "M", "NUR", "NURHAYATI", "HAYATI", "DEWI"}
+	lasts := []string{"SANTOSO", "SANTOSA", "GUMAY", "SAPUTRA", "SYAPUTRA", "HAKIM", ""}
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	maybe := func(s string) string {
+		if rng.IntN(4) == 0 {
+			return ""
+		}
+		return s
+	}
+	births := []int32{date("1980-01-02"), date("1980-02-01"), date("1980-01-03"), date("1981-01-02")}
+	nm := &nameMatcher{thr: newSimThreshold(0.92), thrFloat: 0.92}
+	for round := range 30 {
+		var ps []k3Person
+		for range 120 {
+			ps = append(ps, k3Person{
+				name:   strings.TrimSpace(pick(firsts) + " " + pick(lasts)),
+				mother: maybe(pick([]string{"SITI AMINAH", "SITI AMINA", "HALIMAH"})),
+				place:  maybe(pick([]string{"BENGKULU", "MANNA"})),
+				nkk:    maybe(pick([]string{"1771010101010001", "1771010101010002"})),
+				sex:    []byte{'L', 'P', 'L', 'P', 0}[rng.IntN(5)],
+				birth:  births[rng.IntN(len(births))],
+			})
+		}
+		recs := prepareK3(ps)
+		pairs, st, err := findK3(context.Background(), recs, 0.92, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[[2]int32]bool{}
+		for _, p := range pairs {
+			got[[2]int32{p.a, p.b}] = true
+			agree := 0
+			for _, f := range []int{fieldPlace, fieldSex, fieldMother, fieldNKK} {
+				if p.agree[f] == fieldAgree {
+					agree++
+				}
+			}
+			if agree < 2 {
+				t.Fatalf("round %d: candidate %+v with %d agreements beyond name and birth date", round, p, agree)
+			}
+		}
+		// Every pair, compared directly: the same verdict.
+		for i := range ps {
+			for j := i + 1; j < len(ps); j++ {
+				_, ok := matchK3(nm, &recs[i], &recs[j])
+				if ok && k3Block(ps[i].birth) != k3Block(ps[j].birth) {
+					ok = false // birth dates neither equal nor swapped
+				}
+				if ok != got[[2]int32{int32(i), int32(j)}] {
+					t.Fatalf("round %d: pair %d, %d: direct %v, search %v", round, i, j, ok, !ok)
+				}
+			}
+		}
+		if st.Comparisons > int64(len(ps)*(len(ps)-1)/2) || st.Compared != len(ps) {
+			t.Fatalf("stats %+v", st)
+		}
+	}
+
+	// Siblings and twins.
+	for range 200 {
+		household := k3Person{mother: "SITI AMINAH", place: "CURUP", nkk: "1702011205100003", sex: 'L'}
+		var kids []k3Person
+		for _, n := range []string{"RIDWAN HAKIM", "RAHMAT HAKIM", "YUSUF HAKIM", "BUDI HAKIM", "ANDI HAKIM"} {
+			k := household
+			k.name = n
+			k.birth = births[rng.IntN(len(births))]
+			kids = append(kids, k)
+		}
+		pairs, _, err := findK3(context.Background(), prepareK3(kids), 0.92, 1)
+		if err != nil || len(pairs) > 0 {
+			t.Fatalf("siblings paired: %+v %v", pairs, err)
+		}
+	}
+}
+
+// personsJSON are persons as classify emits them (PersonSchema).
+const personsJSON = `[
+{"nik":"1771015403790001","nkk":"1771010101010001","nama":"SUPRIADI GUMAY","tempat_lahir":"BENGKULU","tanggal_lahir":"1979-03-14","jenis_kelamin":"L","nama_ibu":"SITI AMINAH","region_code":"1771","status":"NEEDS_PRINT","flags":["NIK_NUMERIC_CELL"]},
+{"nik":"1771010101800002","nkk":"1771010101010001","nama":"RAHMAT GUMAY","tempat_lahir":"BENGKULU","tanggal_lahir":"1979-03-14","jenis_kelamin":"L","nama_ibu":"SITI AMINAH","region_code":"1771","status":"READY","flags":[]},
+{"nik":"1709011403790002","nkk":"1709010202020002","nama":"H. SUPRIADI GUMAY","tempat_lahir":"BENGKULU","tanggal_lahir":"1979-03-14","jenis_kelamin":"L","nama_ibu":"SITI AMINAH","region_code":"1709","status":"DECEASED","flags":[]},
+{"nik":"1702010507850003","nkk":"1702010303030003","nama":"M. YUSUF","tempat_lahir":"CURUP","tanggal_lahir":"1985-07-05","jenis_kelamin":"L","nama_ibu":"HALIMAH","region_code":"1702","status":"READY"},
+{"nik":"1702010705850004","nkk":"1702010303030003","nama":"MUHAMMAD YUSUF","tempat_lahir":"MANNA","tanggal_lahir":"1985-05-07","jenis_kelamin":"L","region_code":"1702","status":"READY","flags":[]},
+{"nik":"1705014208830005","nkk":"1705010404040004","nama":"SITI AMINAH","tempat_lahir":"TAIS","tanggal_lahir":"1983-08-02","jenis_kelamin":"P","nama_ibu":"HALIMAH","region_code":"1705","status":"READY","flags":[]},
+{"nik":"1708014208830006","nkk":"1708010505050005","nama":"SITI AMINAH","tempat_lahir":"PADANG","tanggal_lahir":"1983-08-02","jenis_kelamin":"P","nama_ibu":"ROSMIATI","region_code":"1708","status":"READY","flags":[]},
+{"nik":"1771010101900007","nama":"BUDI","region_code":"1771","status":"READY","flags":[]}
+]`
+
+func TestGandaStage(t *testing.T) {
+	mem := checkedMem(t)
+	g, err := NewGanda(GandaConfig{NameThreshold: 0.92, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two batches: pairs across batches are found too.
+	all := recordJSON(t, mem, pipeline.PersonSchema, personsJSON)
+	defer all.Release()
+	first, second := all.NewSlice(0, 3), all.NewSlice(3, all.NumRows())
+	defer first.Release()
+	defer second.Release()
+	out := emitted{}
+	applyTable(t, mem, g, pipeline.TablePersons, first, out)
+	applyTable(t, mem, g, pipeline.TablePersons, second, out)
+	if len(out) != 0 {
+		t.Fatalf("Apply emitted %v", out)
+	}
+	out = finish(t, mem, g, out)
+
+	// The persons: same order, same batches, flags and k3_with.
+	var persons []map[string]any
+	for i, rec := range out[pipeline.TablePersons] {
+		if want := []int64{3, 5}[i]; rec.NumRows() != want {
+			t.Errorf("persons batch %d has %d rows, want %d", i, rec.NumRows(), want)
+		}
+		persons = append(persons, rowsOf(t, rec)...)
+	}
+	wantFlags := map[string][]any{
+		"1771015403790001": {"NIK_NUMERIC_CELL", "K3_CANDIDATE"},
+		"1709011403790002": {"K3_CANDIDATE"},
+		"1702010507850003": {"K3_CANDIDATE"},
+		"1702010705850004": {"K3_CANDIDATE"},
+	}
+	wantWith := map[string][]any{
+		"1771015403790001": {"1709011403790002"},
+		"1709011403790002": {"1771015403790001"},
+		"1702010507850003": {"1702010705850004"},
+		"1702010705850004": {"1702010507850003"},
+	}
+	if len(persons) != 8 {
+		t.Fatalf("%d persons", len(persons))
+	}
+	for i, p := range persons {
+		nik := p["nik"].(string)
+		if want := rowsOf(t, all)[i]["nik"]; nik != want {
+			t.Errorf("person %d is %s, want %s", i, nik, want)
+		}
+		flags, _ := p["flags"].([]any)
+		if wf := wantFlags[nik]; !slices.Equal(flags, wf) && (len(flags) > 0 || len(wf) > 0) {
+			t.Errorf("%s: flags %v, want %v", nik, p["flags"], wf)
+		}
+		with, _ := p[pipeline.ColK3With].([]any)
+		if ww := wantWith[nik]; !slices.Equal(with, ww) && (len(with) > 0 || len(ww) > 0) {
+			t.Errorf("%s: k3_with %v, want %v", nik, with, ww)
+		}
+	}
+	if persons[3]["flags"] == nil {
+		t.Error("a candidate with null flags gets no list")
+	}
+
+	// The candidates: score first, nik_a < nik_b, agreements spelled out.
+	if n := len(out[pipeline.TableCandidates]); n != 1 {
+		t.Fatalf("%d candidate batches", n)
+	}
+	cands := rowsOf(t, out[pipeline.TableCandidates][0])
+	want := []map[string]any{
+		{"nik_a": "1709011403790002", "nik_b": "1771015403790001", "score": 60.0, "nama": "agree", "tanggal_lahir": "agree",
+			"tempat_lahir": "agree", "jenis_kelamin": "agree", "nama_ibu": "agree", "nkk": "disagree",
+			"region_a": "1709", "region_b": "1771", "keputusan": nil, "nama_a": "H. SUPRIADI GUMAY", "nama_b": "SUPRIADI GUMAY",
+			"tanggal_lahir_a": "1979-03-14", "tanggal_lahir_b": "1979-03-14", "status_a": "DECEASED", "status_b": "NEEDS_PRINT"},
+		{"nik_a": "1702010507850003", "nik_b": "1702010705850004", "score": 55.0, "nama": "agree", "tanggal_lahir": "agree",
+			"tempat_lahir": "disagree", "jenis_kelamin": "agree", "nama_ibu": "missing", "nkk": "agree",
+			"region_a": "1702", "region_b": "1702", "nama_a": "M. YUSUF", "nama_b": "MUHAMMAD YUSUF",
+			"tanggal_lahir_a": "1985-07-05", "tanggal_lahir_b": "1985-05-07", "nama_ibu_a": "HALIMAH", "nama_ibu_b": nil},
+	}
+	if len(cands) != len(want) {
+		t.Fatalf("candidates %v", cands)
+	}
+	for i, w := range want {
+		for k, v := range w {
+			if cands[i][k] != v {
+				t.Errorf("candidate %d: %s = %v, want %v", i, k, cands[i][k], v)
+			}
+		}
+	}
+
+	stats := rowsOf(t, out[pipeline.TableCandidateStats][0])
+	wantStats := map[string]any{"persons": 8.0, "persons_compared": 7.0, "blocks": 3.0, "largest_block": 3.0,
+		"comparisons": 3.0 + 1 + 1, "candidates": 2.0}
+	for k, v := range wantStats {
+		if stats[0][k] != v {
+			t.Errorf("stats %s = %v, want %v", k, stats[0][k], v)
+		}
+	}
+}
+
+// A run that fails before Finish releases what the stage gathered.
+func TestGandaReleaseWithoutFinish(t *testing.T) {
+	mem := checkedMem(t)
+	g, err := NewGanda(GandaConfig{NameThreshold: 0.92})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := recordJSON(t, mem, pipeline.PersonSchema, personsJSON)
+	applyTable(t, mem, g, pipeline.TablePersons, rec, emitted{})
+	rec.Release()
+	g.Release()
+}
+
+func TestGandaRequiresColumns(t *testing.T) {
+	mem := checkedMem(t)
+	g, err := NewGanda(GandaConfig{NameThreshold: 0.92})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Release()
+	rec := recordJSON(t, mem, pipeline.SummarySchema, `[]`)
+	defer rec.Release()
+	err = g.Apply(context.Background(), mem, pipeline.TablePersons, rec, emitted{}.emit(t))
+	if err == nil || !strings.Contains(err.Error(), "ganda") {
+		t.Errorf("error %v", err)
+	}
+}
+
+// Cancelling the context stops the search with the context's error.
+func TestGandaCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ps := make([]k3Person, 100)
+	for i := range ps {
+		ps[i] = k3Person{name: "BUDI", birth: date("1980-01-01") + int32(i%3)}
+	}
+	if _, _, err := findK3(ctx, prepareK3(ps), 0.92, 2); err == nil {
+		t.Error("no error from a cancelled search")
+	}
+}

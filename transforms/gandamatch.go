@@ -1,0 +1,582 @@
+package transforms
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	_ "embed"
+	"encoding/binary"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+)
+
+// The K3 matcher (SPEC §5): which pairs of persons are probable
+// duplicates, and why. It works on k3Person values and knows nothing of
+// Arrow; the ganda stage feeds it and builds the tables.
+//
+// Every pair it reports meets the SPEC rule exactly:
+//
+//   - similar names: the normalised names (normalizeName) meet the name
+//     threshold in one of three forms (nameKey): as written, with their
+//     parts sorted (SITI AMINAH / AMINAH SITI), parts being first read
+//     through name_variants.txt (MUH, MOH, M, MUHAMAD → MUHAMMAD), or with
+//     the parts as normalised joined (NURHAYATI / NUR HAYATI, MUHAMMAD /
+//     MUH AMMAD);
+//   - the same birth date, or day and month swapped;
+//   - at least two agreements among birthplace, sex, mother's name and
+//     NKK, a value missing on either side agreeing with nothing.
+//
+// Blocking: a pair can only meet the birth-date rule when both persons'
+// dates have the same year and the same {day, month} set, so persons are
+// grouped by that key (k3Block) and only pairs inside a group are
+// compared. That is lossless, and with dates spread over decades the
+// pairs grow about linearly with the persons (n²/2 over some 20,000 keys).
+
+//go:embed name_variants.txt
+var nameVariantsText string
+
+// nameVariants maps a name part to its canonical spelling.
+var nameVariants = parseNameVariants(nameVariantsText)
+
+// parseNameVariants reads "CANONICAL: VARIANT VARIANT …" lines.
+func parseNameVariants(text string) map[string]string {
+	m := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(text))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		canon, variants, ok := strings.Cut(line, ":")
+		if line == "" || strings.HasPrefix(line, "#") || !ok {
+			continue
+		}
+		canon = strings.ToUpper(strings.TrimSpace(canon))
+		for _, v := range strings.Fields(strings.ToUpper(variants)) {
+			m[strings.ReplaceAll(v, ".", "")] = canon
+		}
+	}
+	return m
+}
+
+// Agreement of one field of a pair.
+const (
+	fieldMissing int8 = iota // missing on either side
+	fieldAgree
+	fieldDisagree
+)
+
+// The fields of a pair's explanation, in candidates.csv order.
+const (
+	fieldName = iota
+	fieldBirth
+	fieldPlace
+	fieldSex
+	fieldMother
+	fieldNKK
+	numFields
+)
+
+// k3Person is what the matcher knows of a person. Text fields are in
+// their matching form; empty means missing.
+type k3Person struct {
+	name   string // normalizeName
+	mother string // normalizeName of the mother's name
+	place  string // normalizePlace of the birthplace
+	nkk    string // 16 digits, or empty
+	sex    byte   // 'L', 'P' or 0
+	birth  int32  // days since 1970-01-01; noDate: never a candidate
+}
+
+// k3Pair is one candidate: a and b index the persons (a < b), score is
+// the review score (k3Score), agree each field's agreement, swapped
+// whether the birth dates agree only with day and month swapped.
+type k3Pair struct {
+	a, b    int32
+	score   float64
+	agree   [numFields]int8
+	swapped bool
+}
+
+// k3Stats are the figures the manifest reports.
+type k3Stats struct {
+	Persons      int   // persons given
+	Compared     int   // persons with a birth date, the only ones that can pair
+	Blocks       int   // distinct block keys among them
+	LargestBlock int   // persons in the largest block
+	Comparisons  int64 // pairs compared: Σ k(k−1)/2 over the blocks
+	Candidates   int   // pairs meeting the rule
+}
+
+// nameKey is a name prepared for comparison: its three forms and letter
+// histograms that bound the similarity of any two forms cheaply.
+type nameKey struct {
+	plain  string    // parts read through nameVariants, space-separated
+	sorted string    // those parts sorted
+	joined string    // the parts as normalised (not read through nameVariants), without spaces
+	canon  formStats // of plain (and sorted: the same runes)
+	raw    formStats // of joined
+}
+
+// formStats counts the runes of a form: all, spaces, and a histogram of
+// the others, one byte a bucket (A–Z, then one for every other rune),
+// packed eight to a word so that two histograms meet in a few word
+// operations (commonRunes).
+type formStats struct {
+	runes, spaces int // at most maxCompareRunes runes counted
+	hist          [4]uint64
+}
+
+// maxHistRunes bounds the runes a histogram counts exactly: a bucket
+// holds at most 127 (commonRunes needs the top bit of every byte free)
+// and the byte sums of commonRunes stay below 256.
+const maxHistRunes = 127
+
+func newFormStats(s string) formStats {
+	var f formStats
+	var hist [32]uint8
+	for _, r := range s {
+		if f.runes == maxCompareRunes {
+			break
+		}
+		f.runes++
+		switch {
+		case r == ' ':
+			f.spaces++
+		case r >= 'A' && r <= 'Z':
+			hist[r-'A']++
+		default:
+			hist[26]++
+		}
+	}
+	if f.runes <= maxHistRunes {
+		for i := range f.hist {
+			f.hist[i] = binary.LittleEndian.Uint64(hist[8*i:])
+		}
+	}
+	return f
+}
+
+// commonRunes is the size of the intersection of two histograms: the sum
+// over the buckets of the smaller count. Bytes are below 128, so a | 0x80
+// minus b never borrows across bytes, and its top bit says a ≥ b.
+func commonRunes(a, b *[4]uint64) int {
+	const high, low = 0x8080808080808080, 0x0101010101010101
+	sum := 0
+	for i := range a {
+		x, y := a[i], b[i]
+		geq := (((x | high) - y) & high) >> 7 * 0xFF // 0xFF in the bytes where x ≥ y
+		m := y&geq | x&^geq
+		sum += int((m * low) >> 56) // the byte sum: below 256
+	}
+	return sum
+}
+
+func newNameKey(norm string) *nameKey {
+	parts := strings.Fields(norm)
+	k := &nameKey{joined: strings.Join(parts, "")}
+	for i, p := range parts {
+		if c, ok := nameVariants[p]; ok {
+			parts[i] = c
+		}
+	}
+	k.plain = strings.Join(parts, " ")
+	slices.Sort(parts)
+	k.sorted = strings.Join(parts, " ")
+	if k.sorted == k.plain {
+		k.sorted = k.plain // share the text
+	}
+	if k.joined == k.plain {
+		k.joined = k.plain
+	}
+	k.canon, k.raw = newFormStats(k.plain), newFormStats(k.joined)
+	return k
+}
+
+// nameMatcher decides name similarity for the matcher.
+type nameMatcher struct {
+	thr      simThreshold
+	thrFloat float64
+}
+
+// upperBound bounds the Jaro-Winkler similarity of every form pair of a
+// and b from above: Jaro matches cannot exceed the runes two forms have in
+// common (the histograms, and the spaces), transpositions only lower it,
+// and the prefix bonus is at most that of the longest common prefix over
+// the forms. The caller checks that both names are short enough for
+// their histograms to be exact (maxHistRunes).
+func upperBound(a, b *nameKey) float64 {
+	jaroUB := func(common, la, lb int) float64 {
+		if la == 0 || lb == 0 {
+			return 0
+		}
+		return (float64(common)/float64(la) + float64(common)/float64(lb) + 1) / 3
+	}
+	common := commonRunes(&a.canon.hist, &b.canon.hist)
+	j := jaroUB(common+min(a.canon.spaces, b.canon.spaces), a.canon.runes, b.canon.runes)
+	if a.raw.hist == a.canon.hist && b.raw.hist == b.canon.hist {
+		j = max(j, jaroUB(common, a.raw.runes, b.raw.runes))
+	} else {
+		j = max(j, jaroUB(commonRunes(&a.raw.hist, &b.raw.hist), a.raw.runes, b.raw.runes))
+	}
+	p := prefixRunes(a.plain, b.plain)
+	if p < jwMaxPrefix {
+		p = max(p, prefixRunes(a.joined, b.joined), prefixRunes(a.sorted, b.sorted))
+	}
+	return j + float64(p)*jwPrefixScale*(1-j)
+}
+
+// prefixRunes is the common prefix of a and b in runes, at most
+// jwMaxPrefix.
+func prefixRunes(a, b string) int {
+	p := 0
+	for i := 0; p < jwMaxPrefix && i < len(a) && i < len(b); p++ {
+		if a[i] < utf8.RuneSelf && b[i] < utf8.RuneSelf {
+			if a[i] != b[i] {
+				break
+			}
+			i++
+			continue
+		}
+		ra, na := utf8.DecodeRuneInString(a[i:])
+		rb, nb := utf8.DecodeRuneInString(b[i:])
+		if ra != rb || na != nb {
+			break
+		}
+		i += na
+	}
+	return p
+}
+
+// meets reports whether the forms x and y meet the threshold.
+func (nm *nameMatcher) meets(x, y string) bool {
+	if x == y {
+		return true
+	}
+	var bx, by [64]rune
+	return nm.thr.meets(jaroWinklerRunes(appendRunes(bx[:0], x), appendRunes(by[:0], y)))
+}
+
+// appendRunes appends the first maxCompareRunes runes of s to buf.
+func appendRunes(buf []rune, s string) []rune {
+	for _, r := range s {
+		if len(buf) == maxCompareRunes {
+			break
+		}
+		buf = append(buf, r)
+	}
+	return buf
+}
+
+// similar reports whether two names are similar: one of their forms meets
+// the threshold.
+func (nm *nameMatcher) similar(a, b *nameKey) bool {
+	if a == b || a.plain == b.plain {
+		return true
+	}
+	if max(a.canon.runes, b.canon.runes, a.raw.runes, b.raw.runes) <= maxHistRunes && upperBound(a, b) < nm.thrFloat-1e-9 {
+		return false
+	}
+	if nm.meets(a.plain, b.plain) {
+		return true
+	}
+	// A form equal to plain on both sides was just compared.
+	if (a.joined != a.plain || b.joined != b.plain) && nm.meets(a.joined, b.joined) {
+		return true
+	}
+	return (a.sorted != a.plain || b.sorted != b.plain) && nm.meets(a.sorted, b.sorted)
+}
+
+// similarity is the best Jaro-Winkler similarity over the forms, the
+// figure shown to the reviewer.
+func similarity(a, b *nameKey) float64 {
+	if a == b || a.plain == b.plain {
+		return 1
+	}
+	best := 0.0
+	for _, f := range [...][2]string{{a.plain, b.plain}, {a.joined, b.joined}, {a.sorted, b.sorted}} {
+		var bx, by [64]rune
+		num, den := jaroWinklerRunes(appendRunes(bx[:0], f[0]), appendRunes(by[:0], f[1]))
+		best = max(best, float64(num)/float64(den))
+	}
+	return best
+}
+
+// Score weights (k3Score): points for an agreeing field, the same taken
+// away for a disagreeing one, nothing for a missing one. They sum to 100.
+const (
+	weightName        = 30 // times the name similarity
+	weightBirth       = 20 // same date; half when day and month are swapped
+	weightNKK         = 20
+	weightMother      = 15
+	weightBirthPlace  = 10
+	weightSex         = 5
+	scoreDecimalScale = 10 // scores are rounded to one decimal
+)
+
+// k3Score is the review score of a candidate, 0–100: name similarity ×
+// 30, birth date 20 (10 when swapped), then ± 20 for NKK, ± 15 for the
+// mother's name, ± 10 for birthplace, ± 5 for sex. The weights follow how
+// much an agreement says about two records being one person, most for
+// the NKK (only a household shares it), least for sex (half of everyone
+// shares it). The score orders the review; it decides nothing: every pair
+// meeting the SPEC rule is listed.
+func k3Score(nameSim float64, agree [numFields]int8, swapped bool) float64 {
+	s := weightName * nameSim
+	if swapped {
+		s += weightBirth / 2
+	} else {
+		s += weightBirth
+	}
+	for _, fw := range [...]struct {
+		field  int
+		weight float64
+	}{{fieldNKK, weightNKK}, {fieldMother, weightMother}, {fieldPlace, weightBirthPlace}, {fieldSex, weightSex}} {
+		switch agree[fw.field] {
+		case fieldAgree:
+			s += fw.weight
+		case fieldDisagree:
+			s -= fw.weight
+		}
+	}
+	return math.Round(s*scoreDecimalScale) / scoreDecimalScale
+}
+
+// k3Rec is a person prepared for the matcher: interned keys and values.
+type k3Rec struct {
+	name   *nameKey
+	mother *nameKey // nil when missing
+	place  int32    // interned; 0 when missing
+	nkk    string
+	sex    byte
+	birth  int32
+}
+
+// k3Block is the block key of a birth date (days since 1970-01-01): the
+// year, then the day and month in increasing order, so that a date and
+// its day/month swap share it and no other date does.
+func k3Block(days int32) int64 {
+	t := time.Unix(int64(days)*86400, 0).UTC()
+	d, m := t.Day(), int(t.Month())
+	lo, hi := min(d, m), max(d, m)
+	return int64(t.Year())*10000 + int64(lo)*100 + int64(hi)
+}
+
+// findK3 returns the candidate pairs among the prepared persons
+// (prepareK3), ordered by a then b, and the figures of the search. It
+// uses up to workers goroutines (0: GOMAXPROCS) and stops early with
+// ctx's error.
+func findK3(ctx context.Context, recs []k3Rec, threshold float64, workers int) ([]k3Pair, k3Stats, error) {
+	members, blocks, st := blockK3(recs)
+	workers = workersOr(workers)
+	nm := &nameMatcher{thr: newSimThreshold(threshold), thrFloat: threshold}
+	var next atomic.Int64
+	results := make([][]k3Pair, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			const chunk = 64
+			for {
+				first := int(next.Add(chunk)) - chunk
+				if first >= len(blocks) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				for _, bl := range blocks[first:min(first+chunk, len(blocks))] {
+					results[w] = compareBlock(nm, recs, members[bl[0]:bl[1]], results[w])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, st, err
+		}
+	}
+	var pairs []k3Pair
+	for _, r := range results {
+		pairs = append(pairs, r...)
+	}
+	slices.SortFunc(pairs, func(x, y k3Pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
+	st.Candidates = len(pairs)
+	return pairs, st, nil
+}
+
+// blockK3 groups the persons that can pair by block key (k3Block):
+// members lists their indexes by key, then index; each block is a
+// [start, end) range of members of two persons or more. The stats count
+// every block, single persons included.
+func blockK3(recs []k3Rec) (members []int32, blocks [][2]int32, st k3Stats) {
+	st.Persons = len(recs)
+	type keyed struct {
+		key int64
+		i   int32
+	}
+	order := make([]keyed, 0, len(recs))
+	for i, r := range recs {
+		if r.birth != noDate {
+			order = append(order, keyed{k3Block(r.birth), int32(i)})
+		}
+	}
+	slices.SortFunc(order, func(x, y keyed) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.i, y.i)) })
+	st.Compared = len(order)
+	for lo := 0; lo < len(order); {
+		hi := lo + 1
+		for hi < len(order) && order[hi].key == order[lo].key {
+			hi++
+		}
+		st.Blocks++
+		n := hi - lo
+		st.LargestBlock = max(st.LargestBlock, n)
+		st.Comparisons += int64(n) * int64(n-1) / 2
+		if n > 1 {
+			blocks = append(blocks, [2]int32{int32(lo), int32(hi)})
+		}
+		lo = hi
+	}
+	members = make([]int32, len(order))
+	for i, k := range order {
+		members[i] = k.i
+	}
+	return members, blocks, st
+}
+
+// workersOr is n, or GOMAXPROCS when n is not positive.
+func workersOr(n int) int {
+	if n <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
+}
+
+// prepareK3 interns the persons' names, mothers' names and birthplaces:
+// a name shared by many persons is prepared once, and two persons with
+// the same text share one key. A person without a name or birth date
+// cannot pair (birth is noDate).
+func prepareK3(persons []k3Person) []k3Rec {
+	names := make(map[string]*nameKey, len(persons))
+	places := map[string]int32{}
+	key := func(s string) *nameKey {
+		if s == "" {
+			return nil
+		}
+		k, ok := names[s]
+		if !ok {
+			k = newNameKey(s)
+			names[s] = k
+		}
+		return k
+	}
+	recs := make([]k3Rec, len(persons))
+	for i, p := range persons {
+		r := k3Rec{name: key(p.name), mother: key(p.mother), nkk: p.nkk, sex: p.sex, birth: p.birth}
+		if p.place != "" {
+			id, ok := places[p.place]
+			if !ok {
+				id = int32(len(places) + 1)
+				places[p.place] = id
+			}
+			r.place = id
+		}
+		if r.name == nil {
+			r.birth = noDate // a person without a name is nobody's duplicate
+		}
+		recs[i] = r
+	}
+	return recs
+}
+
+// compareBlock compares every pair of one block (person indexes in
+// increasing order) and appends the candidates to out.
+func compareBlock(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair) []k3Pair {
+	for x, i := range block {
+		a := &recs[i]
+		if a.birth == noDate {
+			continue
+		}
+		for _, j := range block[x+1:] {
+			b := &recs[j]
+			if b.birth == noDate {
+				continue
+			}
+			if p, ok := matchK3(nm, a, b); ok {
+				p.a, p.b = i, j
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// agreeOn is the agreement of two values, zero meaning missing.
+func agreeOn[T comparable](a, b T) int8 {
+	var zero T
+	switch {
+	case a == zero || b == zero:
+		return fieldMissing
+	case a == b:
+		return fieldAgree
+	}
+	return fieldDisagree
+}
+
+// matchK3 applies the SPEC rule to two persons of one block (so their
+// birth dates are equal or swapped). The cheap exact comparisons come
+// first, the names and mothers' names only when they can still decide.
+func matchK3(nm *nameMatcher, a, b *k3Rec) (k3Pair, bool) {
+	var p k3Pair
+	p.agree[fieldPlace] = agreeOn(a.place, b.place)
+	p.agree[fieldSex] = agreeOn(a.sex, b.sex)
+	p.agree[fieldNKK] = agreeOn(a.nkk, b.nkk)
+	agreeing := 0
+	for _, f := range []int{fieldPlace, fieldSex, fieldNKK} {
+		if p.agree[f] == fieldAgree {
+			agreeing++
+		}
+	}
+	mother := fieldMissing
+	switch {
+	case a.mother == nil || b.mother == nil:
+	case a.mother == b.mother:
+		mother = fieldAgree
+		agreeing++
+	default:
+		mother = -1 // both present, not yet compared
+	}
+	if agreeing+boolInt(mother == -1) < 2 || !nm.similar(a.name, b.name) {
+		return p, false
+	}
+	if mother == -1 {
+		mother = fieldDisagree
+		if nm.similar(a.mother, b.mother) {
+			mother = fieldAgree
+			agreeing++
+		}
+	}
+	if agreeing < 2 {
+		return p, false
+	}
+	p.agree[fieldMother] = mother
+	p.agree[fieldName] = fieldAgree
+	p.agree[fieldBirth] = fieldAgree
+	p.swapped = a.birth != b.birth
+	p.score = k3Score(similarity(a.name, b.name), p.agree, p.swapped)
+	return p, true
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
