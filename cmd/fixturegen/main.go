@@ -132,6 +132,7 @@ func generate() *gen {
 			g.rng.Shuffle(len(sh.rows), func(i, j int) { sh.rows[i], sh.rows[j] = sh.rows[j], sh.rows[i] })
 		}
 	}
+	g.nameFormulaLike()
 	return g
 }
 

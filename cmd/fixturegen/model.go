@@ -148,7 +148,8 @@ type gen struct {
 	sheets map[string]*sheet // by key (see sheetKey)
 	cases  []*caseInfo
 
-	onThreshold *row // the request written with a name exactly on the threshold (see nameOnThreshold)
+	onThreshold *row    // the request written with a name exactly on the threshold (see nameOnThreshold)
+	formulaRows [2]*row // the rows named formulaLikeName: an accepted request and a rejected row
 }
 
 // caseInfo documents one planted case for the README.

@@ -227,3 +227,42 @@ func (g *gen) history(home string, h history) []*row {
 // the latest, so the person's attributes keep the planted name, and the
 // random draws, hence every other cell, are those of the base population.
 var nameOnThreshold = struct{ region, name, written string }{"1702", "BAYU UTAMA", "BAYU UTOMO"}
+
+// formulaLikeName is a name a spreadsheet would evaluate if it were
+// written as it is: every workbook and CSV must keep it inert text.
+const formulaLikeName = `=HYPERLINK("x")`
+
+// nameFormulaLike gives formulaLikeName to two rows chosen without a
+// random draw, so every other cell stays as generated: the first accepted
+// single-row request of Kota Bengkulu's print sheet that needs a card (it
+// shows on the print list), and the first NIK_MISSING row of a CSV file
+// (its cells show in exceptions.csv and the rejected list).
+func (g *gen) nameFormulaLike() {
+	count := map[string]int{}
+	for _, f := range g.files {
+		for _, sh := range f.sheets {
+			for _, r := range sh.rows {
+				count[r.nik]++
+			}
+		}
+	}
+	var person, rejected *row
+	for _, f := range g.files {
+		for _, sh := range f.sheets {
+			for _, r := range sh.rows {
+				switch {
+				case person == nil && r.reason == "" && r.region == "1771" && r.tag == "" && count[r.nik] == 1 &&
+					r.event == evRusak && r.state == "" && !r.formula:
+					person = r
+				case rejected == nil && r.reason == "NIK_MISSING" && f.spec.kind == csvFile && r.name != "":
+					rejected = r
+				}
+			}
+		}
+	}
+	if person == nil || rejected == nil {
+		panic("no row to give the formula-like name")
+	}
+	person.name, rejected.name = formulaLikeName, formulaLikeName
+	g.formulaRows = [2]*row{person, rejected}
+}

@@ -166,6 +166,9 @@ func (g *gen) readme(e *expected) []byte {
 	on := g.onThreshold
 	w("One same-NIK pair sits exactly on the name threshold: in `%s`%s a person's first request is written %s, the later one %s (Jaro-Winkler exactly 0.92 = 23/25); the names are similar, so the person is not flagged. ",
 		on.sheet.file.spec.path, sheetSuffix(on.sheet), nameOnThreshold.written, nameOnThreshold.name)
+	fx := g.formulaRows
+	w("Two rows carry the name `%s`, which a spreadsheet would evaluate: an accepted request in `%s`%s (NIK %s, on the print list) and a rejected row in `%s`; every output keeps it inert text. ",
+		formulaLikeName, fx[0].sheet.file.spec.path, sheetSuffix(fx[0].sheet), fx[0].nik, fx[1].sheet.file.spec.path)
 	w("Ganda (K3) candidate pairs expected: %d, listed below (the pairs of cases ganda-candidate and ganda-hard-candidate; random persons born on the same day, or with day and month swapped, are kept below Jaro-Winkler 0.85, so none form a pair by accident; no pair of case ganda-hard-not-candidate is one).\n", len(gandaPairs(e.persons)))
 
 	w("\n## Expected outputs\n\nprint_days = %d (Monday–Friday from %s to the day before the election). The allocation shares the provincial buffer in hand by priority tier (see the rules below); the what-if of the requested delivery is in report.xlsx and manifest.json, not in this table. ", e.days, asOf.Format("2006-01-02"))

@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -521,4 +522,57 @@ func readPersons(t *testing.T, out string) arrow.Table {
 		t.Fatal(err)
 	}
 	return tbl
+}
+
+// TestFormulaLikeNameStaysText: the fixtures hold a person and a rejected
+// row named =HYPERLINK("x"); every output keeps the name as text.
+func TestFormulaLikeNameStaysText(t *testing.T) {
+	out := fixtureOut(t)
+	const name = `=HYPERLINK("X")` // names are shown upper case
+	for _, file := range []string{"report.xlsx", "regions/1771 KOTA BENGKULU.xlsx"} {
+		f, err := excelize.OpenFile(filepath.Join(out, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		rows, err := f.Rows("Cetak KTP")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := 1; rows.Next(); n++ {
+			cells, _ := rows.Columns()
+			if len(cells) > 1 && cells[1] == name {
+				found = true
+				cell := fmt.Sprintf("B%d", n)
+				formula, _ := f.GetCellFormula("Cetak KTP", cell)
+				typ, _ := f.GetCellType("Cetak KTP", cell)
+				if formula != "" || typ != excelize.CellTypeInlineString {
+					t.Errorf("%s %s: formula %q, type %v; want inline text", file, cell, formula, typ)
+				}
+			}
+		}
+		_ = rows.Close()
+		_ = f.Close()
+		if !found {
+			t.Errorf("%s: the print list does not show %s as text", file, name)
+		}
+	}
+	// exceptions.csv: the row's cells are JSON, which starts with "{".
+	found := false
+	for _, r := range readCSV(t, filepath.Join(out, "exceptions.csv"))[1:] {
+		if strings.Contains(r[5], `=HYPERLINK(\"x\")`) {
+			found = true
+			if !strings.HasPrefix(r[5], "{") {
+				t.Errorf("original %q does not start with {", r[5])
+			}
+		}
+		for _, c := range r[:5] {
+			if strings.HasPrefix(c, "=") {
+				t.Errorf("exceptions.csv cell %q would be evaluated", c)
+			}
+		}
+	}
+	if !found {
+		t.Error("exceptions.csv lacks the rejected row named =HYPERLINK(\"x\")")
+	}
 }
