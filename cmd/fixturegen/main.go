@@ -5,6 +5,11 @@
 //
 //	go run ./cmd/fixturegen -out fixtures
 //
+// With -rows it writes a large synthetic submission set for benchmarks
+// instead (bulk.go): ten regency files of N rows in all, as CSV or xlsx.
+//
+//	go run ./cmd/fixturegen -rows 1000000 -format xlsx -out bench/data/xlsx-1000000
+//
 // The output is deterministic: a fixed PCG seed, a fixed order of every
 // choice, and xlsx archives rewritten with sorted parts and a fixed time.
 package main
@@ -30,7 +35,17 @@ func main() {
 func run(args []string, stdout io.Writer) error {
 	fl := flag.NewFlagSet("fixturegen", flag.ContinueOnError)
 	out := fl.String("out", "fixtures", "fixtures folder to (re)write: inputs/, stock.csv, README.md, embed.go")
+	rows := fl.Int("rows", 0, "write a benchmark set of this many data `rows` into -out instead of the fixtures")
+	format := fl.String("format", "csv", "benchmark set `format` with -rows: csv or xlsx")
 	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *rows > 0 {
+		n, err := writeBulk(*out, *rows, *format)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "fixturegen: %d %s files, %d data rows in %s\n", n, *format, *rows, *out)
 		return err
 	}
 	g := generate()
