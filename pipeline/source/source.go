@@ -100,6 +100,9 @@ func (o Options) limits() (total, part int64) {
 // reader is the pipeline.Source of this package.
 type reader struct {
 	opts Options
+	// excelizeOnly turns the fast xlsx reader off: the equivalence tests
+	// compare the two.
+	excelizeOnly bool
 }
 
 var _ pipeline.Source = (*reader)(nil)
