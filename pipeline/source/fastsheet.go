@@ -208,7 +208,7 @@ func (fs *fastSheet) row(open []byte) bool {
 // of the previous cell of the row, updated.
 func (fs *fastSheet) cell(t *xtag, col *int) bool {
 	var ref, typ []byte
-	nr, nt, ns := 0, 0, 0
+	nr, nt, ns, style := 0, 0, 0, 0
 	for _, a := range t.attr {
 		switch string(a.local) {
 		case "r":
@@ -219,7 +219,8 @@ func (fs *fastSheet) cell(t *xtag, col *int) bool {
 			typ = a.val
 		case "s": // excelize parses it (untrimmed); a bad one loses the cell
 			ns++
-			if _, ok := digits(a.val); !ok {
+			var ok bool
+			if style, ok = digits(a.val); !ok {
 				return false
 			}
 		}
@@ -238,7 +239,7 @@ func (fs *fastSheet) cell(t *xtag, col *int) bool {
 		return false
 	}
 	*col = next
-	meta := cellMeta{col: next - 1, numeric: len(typ) == 0 || string(typ) == "n"}
+	meta := cellMeta{col: next - 1, numeric: len(typ) == 0 || string(typ) == "n", style: style}
 	hasV, hasIS := false, false
 	fs.v, fs.is = fs.v[:0], fs.is[:0]
 	if t.kind == tagStart {

@@ -185,6 +185,7 @@ type cellMeta struct {
 	numeric bool // no t attribute, or t="n"
 	formula bool // has an <f> element
 	value   bool // has a <v> or <is> element
+	style   int  // the s attribute (an index into the cell formats), 0 if none
 }
 
 // sheetScanner walks the rows of a worksheet part. Row and column numbers
@@ -290,7 +291,8 @@ func (s *sheetScanner) next() bool {
 				}
 			}
 			t := attr(attrs, "t")
-			s.cells = append(s.cells, cellMeta{col: col - 1, numeric: len(t) == 0 || string(t) == "n"})
+			style, _ := strconv.Atoi(string(attr(attrs, "s")))
+			s.cells = append(s.cells, cellMeta{col: col - 1, numeric: len(t) == 0 || string(t) == "n", style: style})
 			cur = &s.cells[len(s.cells)-1]
 			if kind == tagEmpty {
 				cur = nil

@@ -92,6 +92,7 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 	if !s.excelizeOnly {
 		sst = fastSST(f, sheets)
 	}
+	dates := workbookDates(f)
 
 	b := newBatch(ctx, mem, batchSize, emit)
 	defer b.release()
@@ -103,7 +104,7 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
-		st := &sheetRows{file: in.Path, sheet: sh.name, b: b}
+		st := &sheetRows{file: in.Path, sheet: sh.name, b: b, dates: dates}
 		err := readSheet(f, sst, parts[sh.part], sh.part, st)
 		res := st.res
 		res.Hidden = sh.hidden
@@ -161,6 +162,7 @@ func fastSST(f *excelize.File, sheets []wbSheet) *sharedStrings {
 type sheetRows struct {
 	file, sheet string
 	b           *batch
+	dates       *dateShift // the workbook's date cells need moving to the 1900 system; nil if not
 	res         pipeline.SheetResult
 	lay         *layout
 	nonBlank    bool
@@ -172,6 +174,9 @@ type sheetRows struct {
 // gives them, meta what sheetScanner tells of its cells. stop means the
 // sheet's result is known; err (from emit or ctx) stops the file.
 func (st *sheetRows) row(n int, cells []string, meta []cellMeta) (stop bool, err error) {
+	if st.dates != nil {
+		st.dates.apply(cells, meta)
+	}
 	if isBlank(cells) {
 		for _, c := range meta {
 			st.lost = st.lost || c.value && (c.col >= len(cells) || cells[c.col] == "")

@@ -575,10 +575,10 @@ func TestSheetScanner(t *testing.T) {
 	if got := s.at(1); got != nil {
 		t.Fatalf("row 1: %v", got)
 	}
-	if got := fmt.Sprint(s.at(2)); got != "[{0 false false true} {2 true false true}]" {
+	if got := fmt.Sprint(s.at(2)); got != "[{0 false false true 0} {2 true false true 0}]" {
 		t.Fatalf("row 2: %s", got)
 	}
-	if got := fmt.Sprint(s.at(3)); got != "[{0 false true false} {1 true false false} {2 false false true}]" {
+	if got := fmt.Sprint(s.at(3)); got != "[{0 false true false 0} {1 true false false 0} {2 false false true 0}]" {
 		t.Fatalf("row 3: %s", got)
 	}
 	if got := s.rest(); got != 0 || s.err != nil {
