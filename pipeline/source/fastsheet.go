@@ -77,6 +77,31 @@ func scanRows(x []byte, sst *sharedStrings, fn rowFunc) (done bool, last int, er
 	return fs.scan(fn)
 }
 
+// sheetRowsHint returns the number of rows a sheet part says it spans in
+// its <dimension ref="A1:S1000"/>, 0 if it does not say. Only a hint for
+// sizing buffers: writers do not always keep it right.
+func sheetRowsHint(x []byte) int {
+	i := bytes.Index(x[:min(len(x), 4096)], []byte("dimension ref=\""))
+	if i < 0 {
+		return 0
+	}
+	ref := x[i+len("dimension ref=\""):]
+	end := bytes.IndexByte(ref[:min(len(ref), 32)], '"')
+	if end < 0 {
+		return 0
+	}
+	ref = ref[:end]
+	if j := bytes.IndexByte(ref, ':'); j >= 0 {
+		ref = ref[j+1:]
+	}
+	j := 0
+	for j < len(ref) && ref[j] > '9' {
+		j++
+	}
+	n, _ := digits(ref[j:])
+	return n
+}
+
 func (fs *fastSheet) scan(fn rowFunc) (done bool, last int, err error) {
 	c := &fs.c
 	if !c.prolog() {
@@ -153,10 +178,10 @@ func (fs *fastSheet) rows(fn rowFunc, sd []byte) (done bool, last int, err error
 // false unless the row comes after prev, within the sheet's limit.
 func rowNumber(t *xtag, prev int) (n int, ok bool) {
 	seen := 0
-	for _, a := range t.attr {
-		if string(a.local) == "r" {
+	for _, a := range t.attrs() {
+		if string(t.attrLocal(a)) == "r" {
 			seen++
-			if n, ok = digits(a.val); !ok {
+			if n, ok = digits(t.attrVal(a)); !ok {
 				return 0, false
 			}
 		}
@@ -191,7 +216,11 @@ func (fs *fastSheet) row(open []byte) bool {
 	c := &fs.c
 	var t xtag
 	col := 0
+	plain := string(open) == "row"
 	for {
+		if plain && c.lit("</row>") {
+			return true
+		}
 		if c.next(&t) != tokTag {
 			return false
 		}
@@ -209,18 +238,18 @@ func (fs *fastSheet) row(open []byte) bool {
 func (fs *fastSheet) cell(t *xtag, col *int) bool {
 	var ref, typ []byte
 	nr, nt, ns, style := 0, 0, 0, 0
-	for _, a := range t.attr {
-		switch string(a.local) {
+	for _, a := range t.attrs() {
+		switch string(t.attrLocal(a)) {
 		case "r":
 			nr++
-			ref = a.val
+			ref = t.attrVal(a)
 		case "t":
 			nt++
-			typ = a.val
+			typ = t.attrVal(a)
 		case "s": // excelize parses it (untrimmed); a bad one loses the cell
 			ns++
 			var ok bool
-			if style, ok = digits(a.val); !ok {
+			if style, ok = digits(t.attrVal(a)); !ok {
 				return false
 			}
 		}
@@ -245,8 +274,24 @@ func (fs *fastSheet) cell(t *xtag, col *int) bool {
 	if t.kind == tagStart {
 		c := &fs.c
 		var u xtag
+		plain := string(t.name) == "c"
 	children:
 		for {
+			// The usual forms first: <v>text</v> and </c>, unprefixed.
+			if plain && !hasV && c.lit("<v>") {
+				hasV, meta.value = true, true
+				raw := c.text()
+				if !c.endTag([]byte("v")) {
+					return false
+				}
+				if fs.v, ok = appendText(fs.v, raw); !ok {
+					return false
+				}
+				continue
+			}
+			if plain && c.lit("</c>") {
+				break children
+			}
 			if c.next(&u) != tokTag {
 				return false
 			}

@@ -16,17 +16,36 @@ import (
 // part to excelize: refusing is always safe, accepting what encoding/xml
 // reads differently never is.
 
-// xtag is one element tag.
+// xtag is one element tag. It holds its attributes in place, as offsets,
+// so that reading a tag allocates nothing.
 type xtag struct {
-	kind  int     // tagStart, tagEnd or tagEmpty
-	name  []byte  // as written, prefix included
-	local []byte  // without the prefix: what excelize matches on
-	attr  []xattr // the attributes of a start or empty tag
+	kind  int    // tagStart, tagEnd or tagEmpty
+	name  []byte // as written, prefix included
+	local []byte // without the prefix: what excelize matches on
+	doc   []byte // the document, for the attributes
+	attr  [maxAttrs]xattr
+	nattr int
+	extra []xattr // those beyond maxAttrs (the namespaces of a root)
 }
 
-// xattr is one attribute: its name, its local name and its value as
-// written.
-type xattr struct{ name, local, val []byte }
+// maxAttrs is how many attributes a tag holds in place.
+const maxAttrs = 16
+
+// xattr is one attribute: its name is doc[n0:n1] (its prefix ends at c,
+// n0-1 without one), its value as written doc[v0:v1].
+type xattr struct{ n0, c, n1, v0, v1 int32 }
+
+// attrs returns the attributes of a start or empty tag.
+func (t *xtag) attrs() []xattr {
+	if len(t.extra) == 0 {
+		return t.attr[:t.nattr]
+	}
+	return append(t.attr[:t.nattr:t.nattr], t.extra...)
+}
+
+func (t *xtag) attrName(a xattr) []byte  { return t.doc[a.n0:a.n1] }
+func (t *xtag) attrLocal(a xattr) []byte { return t.doc[a.c+1 : a.n1] }
+func (t *xtag) attrVal(a xattr) []byte   { return t.doc[a.v0:a.v1] }
 
 // xcur walks an XML document held in memory.
 type xcur struct {
@@ -67,6 +86,15 @@ func (c *xcur) text() []byte {
 	return s
 }
 
+// lit moves past s if the cursor is on it.
+func (c *xcur) lit(s string) bool {
+	if len(c.b)-c.i >= len(s) && string(c.b[c.i:c.i+len(s)]) == s {
+		c.i += len(s)
+		return true
+	}
+	return false
+}
+
 // tag reads the tag at c.b[c.i] == '<'. It returns false for anything but
 // an element tag (a comment, CDATA, a processing instruction, a DOCTYPE)
 // and for a syntax error.
@@ -77,12 +105,12 @@ func (c *xcur) tag(t *xtag) bool {
 		t.kind = tagEnd
 		i++
 	}
-	n := scanName(b, i)
+	n, colon := scanName(b, i)
 	if n < 0 {
 		return false
 	}
-	t.name, t.local = b[i:n], localName(b[i:n])
-	t.attr = t.attr[:0]
+	t.name, t.local, t.doc = b[i:n], b[colon+1:n], b
+	t.nattr, t.extra = 0, t.extra[:0]
 	i = skipWS(b, n)
 	if t.kind == tagEnd {
 		if i >= len(b) || b[i] != '>' {
@@ -108,12 +136,22 @@ func (c *xcur) tag(t *xtag) bool {
 			}
 			return false
 		}
-		name, val, end, ok := attrAt(b, i)
+		n, colon := scanName(b, i)
+		if n < 0 {
+			return false
+		}
+		v0, v1, ok := attrValue(b, n)
 		if !ok {
 			return false
 		}
-		t.attr = append(t.attr, xattr{name, localName(name), val})
-		i = end
+		a := xattr{int32(i), int32(colon), int32(n), int32(v0), int32(v1)}
+		if t.nattr < maxAttrs {
+			t.attr[t.nattr] = a
+			t.nattr++
+		} else {
+			t.extra = append(t.extra, a)
+		}
+		i = v1 + 1
 	}
 }
 
@@ -136,28 +174,39 @@ func (c *xcur) endTag(open []byte) bool {
 // '=', optional white space, a quoted value without '<'. It returns the
 // name, the value as written and the index after the closing quote.
 func attrAt(b []byte, i int) (name, val []byte, end int, ok bool) {
-	n := scanName(b, i)
+	n, _ := scanName(b, i)
 	if n < 0 {
 		return nil, nil, 0, false
 	}
-	name = b[i:n]
+	v0, v1, ok := attrValue(b, n)
+	if !ok {
+		return nil, nil, 0, false
+	}
+	return b[i:n], b[v0:v1], v1 + 1, true
+}
+
+// attrValue reads what follows an attribute's name at b[n]: optional white
+// space, '=', optional white space, a quoted value without '<'. The value
+// is b[v0:v1]; the closing quote is at v1.
+func attrValue(b []byte, n int) (v0, v1 int, ok bool) {
 	k := skipWS(b, n)
 	if k >= len(b) || b[k] != '=' {
-		return nil, nil, 0, false
+		return 0, 0, false
 	}
 	k = skipWS(b, k+1)
 	if k >= len(b) || b[k] != '"' && b[k] != '\'' {
-		return nil, nil, 0, false
+		return 0, 0, false
 	}
-	q := bytes.IndexByte(b[k+1:], b[k])
-	if q < 0 {
-		return nil, nil, 0, false
+	q := b[k]
+	for j := k + 1; j < len(b); j++ { // values are short: a loop beats IndexByte
+		switch b[j] {
+		case q:
+			return k + 1, j, true
+		case '<':
+			return 0, 0, false
+		}
 	}
-	val = b[k+1 : k+1+q]
-	if bytes.IndexByte(val, '<') >= 0 {
-		return nil, nil, 0, false
-	}
-	return name, val, k + q + 2, true
+	return 0, 0, false
 }
 
 // nameByte marks the bytes encoding/xml takes in a name.
@@ -169,30 +218,31 @@ var nameByte = func() (t [256]bool) {
 	return t
 }()
 
-// scanName returns the end of the name starting at b[i], or -1 unless it
-// is an ASCII name encoding/xml reads the same way: a letter or '_' first,
-// at most one ':' with a prefix and a local part on either side.
-func scanName(b []byte, i int) int {
+// scanName returns the end of the name starting at b[i], and the index of
+// its ':' (i-1 without a prefix); end is -1 unless it is an ASCII name
+// encoding/xml reads the same way: a letter or '_' first, at most one ':'
+// with a prefix and a local part on either side.
+func scanName(b []byte, i int) (end, colon int) {
 	if i >= len(b) {
-		return -1
+		return -1, 0
 	}
 	if c := b[i] | 0x20; (c < 'a' || c > 'z') && b[i] != '_' {
-		return -1
+		return -1, 0
 	}
-	colon := -1
+	colon = i - 1
 	j := i + 1
 	for ; j < len(b) && nameByte[b[j]]; j++ {
 		if b[j] == ':' {
-			if colon >= 0 {
-				return -1
+			if colon >= i {
+				return -1, 0
 			}
 			colon = j
 		}
 	}
 	if j < len(b) && b[j] >= utf8.RuneSelf || colon == j-1 {
-		return -1
+		return -1, 0
 	}
-	return j
+	return j, colon
 }
 
 func localName(name []byte) []byte {
@@ -361,15 +411,15 @@ func typedAttr(elem, attr string) int {
 // the way encoding/xml parses it into its field (empty is zero; else
 // trimmed and parsed). A value with a reference is refused.
 func typedAttrsOK(t *xtag) bool {
-	for _, a := range t.attr {
-		kind := typedAttr(string(t.local), string(a.local))
-		if kind == 0 || len(a.val) == 0 {
+	for _, a := range t.attrs() {
+		kind, val := typedAttr(string(t.local), string(t.attrLocal(a))), t.attrVal(a)
+		if kind == 0 || len(val) == 0 {
 			continue
 		}
-		if bytes.IndexByte(a.val, '&') >= 0 || bytes.IndexByte(a.val, '\r') >= 0 {
+		if bytes.IndexByte(val, '&') >= 0 || bytes.IndexByte(val, '\r') >= 0 {
 			return false
 		}
-		s := strings.TrimSpace(string(a.val))
+		s := strings.TrimSpace(string(val))
 		var err error
 		switch kind {
 		case attrBool:
@@ -604,9 +654,9 @@ func parseSST(x []byte) (_ *sharedStrings, ok bool) {
 		want = "xmlns:" + string(t.name[:len(t.name)-len(t.local)-1])
 	}
 	ns := ""
-	for _, a := range t.attr {
-		if string(a.name) == want {
-			ns = string(a.val)
+	for _, a := range t.attrs() {
+		if string(t.attrName(a)) == want {
+			ns = string(t.attrVal(a))
 		}
 	}
 	if ns != nsMain {
@@ -616,8 +666,33 @@ func parseSST(x []byte) (_ *sharedStrings, ok bool) {
 		return s, true
 	}
 	root := t.name
-	var text, tbuf, rbuf []byte
+	for _, a := range t.attrs() { // size the table once when it says how big it is
+		if string(t.attrLocal(a)) == "uniqueCount" {
+			if n, ok := digits(t.attrVal(a)); ok && n < len(x)/8 {
+				s.off = make([]int, 1, n+1)
+			}
+		}
+	}
+	var tbuf, rbuf []byte
+	text := make([]byte, 0, len(x)/2)
 	for {
+		// The usual item first: <si><t>text</t></si>, unprefixed.
+		if at := c.i; c.lit("<si><t>") {
+			raw := c.text()
+			if c.lit("</t></si>") {
+				start := len(text)
+				if text, ok = appendText(text, raw); !ok {
+					return nil, false
+				}
+				if bytes.Contains(text[start:], []byte("_x")) {
+					tbuf = append(tbuf[:0], text[start:]...)
+					text = appendBstr(text[:start], tbuf)
+				}
+				s.off = append(s.off, len(text))
+				continue
+			}
+			c.i = at
+		}
 		if c.next(&t) != tokTag {
 			return nil, false
 		}

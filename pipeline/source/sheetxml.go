@@ -3,6 +3,7 @@ package source
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -113,7 +114,25 @@ func checkEnd(tail []byte) error {
 // the next chunk (an incomplete rune or entity), or the offset of the
 // first bad byte (else -1).
 func checkChunk(data []byte, eof bool) (keep, bad int) {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+		amps = 0x2626262626262626 // '&' in every byte
+	)
 	for i := 0; i < len(data); {
+		// Skip eight bytes at a time while they are ASCII, none below
+		// 0x20 and none '&' (the tests may say yes wrongly, never no).
+		for i+8 <= len(data) {
+			w := binary.LittleEndian.Uint64(data[i:])
+			a := w ^ amps
+			if w&high != 0 || (w-0x20*ones)&^w&high != 0 || (a-ones)&^a&high != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		if c < utf8.RuneSelf {
 			switch {

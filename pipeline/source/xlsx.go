@@ -245,7 +245,11 @@ func readSheet(f *excelize.File, sst *sharedStrings, zf *zip.File, partName stri
 	if sst == nil || len(x) == 0 || !fastChecked(x) {
 		return readSheetExcelize(f, zf, nil, st, 0)
 	}
+	st.b.expect(sheetRowsHint(x))
+	st.b.validUTF8 = true
 	done, last, err := scanRows(x, sst, st.row)
+	st.b.expect(0)
+	st.b.validUTF8 = false
 	if err != nil || done {
 		if err == nil {
 			st.finish()
