@@ -57,9 +57,19 @@ fuzz:
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
 
-## bench: the benchmarks
+## bench: generate benchmark inputs (CSV and xlsx of each size in
+## BENCH_SIZES, with cmd/fixturegen -rows, under BENCH_DATA: never
+## committed, reused while present), run the whole pipeline on each and
+## print a table (rows/s, wall time, per-stage time, peak RSS) beside its
+## peers timed in the same run (DuckDB from bench/duckdb on the same CSV;
+## inflating the same workbooks); then the per-stage benchmarks with
+## allocations. The 10M case is opt-in (it needs about 4 GB of disk):
+##   make bench BENCH_SIZES="100000 1000000 10000000"
+BENCH_SIZES ?= 100000 1000000
+BENCH_DATA  ?= bench/data
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench/run -sizes "$(BENCH_SIZES)" -data $(BENCH_DATA)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pipeline/... ./transforms/... ./bench
 
 ## fixtures: regenerate the reference-scenario fixtures (then review the diff)
 fixtures:
