@@ -202,8 +202,9 @@ func (g *bulkGen) writeCSV(path string, rows int) (err error) {
 		}
 	}()
 	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString(strings.Join(canonOrder, ","))
-	w.WriteByte('\n')
+	if _, err := w.WriteString(strings.Join(canonOrder, ",") + "\n"); err != nil {
+		return err
+	}
 	var line []byte
 	for range rows {
 		r := g.next()
@@ -281,8 +282,10 @@ func (g *bulkGen) writeXLSX(path string, rows int) (err error) {
 	}
 	sst := &bulkSST{index: map[string]int{}}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
-		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:S%d"/><sheetData>`, rows+1)
+	if _, err := fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:S%d"/><sheetData>`, rows+1); err != nil {
+		return err
+	}
 	var buf []byte
 	header := bulkRow{}
 	copy(header.cells[:], canonOrder)
@@ -296,7 +299,9 @@ func (g *bulkGen) writeXLSX(path string, rows int) (err error) {
 			return err
 		}
 	}
-	bw.WriteString(`</sheetData></worksheet>`)
+	if _, err := bw.WriteString(`</sheetData></worksheet>`); err != nil {
+		return err
+	}
 	if err := bw.Flush(); err != nil {
 		return err
 	}
@@ -360,17 +365,14 @@ func (s *bulkSST) id(v string) int {
 }
 
 func (s *bulkSST) write(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+	b := fmt.Appendf(nil, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
 		`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, s.count, len(s.list))
 	for _, v := range s.list {
-		bw.WriteString("<si><t>")
 		if strings.ContainsAny(v, "&<>") {
 			return errors.New("bulk text needs escaping: " + v) // the generator's lists have none
 		}
-		bw.WriteString(v)
-		bw.WriteString("</t></si>")
+		b = append(append(append(b, "<si><t>"...), v...), "</t></si>"...)
 	}
-	bw.WriteString("</sst>")
-	return bw.Flush()
+	_, err := w.Write(append(b, "</sst>"...))
+	return err
 }

@@ -254,16 +254,17 @@ func (fs *fastSheet) cell(t *xtag, col *int) bool {
 			}
 		}
 	}
-	if nr > 1 || nt > 1 || ns > 1 || bytes.IndexAny(typ, "&\r") >= 0 {
+	if nr > 1 || nt > 1 || ns > 1 || bytes.ContainsAny(typ, "&\r") {
 		return false
 	}
-	ok := true
 	next := *col + 1
 	if nr == 1 {
+		var ok bool
 		if next, ok = cellColumn(ref); !ok {
 			return false
 		}
 	}
+	var ok bool
 	if next <= *col || next > maxSheetCols {
 		return false
 	}

@@ -245,13 +245,6 @@ func scanName(b []byte, i int) (end, colon int) {
 	return j, colon
 }
 
-func localName(name []byte) []byte {
-	if i := bytes.IndexByte(name, ':'); i >= 0 {
-		return name[i+1:]
-	}
-	return name
-}
-
 func skipWS(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
