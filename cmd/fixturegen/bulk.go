@@ -50,9 +50,9 @@ type bulkGen struct {
 	spare  bulkRow
 }
 
-// writeBulk writes n rows as csv or xlsx files into dir and returns the
-// number of files written.
-func writeBulk(dir string, n int, format string) (int, error) {
+// writeBulk writes n rows as csv or xlsx files of at most perFile rows
+// into dir and returns the number of files written.
+func writeBulk(dir string, n int, format string, perFile int) (int, error) {
 	if format != "csv" && format != "xlsx" {
 		return 0, fmt.Errorf("-format %q: want csv or xlsx", format)
 	}
@@ -76,7 +76,7 @@ func writeBulk(dir string, n int, format string) (int, error) {
 			base = r.code + "_kota_bengkulu"
 		}
 		for part := 1; share > 0; part++ {
-			rows := min(share, bulkFileRows)
+			rows := min(share, perFile)
 			share -= rows
 			name := base
 			if part > 1 || share > 0 {

@@ -41,7 +41,7 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *rows > 0 {
-		n, err := writeBulk(*out, *rows, *format)
+		n, err := writeBulk(*out, *rows, *format, bulkFileRows)
 		if err != nil {
 			return err
 		}
