@@ -403,14 +403,15 @@ func patchedCorpus(t *testing.T) (usual, unusual map[string][]byte) {
 		"last-cell.xlsx": patchZip(t, shared, sheet, func(s string) string {
 			return strings.Replace(s, "</sheetData>", `<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>the last cell</t></is></c></row></sheetData>`, 1)
 		}),
-		"boolean-error-cells.xlsx": patchZip(t, shared, sheet, func(s string) string {
-			return strings.Replace(s, `<c r="A2"`, `<c r="A2" t="e"><v>#N/A</v></c><c r="A2x" t="b"`, 1)
+		"error-and-boolean-cells.xlsx": patchZip(t, shared, sheet, func(s string) string {
+			return strings.Replace(s, `</row><row r="3"`, `<c r="Y2" t="e"><v>#DIV/0!</v></c><c r="Z2" t="b"><v>0</v></c><c r="AA2" t="d"><v>2020-06-30T00:00:00Z</v></c><c r="AB2" t="str"><f>1&amp;1</f><v>11</v></c></row><row r="3"`, 1)
 		}),
 	}
-	// The last one has a bad reference: it goes to excelize. The others
-	// must be read by the fast reader.
-	unusual = map[string][]byte{"boolean-error-cells.xlsx": usual["boolean-error-cells.xlsx"]}
-	delete(usual, "boolean-error-cells.xlsx")
+	// The forms the fast reader leaves to excelize: each must be read the
+	// same with the fast reader on and off.
+	unusual = map[string][]byte{"bad-cell-ref.xlsx": patchZip(t, shared, sheet, func(s string) string {
+		return strings.Replace(s, `<c r="B2"`, `<c r="B2x"`, 1)
+	})}
 	for name, patch := range map[string]func(string) string{
 		"comment.xlsx":           func(s string) string { return strings.Replace(s, `<row r="5"`, `<!-- a comment --><row r="5"`, 1) },
 		"cdata.xlsx":             func(s string) string { return strings.Replace(s, `<v>1.5</v>`, `<v><![CDATA[1.5]]></v>`, 1) },
