@@ -28,7 +28,7 @@ test: $(GOLANGCI_LINT) clients
 	$(GO) mod download
 	$(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
-	$(GO) test -race -count=1 ./...
+	READINESS_REQUIRE_SOFFICE=1 READINESS_REQUIRE_PYTHON=1 $(GO) test -race -count=1 ./...
 
 ## lint: golangci-lint's default linters (errcheck, govet, ineffassign,
 ## staticcheck, unused); .golangci.yml lets tests leave errors unchecked
@@ -42,10 +42,10 @@ $(GOLANGCI_LINT):
 ## LibreOffice (with Carlito, Calibri's metrics), openpyxl, poppler for
 ## preview — from Debian's packages, installed only when missing (about
 ## 3 minutes and 400 MB on a fresh machine; needs root or sudo)
-CLIENT_PKGS := libreoffice-calc-nogui fonts-crosextra-carlito python3-openpyxl poppler-utils
+CLIENT_PKGS := libreoffice-calc-nogui fonts-crosextra-carlito python3-openpyxl python3-xlsxwriter poppler-utils
 clients:
 	@if command -v soffice >/dev/null && command -v pdftoppm >/dev/null && \
-	    /usr/bin/python3 -c 'import openpyxl' 2>/dev/null && fc-list 2>/dev/null | grep -q Carlito; then :; else \
+	    /usr/bin/python3 -c 'import openpyxl, xlsxwriter' 2>/dev/null && fc-list 2>/dev/null | grep -q Carlito; then :; else \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "installing $(CLIENT_PKGS)"; \
 	  $$SUDO apt-get update -qq && \
@@ -82,9 +82,19 @@ fuzz:
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
 
-## bench: the benchmarks
+## bench: generate benchmark inputs (CSV and xlsx of each size in
+## BENCH_SIZES, with cmd/fixturegen -rows, under BENCH_DATA: never
+## committed, reused while present), run the whole pipeline on each and
+## print a table (rows/s, wall time, per-stage time, peak RSS) beside its
+## peers timed in the same run (DuckDB from bench/duckdb on the same CSV;
+## inflating the same workbooks); then the per-stage benchmarks with
+## allocations. The 10M case is opt-in (it needs about 4 GB of disk):
+##   make bench BENCH_SIZES="100000 1000000 10000000"
+BENCH_SIZES ?= 100000 1000000
+BENCH_DATA  ?= bench/data
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench/run -sizes "$(BENCH_SIZES)" -data $(BENCH_DATA)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pipeline/... ./transforms/... ./bench
 
 ## fixtures: regenerate the reference-scenario fixtures (then review the diff)
 fixtures:

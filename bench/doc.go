@@ -4,4 +4,13 @@
 // tests.
 //
 //	go test ./bench -run '^$' -bench . -benchmem
+//
+// BenchmarkStages times each stage alone with its allocations;
+// BenchmarkIngest reads a generated folder through the source alone
+// (READINESS_BENCH_IN). make bench runs ./bench/run, which generates
+// CSV and xlsx sets with cmd/fixturegen -rows under bench/data (never
+// committed), times whole runs of the command on them with their peak
+// RSS, and times the peers on the same inputs: DuckDB (./bench/duckdb,
+// a module of its own so that the main module never depends on it) and
+// plain inflation of the workbooks.
 package bench

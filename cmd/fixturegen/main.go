@@ -10,6 +10,11 @@
 //
 //	go run ./cmd/fixturegen -ganda 100000 -out /tmp/ganda
 //
+// With -rows it writes a large synthetic submission set for benchmarks
+// instead (bulk.go): ten regency files of N rows in all, as CSV or xlsx.
+//
+//	go run ./cmd/fixturegen -rows 1000000 -format xlsx -out bench/data/xlsx-1000000
+//
 // The output is deterministic: a fixed PCG seed, a fixed order of every
 // choice, and xlsx archives rewritten with sorted parts and a fixed time.
 package main
@@ -41,6 +46,8 @@ func run(args []string, stdout io.Writer) error {
 	out := fl.String("out", "fixtures", "fixtures folder to (re)write: inputs/, stock.csv, README.md, embed.go")
 	n := fl.Int("ganda", 0, "instead of the fixtures, write K3 ground truth for `N` persons (10,000 to 1,000,000) into -out: inputs/ganda.csv and truth.csv")
 	seed := fl.Uint64("seed", 1, "with -ganda: the `seed` of the population")
+	rows := fl.Int("rows", 0, "write a benchmark set of this many data `rows` into -out instead of the fixtures")
+	format := fl.String("format", "csv", "benchmark set `format` with -rows: csv or xlsx")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +55,14 @@ func run(args []string, stdout io.Writer) error {
 		outSet := false
 		fl.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "out" })
 		return writeGanda(*out, outSet, *n, *seed, stdout)
+	}
+	if *rows > 0 {
+		n, err := writeBulk(*out, *rows, *format, bulkFileRows)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "fixturegen: %d %s files, %d data rows in %s\n", n, *format, *rows, *out)
+		return err
 	}
 	g := generate()
 	e := g.expect()

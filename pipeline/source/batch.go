@@ -100,7 +100,19 @@ type batch struct {
 
 	json  []byte   // scratch for original
 	warns []string // scratch for cell_warnings
+
+	// validUTF8 says the reader gives valid UTF-8 only (the fast xlsx
+	// reader, whose parts were checked), so add need not check.
+	validUTF8 bool
+
+	// expected is how many more rows the reader expects (0 if it cannot
+	// tell): at sizeAfter rows, a batch sizes its buffers for the rest
+	// from the bytes per row so far, instead of doubling them as it goes.
+	expected int
 }
+
+// sizeAfter is the number of rows after which a batch sizes its buffers.
+const sizeAfter = 512
 
 func newBatch(ctx context.Context, mem memory.Allocator, size int, emit func(arrow.Record) error) *batch {
 	if size <= 0 {
@@ -133,7 +145,7 @@ func (b *batch) release() { b.rb.Release() }
 func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns []string) error {
 	b.warns = append(b.warns[:0], warns...)
 	for i, c := range cells {
-		if !utf8.ValidString(c) {
+		if !b.validUTF8 && !utf8.ValidString(c) {
 			c = strings.ToValidUTF8(c, "\uFFFD")
 			cells[i] = c
 		}
@@ -168,10 +180,34 @@ func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns [
 		}
 	}
 	b.n++
+	b.expected--
+	if b.n == sizeAfter && b.expected > 0 {
+		b.reserve(min(b.size, b.n+b.expected) - b.n)
+	}
 	if b.n >= b.size {
 		return b.flush()
 	}
 	return nil
+}
+
+// expect tells the batch about how many more rows will come.
+func (b *batch) expect(rows int) { b.expected = rows }
+
+// reserve makes room for m more rows like those so far, and a little more.
+func (b *batch) reserve(m int) {
+	data := func(sb *array.StringBuilder) {
+		sb.Reserve(m)
+		sb.ReserveData(sb.DataLen()/b.n*m + sb.DataLen()/b.n*m/8)
+	}
+	data(b.file)
+	data(b.sheet)
+	data(b.original)
+	for _, sb := range b.cols {
+		data(sb)
+	}
+	b.row.Reserve(m)
+	b.nikNumeric.Reserve(m)
+	b.warnings.Reserve(m)
 }
 
 // flush emits the rows gathered so far, if any, then checks ctx.

@@ -19,8 +19,8 @@ import (
 )
 
 // Fuzz targets of this package: FuzzCSV (csv_test.go), FuzzMatchHeader
-// (header_test.go), FuzzCanonical (here) and FuzzSheetScanner
-// (xlsx_test.go). Run one with, for example,
+// (header_test.go), FuzzCanonical (here), FuzzSheetScanner and
+// FuzzCheckChunk (xlsx_test.go) and FuzzFastReader (equiv_test.go). Run one with, for example,
 //
 //	go test ./pipeline/source -run '^$' -fuzz '^FuzzCSV$' -fuzztime 30s
 //

@@ -43,6 +43,11 @@
 //   - A CSV is decoded by its byte-order mark (UTF-8, UTF-16 LE or BE),
 //     else as UTF-8 when valid, else as Windows-1252; bytes that are no
 //     text (a NUL, many control characters, a PDF or image) fail the file.
+//   - A workbook cell reads as its stored value: a date cell (a number with
+//     a date format) as its serial number, with one exception: in a
+//     workbook using the 1904 date system a date cell reads as the 1900
+//     system's serial of the same day, the system every other workbook
+//     uses (date1904.go).
 //   - Every data row becomes one RawSchema row: provenance, the cells as a
 //     JSON object keyed by the file's own header texts ("original"), each
 //     canonical column's cell text untouched but for a trailing "\r"
@@ -67,20 +72,18 @@ import (
 	"readiness/pipeline"
 )
 
-// Default limits on the inflated size of a workbook (SPEC §8: parts that
-// inflate past the configured limit make the file unreadable).
-const (
-	DefaultMaxUnzipSize = 256 << 20
-	// memLimitXML is the size above which excelize keeps a worksheet or the
-	// shared strings in a temporary file rather than in memory.
-	memLimitXML = 16 << 20
-)
+// DefaultMaxUnzipSize is the default limit on the inflated size of a
+// workbook (SPEC §8: parts that inflate past the configured limit make the
+// file unreadable).
+const DefaultMaxUnzipSize = 256 << 20
 
 // Options configures the source.
 type Options struct {
 	// MaxUnzipSize bounds the inflated size of a whole workbook; one part
 	// of it (a sheet, the shared strings) may take at most half. 0 means
-	// DefaultMaxUnzipSize (256 MiB, so 128 MiB per part).
+	// DefaultMaxUnzipSize (256 MiB, so 128 MiB per part). A workbook is
+	// held inflated in memory while it is read, so this also bounds the
+	// memory one workbook takes.
 	MaxUnzipSize int64
 	// TmpDir is where large workbook parts are inflated; empty means the
 	// system temporary folder. Inputs hold personal data: give a private
@@ -100,6 +103,9 @@ func (o Options) limits() (total, part int64) {
 // reader is the pipeline.Source of this package.
 type reader struct {
 	opts Options
+	// excelizeOnly turns the fast xlsx reader off: the equivalence tests
+	// compare the two.
+	excelizeOnly bool
 }
 
 var _ pipeline.Source = (*reader)(nil)

@@ -18,15 +18,17 @@ import (
 	"readiness/pipeline"
 )
 
-// readXLSX reads a workbook. Cell values come from excelize's streaming
+// readXLSX reads a workbook. excelize opens it and checks it, and keeps
+// every part inflated in memory (the unzip limits bound how much). Each
+// sheet's rows then come from the fast reader (fastsheet.go), a byte-level
+// scan of the sheet part excelize holds, which gives the same cells as
+// excelize's streaming Rows with RawCellValue. What the fast reader does
+// not take (a shared strings part it cannot read, a sheet part failing
+// the byte checks, anything unusual from some row on) excelize reads:
 // Rows with RawCellValue (a 16-digit NIK in a text cell stays intact, a
-// date cell is its serial number). What Rows does not tell — cell types
-// and formulas without a cached value — comes from sheetScanner walking
-// the same part in step (sheetxml.go). That costs two extra inflations of
-// each sheet and two byte-level passes over it, about a fifth of the time
-// Rows takes, in constant memory. The alternative, excelize's GetCellType,
-// parses the whole worksheet into memory on first use: as slow as Rows
-// again, and the whole sheet held as Go structs.
+// date cell is its serial number), and what Rows does not tell (cell
+// types, formulas without a cached value) from sheetScanner walking the
+// same part in step (sheetxml.go).
 func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) (_ []pipeline.SheetResult, err error) {
 	total, part := s.opts.limits()
 	data, err := readInput(in, total)
@@ -68,10 +70,12 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 		return nil, unreadable(in.Path, "workbook has no worksheets")
 	}
 
+	// Every part is within the per-part limit (checked above), so excelize
+	// keeps them all in memory, where the fast reader finds them.
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		RawCellValue:      true,
 		UnzipSizeLimit:    total,
-		UnzipXMLSizeLimit: min(memLimitXML, total),
+		UnzipXMLSizeLimit: part,
 		TmpDir:            s.opts.TmpDir,
 	})
 	if err != nil {
@@ -84,6 +88,11 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 			err = errors.Join(err, fmt.Errorf("removing the temporary files of %s: %w", in.Path, cerr))
 		}
 	}()
+	var sst *sharedStrings
+	if !s.excelizeOnly {
+		sst = fastSST(f, sheets)
+	}
+	dates := workbookDates(f)
 
 	b := newBatch(ctx, mem, batchSize, emit)
 	defer b.release()
@@ -95,7 +104,9 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
-		res, err := readSheet(f, parts[sh.part], in.Path, sh.name, b)
+		st := &sheetRows{file: in.Path, sheet: sh.name, b: b, dates: dates}
+		err := readSheet(f, sst, parts[sh.part], sh.part, st)
+		res := st.res
 		res.Hidden = sh.hidden
 		results = append(results, res)
 		if err != nil {
@@ -123,103 +134,189 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 	return results, nil
 }
 
-// readSheet streams one sheet into b. A problem of the sheet goes into the
-// result; the returned error (from emit or ctx) stops the file.
-func readSheet(f *excelize.File, zf *zip.File, file, sheet string, b *batch) (pipeline.SheetResult, error) {
-	res := pipeline.SheetResult{Name: sheet}
-	if zf == nil {
-		res.Err = sheetUnreadable(file, sheet, 0, "worksheet part is missing")
-		return res, nil
+// fastSST returns the workbook's shared strings for the fast reader, nil
+// when it must leave the workbook to excelize: shared strings it does not
+// read exactly as excelize does, or sheet names excelize would confuse
+// (it looks sheets up by name, case-insensitively).
+func fastSST(f *excelize.File, sheets []wbSheet) *sharedStrings {
+	for i := range sheets {
+		for j := range i {
+			if strings.EqualFold(sheets[i].name, sheets[j].name) {
+				return nil
+			}
+		}
 	}
-	if err := checkPart(zf); err != nil {
-		res.Err = sheetUnreadable(file, sheet, 0, err.Error())
-		return res, nil
+	// excelize reads the shared strings from this fixed path, whatever
+	// the workbook's relationships say.
+	x, _ := f.Pkg.Load("xl/sharedStrings.xml")
+	b, _ := x.([]byte)
+	sst, ok := parseSST(b)
+	if !ok {
+		return nil
+	}
+	return sst
+}
+
+// sheetRows turns the rows of one sheet, from whichever reader, into data
+// rows: title rows and the header first, then data rows into the batch.
+type sheetRows struct {
+	file, sheet string
+	b           *batch
+	dates       *dateShift // the workbook's date cells need moving to the 1900 system; nil if not
+	res         pipeline.SheetResult
+	lay         *layout
+	nonBlank    bool
+	lost        bool // a row read as blank holds cells with a value
+	warns       []string
+}
+
+// row takes one row: n its sheet row number, cells as excelize's Rows
+// gives them, meta what sheetScanner tells of its cells. stop means the
+// sheet's result is known; err (from emit or ctx) stops the file.
+func (st *sheetRows) row(n int, cells []string, meta []cellMeta) (stop bool, err error) {
+	if st.dates != nil {
+		st.dates.apply(cells, meta)
+	}
+	if isBlank(cells) {
+		for _, c := range meta {
+			st.lost = st.lost || c.value && (c.col >= len(cells) || cells[c.col] == "")
+		}
+		return false, nil
+	}
+	st.nonBlank = true
+	if st.lay == nil {
+		m, ok := MatchHeader(cells)
+		if !ok {
+			return false, nil // a title row
+		}
+		if miss := missingRequired(m); len(miss) > 0 {
+			st.res.Err = &pipeline.InputError{File: st.file, Sheet: st.sheet, Row: n, Err: &MissingColumnsError{Columns: miss}}
+			return true, nil
+		}
+		st.lay = newLayout(st.file, st.sheet, cells, m)
+		return false, nil
+	}
+	lay := st.lay
+	nikNumeric := false
+	st.warns = st.warns[:0]
+	for _, c := range meta {
+		if c.formula && !c.value {
+			st.warns = appendOnce(st.warns, pipeline.WarnFormulaNoCache)
+		}
+		if c.col == lay.nik && c.numeric && c.value && lay.nik < len(cells) && cells[lay.nik] != "" {
+			nikNumeric = true
+		}
+	}
+	if err := st.b.add(lay, n, cells, nikNumeric, st.warns); err != nil {
+		return true, err
+	}
+	st.res.DataRows++
+	return false, nil
+}
+
+// finish sets the result of a sheet read to its end.
+func (st *sheetRows) finish() {
+	switch {
+	case st.res.Err != nil || st.lay != nil:
+	case !st.nonBlank && st.lost:
+		// excelize drops a cell whose value it cannot resolve (a shared
+		// string that is missing) without an error.
+		st.res.Err = sheetUnreadable(st.file, st.sheet, 0, "the sheet's cells hold values that cannot be read (shared strings missing or broken)")
+	case !st.nonBlank:
+		st.res.Err = &pipeline.InputError{File: st.file, Sheet: st.sheet, Err: fmt.Errorf("empty sheet: %w", pipeline.ErrNoHeader)}
+	default:
+		st.res.Err = &pipeline.InputError{File: st.file, Sheet: st.sheet, Err: pipeline.ErrNoHeader}
+	}
+}
+
+// readSheet streams one sheet into st: the fast reader first, excelize
+// for what it leaves. A problem of the sheet goes into st.res; the
+// returned error (from emit or ctx) stops the file.
+func readSheet(f *excelize.File, sst *sharedStrings, zf *zip.File, partName string, st *sheetRows) error {
+	st.res = pipeline.SheetResult{Name: st.sheet}
+	if zf == nil {
+		st.res.Err = sheetUnreadable(st.file, st.sheet, 0, "worksheet part is missing")
+		return nil
+	}
+	var x []byte
+	if v, ok := f.Pkg.Load(partName); ok {
+		x, _ = v.([]byte)
+	}
+	if sst == nil || len(x) == 0 || !fastChecked(x) {
+		return readSheetExcelize(f, zf, nil, st, 0)
+	}
+	st.b.expect(sheetRowsHint(x))
+	st.b.validUTF8 = true
+	done, last, err := scanRows(x, sst, st.row)
+	st.b.expect(0)
+	st.b.validUTF8 = false
+	if err != nil || done {
+		if err == nil {
+			st.finish()
+		}
+		return err
+	}
+	return readSheetExcelize(f, zf, x, st, last)
+}
+
+// readSheetExcelize streams a sheet through excelize's Rows, with
+// sheetScanner over the same part (x, or zf inflated) for the cell types.
+// Rows numbered up to skip were read by the fast reader already, from x,
+// which passed checkPart's tests; with skip 0 and x nil it reads the
+// whole sheet and runs checkPart first.
+func readSheetExcelize(f *excelize.File, zf *zip.File, x []byte, st *sheetRows, skip int) error {
+	file, sheet := st.file, st.sheet
+	if x == nil {
+		if err := checkPart(zf); err != nil {
+			st.res.Err = sheetUnreadable(file, sheet, 0, err.Error())
+			return nil
+		}
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		res.Err = sheetUnreadable(file, sheet, 0, "cannot read worksheet")
-		return res, nil
+		st.res.Err = sheetUnreadable(file, sheet, 0, "cannot read worksheet")
+		return nil
 	}
 	// Close reports rows.Error(), checked after the loop, or closes a
 	// temporary file excelize only reads.
 	defer func() { _ = rows.Close() }()
-	rc, err := zf.Open()
-	if err != nil {
-		res.Err = sheetUnreadable(file, sheet, 0, "cannot read worksheet")
-		return res, nil
+	var part io.Reader = bytes.NewReader(x)
+	if x == nil {
+		rc, err := zf.Open()
+		if err != nil {
+			st.res.Err = sheetUnreadable(file, sheet, 0, "cannot read worksheet")
+			return nil
+		}
+		defer func() { _ = rc.Close() }() // read only
+		part = rc
 	}
-	defer func() { _ = rc.Close() }() // read only
-	scan := newSheetScanner(rc)
+	scan := newSheetScanner(part)
 
-	var (
-		lay      *layout
-		n        int
-		nonBlank bool
-		lost     bool // a row read as blank holds cells with a value
-		warns    []string
-	)
+	n := 0
 	for rows.Next() {
 		n++ // Next stops at every row number, gaps included
+		if n <= skip {
+			continue // read by the fast reader
+		}
 		cells, err := rows.Columns()
 		if err != nil {
-			res.Err = sheetUnreadable(file, sheet, n, "cell cannot be read")
-			return res, nil
+			st.res.Err = sheetUnreadable(file, sheet, n, "cell cannot be read")
+			return nil
 		}
-		meta := scan.at(n)
-		if isBlank(cells) {
-			for _, c := range meta {
-				lost = lost || c.value && (c.col >= len(cells) || cells[c.col] == "")
-			}
-			continue
+		if stop, err := st.row(n, cells, scan.at(n)); stop || err != nil {
+			return err
 		}
-		nonBlank = true
-		if lay == nil {
-			m, ok := MatchHeader(cells)
-			if !ok {
-				continue // a title row
-			}
-			if miss := missingRequired(m); len(miss) > 0 {
-				res.Err = &pipeline.InputError{File: file, Sheet: sheet, Row: n, Err: &MissingColumnsError{Columns: miss}}
-				return res, nil
-			}
-			lay = newLayout(file, sheet, cells, m)
-			continue
-		}
-		nikNumeric := false
-		warns = warns[:0]
-		for _, c := range meta {
-			if c.formula && !c.value {
-				warns = appendOnce(warns, pipeline.WarnFormulaNoCache)
-			}
-			if c.col == lay.nik && c.numeric && c.value && lay.nik < len(cells) && cells[lay.nik] != "" {
-				nikNumeric = true
-			}
-		}
-		if err := b.add(lay, n, cells, nikNumeric, warns); err != nil {
-			return res, err
-		}
-		res.DataRows++
 	}
 	if err := rows.Error(); err != nil {
-		res.Err = sheetUnreadable(file, sheet, n+1, "the rows from here on cannot be read: "+err.Error())
-		return res, nil
+		st.res.Err = sheetUnreadable(file, sheet, n+1, "the rows from here on cannot be read: "+err.Error())
+		return nil
 	}
 	if last := scan.rest(); last > n || scan.err != nil {
-		res.Err = sheetUnreadable(file, sheet, n+1, "sheet XML is malformed; the rows from here on were not read")
-		return res, nil
+		st.res.Err = sheetUnreadable(file, sheet, n+1, "sheet XML is malformed; the rows from here on were not read")
+		return nil
 	}
-	switch {
-	case lay != nil:
-	case !nonBlank && lost:
-		// excelize drops a cell whose value it cannot resolve (a shared
-		// string that is missing) without an error.
-		res.Err = sheetUnreadable(file, sheet, 0, "the sheet's cells hold values that cannot be read (shared strings missing or broken)")
-	case !nonBlank:
-		res.Err = &pipeline.InputError{File: file, Sheet: sheet, Err: fmt.Errorf("empty sheet: %w", pipeline.ErrNoHeader)}
-	default:
-		res.Err = &pipeline.InputError{File: file, Sheet: sheet, Err: pipeline.ErrNoHeader}
-	}
-	return res, nil
+	st.finish()
+	return nil
 }
 
 // checkPart runs checkXML over a worksheet part and checks that the part

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/xuri/excelize/v2"
@@ -575,10 +576,10 @@ func TestSheetScanner(t *testing.T) {
 	if got := s.at(1); got != nil {
 		t.Fatalf("row 1: %v", got)
 	}
-	if got := fmt.Sprint(s.at(2)); got != "[{0 false false true} {2 true false true}]" {
+	if got := fmt.Sprint(s.at(2)); got != "[{0 false false true 0} {2 true false true 0}]" {
 		t.Fatalf("row 2: %s", got)
 	}
-	if got := fmt.Sprint(s.at(3)); got != "[{0 false true false} {1 true false false} {2 false false true}]" {
+	if got := fmt.Sprint(s.at(3)); got != "[{0 false true false 0} {1 true false false 0} {2 false false true 0}]" {
 		t.Fatalf("row 3: %s", got)
 	}
 	if got := s.rest(); got != 0 || s.err != nil {
@@ -667,5 +668,61 @@ func FuzzSheetScanner(f *testing.F) {
 			}
 		}
 		s.rest()
+	})
+}
+
+// checkChunkBytewise is checkChunk without its eight-byte skip: the
+// reference FuzzCheckChunk holds it to.
+func checkChunkBytewise(data []byte, eof bool) (keep, bad int) {
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '&':
+				end := bytes.IndexByte(data[i:min(len(data), i+16)], ';')
+				if end < 0 {
+					if !eof && len(data)-i < 16 {
+						return len(data) - i, -1
+					}
+					return 0, i
+				}
+				if !validEntity(data[i+1 : i+end]) {
+					return 0, i
+				}
+				i += end + 1
+				continue
+			case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+				return 0, i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			if !eof && !utf8.FullRune(data[i:]) {
+				return len(data) - i, -1
+			}
+			return 0, i
+		}
+		if !xmlChar(r) {
+			return 0, i
+		}
+		i += size
+	}
+	return 0, -1
+}
+
+// FuzzCheckChunk holds checkChunk's eight-byte skip to the byte-by-byte
+// reading.
+func FuzzCheckChunk(f *testing.F) {
+	f.Add([]byte(`<c r="A1"><v>1&amp;2</v></c>`), true)
+	f.Add([]byte("abcdefgh\x01ijklmnop&#x41;qrstuvwxyz\xc3\xa9\xc3"), false)
+	f.Add([]byte("12345678&&&&&&&&\t\n\r \x7f\x80"), true)
+	f.Fuzz(func(t *testing.T, data []byte, eof bool) {
+		k1, b1 := checkChunk(data, eof)
+		k2, b2 := checkChunkBytewise(data, eof)
+		if k1 != k2 || b1 != b2 {
+			t.Fatalf("checkChunk = %d, %d; byte by byte %d, %d", k1, b1, k2, b2)
+		}
 	})
 }
