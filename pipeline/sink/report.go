@@ -33,6 +33,9 @@ type ReportInfo struct {
 	// File is the workbook's path relative to the output folder;
 	// empty means ReportFile.
 	File string
+	// History adds the "Sejak run terakhir" and "Tren" sheets
+	// (report_deltas.go, report_trend.go); nil without --history.
+	History *History
 }
 
 // Delivery is an incoming delivery to the provincial buffer.
@@ -83,6 +86,7 @@ type Report struct {
 	outsideRows [numLists]int // rows of persons outside the province
 	summary     []summaryRow
 	alloc       allocationTables
+	deltas      deltaTables
 	fileRegion  map[string]string // input file → region of its first row with one
 	pending     []pendingRow
 	seq         int  // persons seen: the last tie-break of the print order
@@ -193,6 +197,8 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 		err = r.alloc.readAllocation(rec, r.inScope)
 	case pipeline.TableWhatIf:
 		err = r.alloc.readWhatIf(rec, func(code string) bool { return r.inScope(code) || code == r.info.ProvinceCode })
+	case pipeline.TableDeltas:
+		err = r.readDeltas(rec)
 	}
 	if err != nil {
 		return r.fail(err)
