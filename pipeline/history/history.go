@@ -68,6 +68,9 @@ func DayName(asOf time.Time) string { return dayPrefix + asOf.Format(time.DateOn
 type Store struct {
 	dir    string
 	unlock func() error
+	// exchange swaps two folders atomically (sink.ExchangeDirs); tests
+	// make it fail to take the two-rename path.
+	exchange func(a, b string) error
 }
 
 // Open creates the history folder if needed (0700), locks it, and repairs
@@ -87,7 +90,7 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history %s: %w", dir, err)
 	}
-	s := &Store{dir: abs, unlock: unlock}
+	s := &Store{dir: abs, unlock: unlock, exchange: sink.ExchangeDirs}
 	if err := s.repair(); err != nil {
 		return nil, fmt.Errorf("history %s: %w", dir, errors.Join(err, unlock()))
 	}
@@ -258,7 +261,7 @@ func (d *Day) Commit() error {
 		syncDir(d.store.dir)
 		return nil
 	}
-	if err := sink.ExchangeDirs(staging, d.final); err == nil {
+	if err := d.store.exchange(staging, d.final); err == nil {
 		syncDir(d.store.dir)
 		return os.RemoveAll(staging) // the replaced day
 	}

@@ -94,7 +94,7 @@ func ReadPrior(dir string, asOf time.Time) (*pipeline.PriorRun, error) {
 		for i := 0; i < int(rec.NumRows()); i++ {
 			// Copies: the strings would otherwise hold the batch's buffers.
 			p := pipeline.PriorPerson{NIK: strings.Clone(nik.Value(i)), Region: strings.Clone(region.Value(i)), Status: strings.Clone(status.Value(i)),
-				LastPrint: day(lastPrint, i), LastRequest: pipeline.NoDate}
+				LastPrint: dateAt(lastPrint, i), LastRequest: pipeline.NoDate}
 			if tier != nil {
 				if tier.IsValid(i) {
 					p.Tier = tier.Value(i)
@@ -102,7 +102,7 @@ func ReadPrior(dir string, asOf time.Time) (*pipeline.PriorRun, error) {
 				p.Blank = strings.Clone(blank.Value(i))
 			}
 			if p.Status == pipeline.StatusNeedsPrint || p.Status == pipeline.StatusNeedsRecording {
-				p.Name, p.CardEvent, p.LastRequest = strings.Clone(name.Value(i)), strings.Clone(event.Value(i)), day(lastReq, i)
+				p.Name, p.CardEvent, p.LastRequest = strings.Clone(name.Value(i)), strings.Clone(event.Value(i)), dateAt(lastReq, i)
 				start, end := sources.ValueOffsets(i)
 				v := sources.ListValues().(*array.String)
 				for j := start; j < end; j++ {
@@ -119,7 +119,7 @@ func ReadPrior(dir string, asOf time.Time) (*pipeline.PriorRun, error) {
 	return prior, nil
 }
 
-func day(a *array.Date32, i int) int32 {
+func dateAt(a *array.Date32, i int) int32 {
 	if a.IsNull(i) {
 		return pipeline.NoDate
 	}

@@ -50,7 +50,7 @@ func run(t *testing.T, s pipeline.Sink, batches []batch) error {
 		schema := map[pipeline.Table]*arrow.Schema{
 			pipeline.TableRows: pipeline.RowSchema, pipeline.TablePersons: pipeline.PersonSchema,
 			pipeline.TableSummary: pipeline.SummarySchema, pipeline.TableAllocation: pipeline.AllocationSchema,
-			pipeline.TableWhatIf: pipeline.WhatIfSchema,
+			pipeline.TableWhatIf: pipeline.WhatIfSchema, pipeline.TableDeltas: pipeline.DeltaSchema,
 		}[b.table]
 		rec := fromJSON(t, mem, schema, b.json)
 		err := s.Write(ctx, b.table, rec)
