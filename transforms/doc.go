@@ -10,8 +10,10 @@
 // judging them; validate marks every row with a reject reason or its
 // warnings (SPEC §3); dedupe marks repeated requests (SPEC §5 K1);
 // classify resolves persons and their status (SPEC §5–§6); aggregate
-// counts per region (SPEC §7). A bad row is data: it travels on with its
-// reason. An error from Apply means the run cannot go on.
+// counts per region (SPEC §7). Between them, allocate shares the blanks
+// (SPEC §7) and, with a run history, deltas compares the persons with the
+// latest earlier run (deltas.go). A bad row is data: it travels on with
+// its reason. An error from Apply means the run cannot go on.
 //
 // The parsers are pure functions of user input, table-tested and fuzzed:
 //

@@ -183,6 +183,16 @@ func TestNightlyDeltas(t *testing.T) {
 		if alarm := strings.Contains(s.stdout[n], "ALARM: 1 request(s) vanished"); alarm != (n == 2) {
 			t.Errorf("night %d: console alarm %v:\n%s", n+1, alarm, s.stdout[n])
 		}
+		// No NIK or name of a changed person reaches the console or the log.
+		for _, r := range got[1:] {
+			if strings.Contains(s.stdout[n]+s.stderr[n], r[0]) {
+				t.Errorf("night %d: the console or the log holds a NIK of deltas.csv", n+1)
+				break
+			}
+		}
+		if strings.Contains(strings.ToUpper(s.stdout[n]+s.stderr[n]), "TESTA PENDUDUK BARU") {
+			t.Errorf("night %d: the console or the log holds a name", n+1)
+		}
 	}
 }
 

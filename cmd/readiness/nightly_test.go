@@ -50,7 +50,7 @@ type nightlyPlan struct {
 type nightlyScenario struct {
 	dir, in, out, hist string
 	nights             []string // copies of the output folder, one per night
-	stdout             []string
+	stdout, stderr     []string
 	plan               nightlyPlan
 	err                error
 }
@@ -100,7 +100,7 @@ func runNightly() (s nightlyScenario) {
 		if s.err = os.CopyFS(copyTo, os.DirFS(s.out)); s.err != nil {
 			return s
 		}
-		s.nights, s.stdout = append(s.nights, copyTo), append(s.stdout, stdout.String())
+		s.nights, s.stdout, s.stderr = append(s.nights, copyTo), append(s.stdout, stdout.String()), append(s.stderr, stderr.String())
 	}
 	return s
 }

@@ -134,13 +134,19 @@ func runLogger(s *settings, stderr io.Writer) (zerolog.Logger, *statusLine, erro
 	if s.quiet && !s.set["log-level"] {
 		level = "warn"
 	}
+	if format == "auto" {
+		format = "json"
+		if isTerminal(stderr) {
+			format = "console"
+		}
+	}
 	var tty *statusLine
 	if !s.quiet && isTerminal(stderr) {
 		tty = &statusLine{w: stderr}
-		if format == "auto" {
-			format = "console"
-		}
 		stderr = tty
+	} else {
+		// The progress lines are logged from another goroutine.
+		stderr = zerolog.SyncWriter(stderr)
 	}
 	log, err := newLogger(stderr, format, level)
 	return log, tty, err

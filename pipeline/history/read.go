@@ -73,6 +73,16 @@ func ReadSummary(path string) ([]SummaryRow, error) {
 // persons who needed a blank (the alarm list's rows).
 func ReadPrior(dir string, asOf time.Time) (*pipeline.PriorRun, error) {
 	prior := &pipeline.PriorRun{AsOf: asOf}
+	// Regions, statuses and blanks are few: one copy of each.
+	interned := map[string]string{}
+	intern := func(s string) string {
+		if v, ok := interned[s]; ok {
+			return v
+		}
+		v := strings.Clone(s)
+		interned[v] = v
+		return v
+	}
 	names := []string{pipeline.ColNIK, pipeline.ColNama, pipeline.ColRegionCode, pipeline.ColStatus,
 		pipeline.ColLastPrintDate, pipeline.ColCardEvent, pipeline.ColLastRequestDate, pipeline.ColSources,
 		pipeline.ColTier, pipeline.ColBlank}
@@ -93,16 +103,16 @@ func ReadPrior(dir string, asOf time.Time) (*pipeline.PriorRun, error) {
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			// Copies: the strings would otherwise hold the batch's buffers.
-			p := pipeline.PriorPerson{NIK: strings.Clone(nik.Value(i)), Region: strings.Clone(region.Value(i)), Status: strings.Clone(status.Value(i)),
+			p := pipeline.PriorPerson{NIK: strings.Clone(nik.Value(i)), Region: intern(region.Value(i)), Status: intern(status.Value(i)),
 				LastPrint: dateAt(lastPrint, i), LastRequest: pipeline.NoDate}
 			if tier != nil {
 				if tier.IsValid(i) {
 					p.Tier = tier.Value(i)
 				}
-				p.Blank = strings.Clone(blank.Value(i))
+				p.Blank = intern(blank.Value(i))
 			}
 			if p.Status == pipeline.StatusNeedsPrint || p.Status == pipeline.StatusNeedsRecording {
-				p.Name, p.CardEvent, p.LastRequest = strings.Clone(name.Value(i)), strings.Clone(event.Value(i)), dateAt(lastReq, i)
+				p.Name, p.CardEvent, p.LastRequest = strings.Clone(name.Value(i)), intern(event.Value(i)), dateAt(lastReq, i)
 				start, end := sources.ValueOffsets(i)
 				v := sources.ListValues().(*array.String)
 				for j := start; j < end; j++ {

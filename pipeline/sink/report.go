@@ -67,6 +67,9 @@ type Delivery struct {
 //   - Alokasi (Allocation): the buffer and the deliveries; per region and
 //     tier where the blanks come from and why; the what-if
 //     (report_allocation.go).
+//   - Sejak run terakhir (Since the last run) and Tren (Trend): with a
+//     run history only (ReportInfo.History; report_deltas.go,
+//     report_trend.go).
 //
 // The lists' rows are written as sheet XML as persons and rows arrive
 // (xlsxrows.go) and spliced into the workbook excelize lays out at Close
