@@ -105,6 +105,9 @@ func TestHistorySettings(t *testing.T) {
 	if c := code("run", "--out", out, "--history", filepath.Join(out, "h")); c != exitUsage || !strings.Contains(stderr.String(), "inside the output folder") {
 		t.Errorf("history inside the output folder: exit %d, %s", c, stderr.String())
 	}
+	if c := code("run", "--out", filepath.Join(hist, "out"), "--history", hist); c != exitUsage || !strings.Contains(stderr.String(), "would read as a stored run") {
+		t.Errorf("output folder inside the history: exit %d, %s", c, stderr.String())
+	}
 	if c := code("run", "--out", out, "--progress-every", "-1s"); c != exitUsage {
 		t.Errorf("negative --progress-every: exit %d", c)
 	}

@@ -45,9 +45,17 @@ func (s *settings) checkHistory() []error {
 	if err := errors.Join(err1, err2); err != nil {
 		return append(errs, &pipeline.SettingError{Setting: "--history", Err: err})
 	}
-	if rel, err := filepath.Rel(out, hist); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+	inside := func(dir, parent string) bool {
+		rel, err := filepath.Rel(parent, dir)
+		return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."))
+	}
+	switch {
+	case inside(hist, out):
 		errs = append(errs, &pipeline.SettingError{Setting: "--history",
 			Err: fmt.Errorf("%s is inside the output folder %s, which every run replaces", s.history, s.outDir)})
+	case inside(out, hist):
+		errs = append(errs, &pipeline.SettingError{Setting: "--history",
+			Err: fmt.Errorf("the output folder %s is inside %s: its persons.parquet would read as a stored run", s.outDir, s.history)})
 	}
 	return errs
 }

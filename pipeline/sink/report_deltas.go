@@ -148,10 +148,10 @@ func (r *Report) fillDeltas(sheet string, st historySheetStyles) ([]string, erro
 	for _, a := range r.deltas.alarms {
 		row++
 		w.set(1, row, a.nik, r.st.nik)
-		w.set(2, row, a.name, r.st.text)
-		w.set(3, row, r.regionName(a.region), r.st.text)
-		w.set(4, row, r.lb.code(a.status), r.st.text)
-		w.set(5, row, r.lb.code(a.cardEvent), r.st.text)
+		w.set(2, row, a.name, r.st.wrap)
+		w.set(3, row, r.regionName(a.region), r.st.wrap)
+		w.set(4, row, r.lb.code(a.status), r.st.wrap)
+		w.set(5, row, r.lb.code(a.cardEvent), r.st.wrap)
 		if a.hasLastRequest {
 			w.set(6, row, a.lastRequest, r.st.listDate)
 		}
