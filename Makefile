@@ -61,6 +61,12 @@ preview: clients
 	cd $(PREVIEW) && for pdf in *.pdf; do pdftoppm -png -r 70 -l 3 "$$pdf" "$${pdf%.pdf}"; done
 	@ls $(PREVIEW)
 
+## trend-picture: docs/trend.png, the Tren sheet after six fortnightly
+## nights with --history, rendered by LibreOffice
+.PHONY: trend-picture
+trend-picture: clients
+	sh docs/trend-picture.sh
+
 ## fuzz: each fuzz target for FUZZTIME, one at a time (-fuzz takes a single
 ## target); fails when a package does not build or a target fails. A bare
 ## "context deadline exceeded" as the time runs out, with no failing input

@@ -18,8 +18,8 @@ var (
 	ErrNoHeader = errors.New("no header row with nik and at least two other known columns")
 	// ErrPartial marks a run that completed while some inputs could not be read.
 	ErrPartial = errors.New("run completed but some inputs could not be read")
-	// ErrLocked marks an output folder another run is writing.
-	ErrLocked = errors.New("output folder is locked by another run")
+	// ErrLocked marks an output folder (or history) another run is writing.
+	ErrLocked = errors.New("folder is locked by another run")
 )
 
 // Error kinds, the machine-readable classes of a failed input or sheet in

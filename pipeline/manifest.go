@@ -4,25 +4,28 @@ package pipeline
 // input row was accounted for (SPEC §8). Field names are stable: scripts
 // and CI read them.
 type Manifest struct {
-	Tool         string            `json:"tool"`
-	Version      string            `json:"version"`
-	StartedAt    string            `json:"started_at"` // RFC 3339, UTC
-	AsOf         string            `json:"as_of"`
-	ElectionDate string            `json:"election_date"`
-	PrintDays    int               `json:"print_days"`
-	Settings     ManifestSettings  `json:"settings"`
-	Inputs       []ManifestInput   `json:"inputs"`
-	Outputs      []ManifestOutput  `json:"outputs"`
+	Tool         string           `json:"tool"`
+	Version      string           `json:"version"`
+	StartedAt    string           `json:"started_at"` // RFC 3339, UTC
+	AsOf         string           `json:"as_of"`
+	ElectionDate string           `json:"election_date"`
+	PrintDays    int              `json:"print_days"`
+	Settings     ManifestSettings `json:"settings"`
+	Inputs       []ManifestInput  `json:"inputs"`
+	Outputs      []ManifestOutput `json:"outputs"`
 	// SkippedOutputs are the outputs --outputs left out.
 	SkippedOutputs []string `json:"skipped_outputs,omitempty"`
 	// Workbooks says what the workbooks had to adapt to Excel's limits.
-	Workbooks *ManifestWorkbooks `json:"workbooks,omitempty"`
-	Stages       []ManifestStage   `json:"stages"`
-	Accounting   ManifestAccount   `json:"accounting"` // totals over every input
-	WhatIf       *ManifestWhatIf   `json:"what_if,omitempty"`
-	Ganda        *ManifestGanda    `json:"ganda,omitempty"`
-	Errors       []string          `json:"errors,omitempty"` // inputs that could not be read, by file and sheet
-	Extra        map[string]string `json:"extra,omitempty"`
+	Workbooks  *ManifestWorkbooks `json:"workbooks,omitempty"`
+	Stages     []ManifestStage    `json:"stages"`
+	Accounting ManifestAccount    `json:"accounting"` // totals over every input
+	WhatIf     *ManifestWhatIf    `json:"what_if,omitempty"`
+	Ganda      *ManifestGanda     `json:"ganda,omitempty"`
+	Errors     []string           `json:"errors,omitempty"` // inputs that could not be read, by file and sheet
+	Extra      map[string]string  `json:"extra,omitempty"`
+
+	// History is what a run with --history stored and compared.
+	History *ManifestHistory `json:"history,omitempty"`
 }
 
 // ManifestWorkbooks is what the workbooks had to adapt to Excel's limits:

@@ -35,7 +35,8 @@ type Runner struct {
 	Stages       []TableStage // in chain order
 	Sinks        []Sink       // written in order; closed only if everything else succeeded
 	BatchSize    int
-	MaxInputSize int64 // 0 means DefaultMaxInputSize; a larger file is unreadable
+	MaxInputSize int64     // 0 means DefaultMaxInputSize; a larger file is unreadable
+	Progress     *Progress // optional: updated as the run goes, for a progress display
 }
 
 // Result is what a run did, for the manifest.
@@ -69,6 +70,7 @@ func (r *Runner) Run(ctx context.Context, mem memory.Allocator, inputs []Input) 
 	}()
 
 	res = &Result{}
+	r.Progress.begin(len(inputs))
 	for _, in := range inputs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -83,14 +85,17 @@ func (r *Runner) Run(ctx context.Context, mem memory.Allocator, inputs []Input) 
 			res.Failed = append(res.Failed, mi.err)
 		}
 		res.Skipped = append(res.Skipped, mi.skipped...)
+		r.Progress.fileDone()
 	}
 
 	for i, s := range c.stages {
+		r.Progress.setPhase("stage " + s.Name())
 		if err := s.finish(ctx, mem, c.emitAfter(ctx, i)); err != nil {
 			return nil, err
 		}
 	}
 	for _, s := range r.Sinks {
+		r.Progress.setPhase("writing " + s.Name())
 		start := time.Now()
 		if err := s.Close(ctx); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", s.Name(), err)
@@ -142,6 +147,7 @@ func (r *Runner) readInput(ctx context.Context, c *chain, in Input) (inputResult
 	defer func() { c.rows = nil }()
 	start := time.Now()
 	sheets, err := r.Source.Read(ctx, c.mem, read, r.BatchSize, func(rec arrow.Record) error {
+		r.Progress.addRows(rec.NumRows())
 		return c.push(ctx, 0, TableRows, rec)
 	})
 	for _, s := range sheets {

@@ -12,8 +12,9 @@
 // warnings (SPEC §3); dedupe marks repeated requests (SPEC §5 K1);
 // classify resolves persons and their status (SPEC §5–§6); ganda lists
 // probable duplicates across NIKs (SPEC §5 K3, gandamatch.go the search);
-// allocate shares the blanks (SPEC §7); aggregate counts per region
-// (SPEC §7). A bad row is data: it travels on with its
+// allocate shares the blanks (SPEC §7); with a run history, deltas
+// compares the persons with the latest earlier run (deltas.go); aggregate
+// counts per region (SPEC §7). A bad row is data: it travels on with its
 // reason. An error from Apply means the run cannot go on.
 //
 // The parsers are pure functions of user input, table-tested and fuzzed:

@@ -5,10 +5,10 @@
 //
 // The chain, in order (see pipeline/doc.go for the flow):
 //
-//	normalize → validate → dedupe → classify → ganda → allocate → aggregate
+//	normalize → validate → dedupe → classify → ganda → allocate → [deltas] → aggregate
 //
-// A stage added later (deltas) is a new file in transforms and one line in
-// Stages.
+// deltas only with a history (Spec.History). A stage added later is a new
+// file in transforms and one line in Stages.
 package job
 
 import (
@@ -42,6 +42,9 @@ type Spec struct {
 	RunTime time.Time
 	// Sinks are written after the file sinks: the console, a test's probe.
 	Sinks []pipeline.Sink
+	// History is the run history (--history): the deltas stage, deltas.csv,
+	// the workbooks' history sheets and this run's stored day. nil without.
+	History *History
 }
 
 // The outputs a run can write besides manifest.json (always written).
@@ -140,7 +143,15 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(stages, ganda, allocate, aggregate), nil
+	stages = append(stages, ganda, allocate)
+	if spec.History != nil {
+		deltas, err := transforms.NewDeltas(transforms.DeltasConfig{Prior: spec.History.Prior, BatchSize: cfg.BatchSize})
+		if err != nil {
+			return nil, err
+		}
+		stages = append(stages, deltas)
+	}
+	return append(stages, aggregate), nil
 }
 
 // FileSinks returns the sinks writing the output files into spec.OutDir,
@@ -160,6 +171,7 @@ func FileSinks(spec Spec) []pipeline.Sink {
 	if cfg.Projection != nil {
 		info.ElectionDate = cfg.Projection.ElectionDate
 	}
+	info.History = spec.History.info()
 	if spec.Stock != nil {
 		for _, d := range spec.Stock.Deliveries {
 			info.Deliveries = append(info.Deliveries, sink.Delivery{Quantity: d.Quantity, Arrives: d.Arrives})
@@ -186,5 +198,5 @@ func FileSinks(spec Spec) []pipeline.Sink {
 			sinks = append(sinks, sink.NewRegionReports(dir, info, regencies))
 		}
 	}
-	return sinks
+	return append(sinks, spec.History.sinks(dir)...)
 }

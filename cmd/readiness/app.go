@@ -32,7 +32,9 @@ const usage = `readiness — KTP-el voter-readiness reconciliation
 Usage:
   readiness run [--in DIR|FILE]... [--out DIR] [--stock FILE] [--regions FILE]
                 [--as-of YYYY-MM-DD] [--election-date YYYY-MM-DD] [--lang id|en]
+                [--history DIR] [--quiet]
   readiness validate [--in DIR|FILE]...   check inputs, write nothing
+  readiness history --history DIR [--json]   the stored runs, newest first
   readiness version
 
 With no arguments, run processes the embedded reference scenario
@@ -49,7 +51,12 @@ const exitCodesHelp = `Exit codes:
   3  completed, but some input files could not be read at all (the
      others were processed; manifest.json names the failures; a skipped
      sheet is listed there too but does not change the exit code)
-  4  another run is writing the same output folder
+  4  another run is writing the same output folder (or history)
+For a scheduler: 4 is worth a retry later; 1 may be (a full disk, a
+failed write: look at the log first); 2 and 3 need a person (settings,
+unreadable input files) and a retry changes nothing. A run stopped by a
+signal (SIGINT, SIGTERM) exits 1 and leaves the previous outputs and
+history whole.
 `
 
 // run is the whole program; main only maps its error to an exit code.
@@ -62,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "validate":
 		return cmdValidate(ctx, args[1:], stdout, stderr)
+	case "history":
+		return cmdHistory(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		_, err := fmt.Fprintf(stdout, "readiness %s\n", version)
 		return err

@@ -26,7 +26,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 		return err
 	}
 	started := time.Now().UTC()
-	log, err := newLogger(stderr, s.logFormat, s.logLevel)
+	log, tty, err := runLogger(&s, stderr)
 	if err != nil {
 		return err
 	}
@@ -42,17 +42,34 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	}
 	defer func() { err = errors.Join(err, out.Close()) }()
 	dir := out.Path()
+	var hist *runHistory
+	if s.history != "" {
+		if hist, err = openHistory(ctx, s.history, cfg.AsOf); err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, hist.close()) }()
+	}
 	console, whatIf, ganda := &summaryTable{}, &whatIfTable{}, &gandaStats{}
-	runner, err := job.New(job.Spec{Config: s.cfg, Regions: s.ref, Stock: s.stock, OutDir: dir,
-		Outputs: s.outList, RunTime: started, Sinks: []pipeline.Sink{console, whatIf, ganda}})
+	spec := job.Spec{Config: s.cfg, Regions: s.ref, Stock: s.stock, OutDir: dir,
+		Outputs: s.outList, RunTime: started, Sinks: []pipeline.Sink{console, whatIf, ganda}}
+	if hist != nil {
+		spec.History, spec.Sinks = hist.spec, append(spec.Sinks, hist.counts)
+	}
+	runner, err := job.New(spec)
 	if err != nil {
 		return err
 	}
+	runner.Progress = &pipeline.Progress{}
 
 	log.Info().Int("inputs", len(s.inputs)).Str("out", s.outDir).
 		Str("as_of", cfg.AsOf.Format(time.DateOnly)).Str("election", cfg.Projection.ElectionDate.Format(time.DateOnly)).
 		Int("print_days", cfg.PrintDays()).Msg("run started")
+	stopProgress := func() {}
+	if !s.quiet {
+		stopProgress = startProgress(runner.Progress, tty, s.progress, log)
+	}
 	res, err := runner.Run(ctx, memory.NewGoAllocator(), s.inputs)
+	stopProgress()
 	if err != nil {
 		return err
 	}
@@ -72,14 +89,35 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 		log.Warn().Strs("continued_sheets", w.ContinuedSheets).Int("cut_texts", w.CutTexts).
 			Msg("the workbooks exceed Excel's limits: lists continue on further sheets, long texts are cut; see manifest.json")
 	}
+	if hist != nil {
+		if m.History, err = hist.manifest(s.history, cfg.AsOf, res.Inputs); err != nil {
+			return fmt.Errorf("listing the history's files: %w", err)
+		}
+	}
 	if err := sink.WriteManifest(dir, m); err != nil {
 		return fmt.Errorf("writing manifest: %w", err)
+	}
+	if hist != nil {
+		if err := sink.WriteManifest(hist.day.Path(), m); err != nil {
+			return fmt.Errorf("writing the history's manifest: %w", err)
+		}
 	}
 	if err := out.Commit(); err != nil {
 		return fmt.Errorf("putting the outputs in place: %w", err)
 	}
-	if err := printSummary(stdout, &s, res, m, console, whatIf); err != nil {
-		return fmt.Errorf("writing the summary: %w", err)
+	if hist != nil {
+		// After the outputs: a run killed in between leaves the outputs
+		// new and the history as it was (see README, "Run history").
+		if err := hist.day.Commit(); err != nil {
+			return fmt.Errorf("storing the run in the history (the outputs are in place): %w", err)
+		}
+		log.Info().Str("history", s.history).Str("day", "as_of="+m.History.AsOf).Str("compared_with", m.History.ComparedWith).
+			Interface("changes", m.History.Changes).Msg("run stored in the history")
+	}
+	if !s.quiet {
+		if err := printSummary(stdout, &s, res, m, console, whatIf); err != nil {
+			return fmt.Errorf("writing the summary: %w", err)
+		}
 	}
 	if len(res.Failed) > 0 {
 		log.Warn().Int("failed", len(res.Failed)).Msg("some inputs could not be read; see manifest.json")
@@ -167,6 +205,9 @@ func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Ma
 	if g := m.Ganda; g != nil {
 		ew.printf("probable duplicates (K3): %d pairs of NIKs to review in %s (%d persons compared in %d birth-date blocks, %d pairs compared); none merged\n",
 			g.Candidates, sink.CandidatesFile, g.PersonsCompared, g.Blocks, g.Comparisons)
+	}
+	if m.History != nil {
+		printHistory(ew, s.outDir, m.History)
 	}
 	// The files as the folder holds them; a subfolder's files counted.
 	var files []string

@@ -5,7 +5,9 @@
 //
 //	readiness run [--in DIR|FILE]... [--out DIR] [--stock FILE] [--regions FILE]
 //	              [--as-of YYYY-MM-DD] [--election-date YYYY-MM-DD] [--lang id|en]
+//	              [--history DIR] [--quiet]
 //	readiness validate [--in DIR|FILE]...
+//	readiness history --history DIR [--json]
 //	readiness version
 //
 // With no arguments, run processes the embedded reference scenario

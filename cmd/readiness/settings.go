@@ -35,6 +35,11 @@ type settings struct {
 	asOf        string
 	election    string
 	outputs     string // comma-separated; empty means all
+	history     string // --history folder; empty means none
+	quiet       bool
+	progress    time.Duration // between progress log lines when stderr is not a terminal
+
+	set map[string]bool // the flags given
 
 	// resolved
 	cfg     pipeline.Config
@@ -81,6 +86,8 @@ func (s *settings) parse(name string, args []string, withOutputs bool, stderr io
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q (inputs go after --in)", pipeline.ErrUsage, fs.Arg(0))
 	}
+	s.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { s.set[f.Name] = true })
 	return nil
 }
 
@@ -105,6 +112,7 @@ func (s *settings) flags(fs *flag.FlagSet, withOutputs bool) {
 	fs.StringVar(&s.outputs, "outputs", strings.Join(job.OutputNames(), ","),
 		"comma-separated `outputs` to write: "+strings.Join(job.OutputNames(), ", ")+" (manifest.json is always written)")
 	fs.StringVar(&s.holidays, "holidays", "", "comma-separated public holiday `dates` YYYY-MM-DD, not counted as print days")
+	historyFlags(fs, s)
 }
 
 // resolve turns the flags into a validated configuration, the region
@@ -153,6 +161,7 @@ func (s *settings) resolve(now time.Time, withProjection bool) error {
 			errs = append(errs, err)
 		}
 		s.outList = list
+		errs = append(errs, s.checkHistory()...)
 	}
 	if err := cfg.Validate(); err != nil {
 		errs = append(errs, relabel(err))

@@ -51,6 +51,7 @@ func run(t *testing.T, s pipeline.Sink, batches []batch) error {
 			pipeline.TableRows: pipeline.RowSchema, pipeline.TablePersons: pipeline.PersonSchema,
 			pipeline.TableSummary: pipeline.SummarySchema, pipeline.TableAllocation: pipeline.AllocationSchema,
 			pipeline.TableWhatIf: pipeline.WhatIfSchema, pipeline.TableCandidates: pipeline.CandidateSchema,
+			pipeline.TableDeltas: pipeline.DeltaSchema,
 		}[b.table]
 		rec := fromJSON(t, mem, schema, b.json)
 		err := s.Write(ctx, b.table, rec)

@@ -25,8 +25,17 @@ const parquetRowGroup = 128 * 1024
 // 10,000 persons here), the Arrow schema stored in the file metadata so
 // that Arrow readers get the same types back. Small batches are gathered
 // into row groups of up to 131,072 rows.
-type PersonsParquet struct {
-	dir       string
+type PersonsParquet struct{ tableParquet }
+
+// SummaryParquet writes summary.parquet from the summary table, like
+// PersonsParquet: the run history keeps the summary this way.
+type SummaryParquet struct{ tableParquet }
+
+// tableParquet writes one table to a Parquet file.
+type tableParquet struct {
+	dir, name string
+	table     pipeline.Table
+	empty     *arrow.Schema // the schema of a file without rows
 	out       *atomicFile
 	fw        *pqarrow.FileWriter
 	schema    *arrow.Schema // of the first batch
@@ -34,33 +43,46 @@ type PersonsParquet struct {
 	committed bool
 }
 
-var _ pipeline.Sink = (*PersonsParquet)(nil)
+var (
+	_ pipeline.Sink = (*PersonsParquet)(nil)
+	_ pipeline.Sink = (*SummaryParquet)(nil)
+)
 
 // NewPersonsParquet returns a sink writing dir/persons.parquet.
-func NewPersonsParquet(dir string) *PersonsParquet { return &PersonsParquet{dir: dir} }
+func NewPersonsParquet(dir string) *PersonsParquet {
+	return &PersonsParquet{tableParquet{dir: dir, name: PersonsFile, table: pipeline.TablePersons, empty: pipeline.PersonSchema}}
+}
+
+// SummaryParquetFile is the file name of the summary in the history.
+const SummaryParquetFile = "summary.parquet"
+
+// NewSummaryParquet returns a sink writing dir/summary.parquet.
+func NewSummaryParquet(dir string) *SummaryParquet {
+	return &SummaryParquet{tableParquet{dir: dir, name: SummaryParquetFile, table: pipeline.TableSummary, empty: pipeline.SummarySchema}}
+}
 
 // Name implements pipeline.Sink.
-func (s *PersonsParquet) Name() string { return PersonsFile }
+func (s *tableParquet) Name() string { return s.name }
 
 // Files implements pipeline.Sink.
-func (s *PersonsParquet) Files() []string {
+func (s *tableParquet) Files() []string {
 	if s.committed {
-		return []string{PersonsFile}
+		return []string{s.name}
 	}
 	return nil
 }
 
-// open starts the file with the schema of the first batch, or
-// pipeline.PersonSchema when there is none: stages after classify may
-// have appended columns, and every one of them is written.
-func (s *PersonsParquet) open(schema *arrow.Schema) error {
+// open starts the file with the schema of the first batch, or the
+// table's own when there is none: stages after classify may have appended
+// columns to the persons, and every one of them is written.
+func (s *tableParquet) open(schema *arrow.Schema) error {
 	if s.done {
 		return ErrClosed
 	}
 	if s.fw != nil {
 		return nil
 	}
-	out, err := createAtomic(s.dir, PersonsFile)
+	out, err := createAtomic(s.dir, s.name)
 	if err != nil {
 		return err
 	}
@@ -80,9 +102,9 @@ func (s *PersonsParquet) open(schema *arrow.Schema) error {
 	return nil
 }
 
-// Write implements pipeline.Sink; it ignores every table but the persons.
-func (s *PersonsParquet) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
-	if t != pipeline.TablePersons {
+// Write implements pipeline.Sink; it ignores every table but its own.
+func (s *tableParquet) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
+	if t != s.table {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -92,8 +114,8 @@ func (s *PersonsParquet) Write(ctx context.Context, t pipeline.Table, rec arrow.
 		return err
 	}
 	if !rec.Schema().Equal(s.schema) {
-		return fmt.Errorf("persons batch with columns %v after %v: %w",
-			pipeline.ColumnNames(rec.Schema()), pipeline.ColumnNames(s.schema), ErrSchema)
+		return fmt.Errorf("%s batch with columns %v after %v: %w",
+			s.table, pipeline.ColumnNames(rec.Schema()), pipeline.ColumnNames(s.schema), ErrSchema)
 	}
 	if err := s.fw.WriteBuffered(rec); err != nil {
 		s.Abort()
@@ -107,14 +129,14 @@ func (s *PersonsParquet) Write(ctx context.Context, t pipeline.Table, rec arrow.
 	return nil
 }
 
-// Close implements pipeline.Sink. With no persons it writes a valid file
+// Close implements pipeline.Sink. With no rows it writes a valid file
 // with the schema and no rows.
-func (s *PersonsParquet) Close(ctx context.Context) error {
+func (s *tableParquet) Close(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		s.Abort()
 		return err
 	}
-	if err := s.open(pipeline.PersonSchema); err != nil {
+	if err := s.open(s.empty); err != nil {
 		return err
 	}
 	s.done = true
@@ -132,7 +154,7 @@ func (s *PersonsParquet) Close(ctx context.Context) error {
 }
 
 // Abort implements pipeline.Sink.
-func (s *PersonsParquet) Abort() {
+func (s *tableParquet) Abort() {
 	s.done = true
 	if s.fw != nil {
 		_ = s.fw.Close() // releases buffers; the output is removed below

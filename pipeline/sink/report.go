@@ -33,6 +33,9 @@ type ReportInfo struct {
 	// File is the workbook's path relative to the output folder;
 	// empty means ReportFile.
 	File string
+	// History adds the "Sejak run terakhir" and "Tren" sheets
+	// (report_deltas.go, report_trend.go); nil without --history.
+	History *History
 }
 
 // Delivery is an incoming delivery to the provincial buffer.
@@ -66,6 +69,9 @@ type Delivery struct {
 //     (report_allocation.go).
 //   - Ganda: K3 candidate pairs for review, both persons on one row
 //     (report_ganda.go).
+//   - Sejak run terakhir (Since the last run) and Tren (Trend): with a
+//     run history only (ReportInfo.History; report_deltas.go,
+//     report_trend.go).
 //
 // The lists' rows are written as sheet XML as persons and rows arrive
 // (xlsxrows.go) and spliced into the workbook excelize lays out at Close
@@ -87,6 +93,7 @@ type Report struct {
 	summary     []summaryRow
 	alloc       allocationTables
 	ganda       gandaRows
+	deltas      deltaTables
 	fileRegion  map[string]string // input file → region of its first row with one
 	pending     []pendingRow
 	seq         int  // persons seen: the last tie-break of the print order
@@ -199,6 +206,8 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 		err = r.alloc.readWhatIf(rec, func(code string) bool { return r.inScope(code) || code == r.info.ProvinceCode })
 	case pipeline.TableCandidates:
 		err = r.ganda.read(rec, func(a, b string) bool { return r.inScope(a) || r.inScope(b) })
+	case pipeline.TableDeltas:
+		err = r.readDeltas(rec)
 	}
 	if err != nil {
 		return r.fail(err)

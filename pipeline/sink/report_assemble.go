@@ -114,6 +114,9 @@ func (r *Report) layout() (map[string]*sheetFix, error) {
 		// Column A holds the region codes.
 		fixes[name] = &sheetFix{textCols: []string{"A1:A" + strconv.Itoa(max(1, len(rows)))}}
 	}
+	if err := r.layoutHistory(fixes); err != nil {
+		return nil, err
+	}
 	for _, s := range r.stores {
 		r.findings.CutTexts += s.cut
 	}
