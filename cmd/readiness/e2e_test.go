@@ -47,6 +47,9 @@ func TestMain(m *testing.M) {
 	fixtureRun.stdout, fixtureRun.stderr = stdout.String(), stderr.String()
 	code := m.Run()
 	os.RemoveAll(dir)
+	if nightlyResult.dir != "" {
+		os.RemoveAll(nightlyResult.dir) // the nightly scenario's folders (nightly_test.go)
+	}
 	os.Exit(code)
 }
 

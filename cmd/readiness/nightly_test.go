@@ -296,16 +296,3 @@ func (c textCol) list(i int) []string {
 	}
 	return out
 }
-
-// TestNightlyKeep is a helper, not a test: with NIGHTLY_KEEP=DIR it runs
-// the scenario and copies its folders to DIR, to look at.
-func TestNightlyKeep(t *testing.T) {
-	keep := os.Getenv("NIGHTLY_KEEP")
-	if keep == "" {
-		return
-	}
-	s := nightly(t)
-	if err := os.CopyFS(keep, os.DirFS(s.dir)); err != nil {
-		t.Fatal(err)
-	}
-}
