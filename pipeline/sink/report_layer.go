@@ -60,20 +60,34 @@ func quoteSheet(name string) string {
 	return "'" + strings.ReplaceAll(name, "'", "''") + "'"
 }
 
-func (r *Report) newStyles() error {
-	var err error
-	style := func(s *excelize.Style) int {
-		if err != nil {
-			return 0
-		}
-		var id int
-		id, err = r.f.NewStyle(s)
-		return id
+// styler adds styles to a workbook, keeping the first error so that a
+// table of styles is checked once.
+type styler struct {
+	f   *excelize.File
+	err error
+}
+
+func (s *styler) style(st *excelize.Style) int {
+	if s.err != nil {
+		return 0
 	}
-	thin := []excelize.Border{
+	var id int
+	id, s.err = s.f.NewStyle(st)
+	return id
+}
+
+// thinBorder is the light grey box of the summary tables' cells.
+func thinBorder() []excelize.Border {
+	return []excelize.Border{
 		{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
 		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1},
 	}
+}
+
+func (r *Report) newStyles() error {
+	st := &styler{f: r.f}
+	style := st.style
+	thin := thinBorder()
 	totalBorder := []excelize.Border{{Type: "top", Color: "000000", Style: 2}, {Type: "bottom", Color: "000000", Style: 1}}
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
 	// Every font names its family: without it LibreOffice falls back to a
@@ -112,7 +126,7 @@ func (r *Report) newStyles() error {
 		totalNum:  style(&excelize.Style{Font: bold, NumFmt: 3, Border: totalBorder, Fill: totalFill}),
 		totalPct:  style(&excelize.Style{Font: bold, CustomNumFmt: &pctFmt, Border: totalBorder, Fill: totalFill}),
 	}
-	return err
+	return st.err
 }
 
 func (r *Report) codes(cs []string, sep string) string {

@@ -54,19 +54,9 @@ type historySheetStyles struct {
 }
 
 func (r *Report) newHistoryStyles() (historySheetStyles, error) {
-	var err error
-	style := func(s *excelize.Style) int {
-		if err != nil {
-			return 0
-		}
-		var id int
-		id, err = r.f.NewStyle(s)
-		return id
-	}
-	thin := []excelize.Border{
-		{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
-		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1},
-	}
+	sty := &styler{f: r.f}
+	style := sty.style
+	thin := thinBorder()
 	font := func(f excelize.Font) *excelize.Font {
 		f.Family, f.Size = "Calibri", 11
 		return &f
@@ -90,9 +80,10 @@ func (r *Report) newHistoryStyles() (historySheetStyles, error) {
 		totalCount: style(&excelize.Style{CustomNumFmt: &countFmt, Font: font(excelize.Font{Bold: true}), Border: totalBorder,
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}}),
 	}
-	if err != nil {
-		return st, err
+	if sty.err != nil {
+		return st, sty.err
 	}
+	var err error
 	st.alarmFormat, err = r.f.NewConditionalStyle(&excelize.Style{
 		Font: &excelize.Font{Bold: true, Color: "9C0006"}, Fill: behindFill,
 	})

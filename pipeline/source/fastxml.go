@@ -287,20 +287,11 @@ func appendText(dst, raw []byte) (_ []byte, ok bool) {
 		case "quot":
 			dst = append(dst, '"')
 		default:
-			if len(name) < 2 || name[0] != '#' {
+			r, ok := charRef(name)
+			if !ok {
 				return dst, false
 			}
-			var n uint64
-			var err error
-			if name[1] == 'x' {
-				n, err = strconv.ParseUint(string(name[2:]), 16, 32)
-			} else {
-				n, err = strconv.ParseUint(string(name[1:]), 10, 32)
-			}
-			if err != nil || !xmlChar(rune(n)) {
-				return dst, false
-			}
-			dst = utf8.AppendRune(dst, rune(n))
+			dst = utf8.AppendRune(dst, r)
 		}
 		raw = raw[j+end+1:]
 	}

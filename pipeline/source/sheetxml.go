@@ -178,8 +178,15 @@ func validEntity(name []byte) bool {
 	case "lt", "gt", "amp", "apos", "quot":
 		return true
 	}
+	_, ok := charRef(name)
+	return ok
+}
+
+// charRef reads a character reference (the name of "&#65;" or "&#x41;"
+// between & and ;); false when it is none or names no XML character.
+func charRef(name []byte) (rune, bool) {
 	if len(name) < 2 || name[0] != '#' {
-		return false
+		return 0, false
 	}
 	var n uint64
 	var err error
@@ -188,7 +195,10 @@ func validEntity(name []byte) bool {
 	} else {
 		n, err = strconv.ParseUint(string(name[1:]), 10, 32)
 	}
-	return err == nil && xmlChar(rune(n))
+	if err != nil || !xmlChar(rune(n)) {
+		return 0, false
+	}
+	return rune(n), true
 }
 
 // xmlChar reports whether r is in the XML 1.0 Char production.
