@@ -155,7 +155,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 }
 
 // FileSinks returns the sinks writing the output files into spec.OutDir,
-// those spec.Outputs asks for.
+// those spec.Outputs asks for, each written asynchronously (pipeline.Async).
 func FileSinks(spec Spec) []pipeline.Sink {
 	cfg := spec.Config
 	names := map[string]string{}
@@ -198,5 +198,14 @@ func FileSinks(spec Spec) []pipeline.Sink {
 			sinks = append(sinks, sink.NewRegionReports(dir, info, regencies))
 		}
 	}
-	return append(sinks, spec.History.sinks(dir)...)
+	sinks = append(sinks, spec.History.sinks(dir)...)
+	// Each file sink encodes in a goroutine of its own, beside the chain
+	// and the other sinks: a couple of batches queued each.
+	for i, s := range sinks {
+		sinks[i] = pipeline.Async(s, asyncDepth)
+	}
+	return sinks
 }
+
+// asyncDepth is how many batches a file sink may have queued.
+const asyncDepth = 2
