@@ -58,7 +58,8 @@ func (c ClassifyConfig) validate() error {
 // row's free text (name, mother's name, address; a name equal to its
 // normalised form is kept once) plus 20 to 30 bytes (provenance, dates,
 // codes, the low-cardinality text as ids) per row, and one map entry per
-// NIK, until Finish or Release.
+// NIK, until Finish or Release. Finish lets the store go as the persons
+// are emitted.
 type Classify struct {
 	cfg  ClassifyConfig
 	rows rowStore // every gathered row, in input order, chained by NIK
@@ -131,6 +132,9 @@ func (c *Classify) Finish(ctx context.Context, mem memory.Allocator, emit pipeli
 		var nik string
 		rows, nik = c.rows.group(head, rows[:0])
 		pb.append(c.resolve(nik, rows))
+		if n+1 < len(c.rows.heads) {
+			c.rows.dropBefore(c.rows.heads[n+1]) // the store shrinks as persons go
+		}
 		if pb.len() == c.cfg.BatchSize {
 			if err := flush(); err != nil {
 				return err

@@ -57,6 +57,7 @@ type rowStore struct {
 	fields     [numInterned]interner
 	warnings   interner // lists of warnings, encoded by warningKey
 	warnLists  [][]string
+	dropped    int    // chunks before this one are dropped (dropBefore)
 	buf        []byte // the record being encoded
 	key        []byte // the key of a list of warnings being looked up
 }
@@ -197,6 +198,18 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	s.offsets = append(s.offsets, uint32(len(s.chunks[k])))
 	s.chunks[k] = append(s.chunks[k], b...)
 	return nil
+}
+
+// dropBefore lets go of the chunks that hold only rows before row i.
+// Every row of a NIK comes at or after its first row, so once the groups
+// of the heads before i are loaded, nothing reads those chunks again
+// (strings loaded from them keep them alive as long as they are used).
+// Rows before i must not be loaded after it.
+func (s *rowStore) dropBefore(i int32) {
+	for k := s.dropped; k+1 < len(s.chunks) && s.chunkFirst[k+1] <= i; k++ {
+		s.chunks[k] = nil
+		s.dropped = k + 1
+	}
 }
 
 // len is the number of rows gathered.

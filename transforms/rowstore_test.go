@@ -180,6 +180,50 @@ func TestRowStoreManyValues(t *testing.T) {
 		}
 	}
 	if len(s.heads) != 1000 {
-		t.Errorf("%d NIKs, want 1000", len(s.heads))
+		t.Fatalf("%d NIKs, want 1000", len(s.heads))
+	}
+	// Groups read in order while the chunks before the next head go.
+	for k, head := range s.heads {
+		rows, nik := s.group(head, nil)
+		for _, r := range rows {
+			if r.seq%1000 != k || nik != fmt.Sprintf("%016d", k) || r.birthPlace != fmt.Sprintf("PLACE %d", r.seq) {
+				t.Fatalf("NIK %d: row %d: %+v", k, r.seq, r)
+			}
+		}
+		if k+1 < len(s.heads) {
+			s.dropBefore(s.heads[k+1])
+		}
+	}
+	if s.dropped != 0 {
+		t.Errorf("%d chunks dropped though every NIK has rows in the last chunk", s.dropped)
+	}
+}
+
+// Chunks go once every NIK with a row in them is read.
+func TestRowStoreDropBefore(t *testing.T) {
+	var s rowStore
+	n := 2 * (3 * storeChunkSize / 200) // pairs of ~100-byte rows over 3 chunks
+	for i := range n {
+		r := row{mother: strings.Repeat("M", 90), birth: noDate, request: noDate, service: noDate}
+		if err := s.add(fmt.Sprintf("%016d", i/2), "a.csv", "", int32(i), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, head := range s.heads {
+		rows, _ := s.group(head, nil)
+		if len(rows) != 2 || rows[0].seq != 2*k || rows[1].seq != 2*k+1 || len(rows[1].mother) != 90 {
+			t.Fatalf("NIK %d: %+v", k, rows)
+		}
+		if k+1 < len(s.heads) {
+			s.dropBefore(s.heads[k+1])
+		}
+	}
+	if s.dropped != len(s.chunks)-1 || len(s.chunks) < 3 {
+		t.Errorf("%d of %d chunks dropped, want all but the last", s.dropped, len(s.chunks))
+	}
+	for k := range s.dropped {
+		if s.chunks[k] != nil {
+			t.Errorf("chunk %d kept", k)
+		}
 	}
 }
