@@ -52,15 +52,18 @@ func (c ClassifyConfig) validate() error {
 //   - Duplicate rows (K1) take part only in finding a move's origin and in
 //     the person's sources; everything else uses the kept rows.
 //
-// Rows with a reason are ignored. Of each batch with an accepted row it
-// retains only the columns it reads (keptColumns), until Finish or
-// Release.
+// Rows with a reason are ignored. Each accepted row is copied, as it
+// arrives, into a compact store (rowStore) of the fields person
+// resolution reads, and nothing of the batch is retained: about the
+// row's free text (name, mother's name, address; a name equal to its
+// normalised form is kept once) plus 20 to 30 bytes (provenance, dates,
+// codes, the low-cardinality text as ids) per row, and one map entry per
+// NIK, until Finish or Release. Finish lets the store go as the persons
+// are emitted.
 type Classify struct {
-	cfg     ClassifyConfig
-	batches []rowView
-	refs    []rowRef         // every gathered row, in input order
-	byNIK   map[string][]int // NIK → indexes into refs
-	order   []string         // NIKs by first appearance
+	cfg  ClassifyConfig
+	rows rowStore // every gathered row, in input order, chained by NIK
+	ws   []string // scratch for a row's warnings
 }
 
 var _ pipeline.TableStage = (*Classify)(nil)
@@ -70,7 +73,7 @@ func NewClassify(cfg ClassifyConfig) (*Classify, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Classify{cfg: cfg, byNIK: make(map[string][]int)}, nil
+	return &Classify{cfg: cfg}, nil
 }
 
 // Name implements pipeline.TableStage.
@@ -82,31 +85,27 @@ func (*Classify) Ports() pipeline.Ports {
 	return pipeline.Ports{Reads: []pipeline.Table{pipeline.TableRows}}
 }
 
-// Apply implements pipeline.TableStage. It retains the columns it needs
-// of rec until Finish and emits nothing.
+// Apply implements pipeline.TableStage. It copies the fields it needs of
+// rec's accepted rows into its store, retains nothing of rec, and emits
+// nothing.
 func (c *Classify) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
-	if err := requireColumns(c.Name(), rec, pipeline.RowSchema, keptColumns...); err != nil {
+	if err := requireColumns(c.Name(), rec, pipeline.RowSchema, classifyColumns...); err != nil {
 		return err
 	}
 	reason := stringCol(rec, pipeline.ColReason)
-	var v rowView
-	kept := false
+	var v *rowColumns
 	for i := 0; i < int(rec.NumRows()); i++ {
 		if reason.IsValid(i) {
 			continue
 		}
-		if !kept {
-			v = newRowView(keepColumns(rec))
-			c.batches = append(c.batches, v)
-			kept = true
+		if v == nil {
+			cols := newRowColumns(rec)
+			v = &cols
 		}
-		nik := v.nik.Value(i)
-		idx, seen := c.byNIK[nik]
-		if !seen {
-			c.order = append(c.order, nik)
+		var err error
+		if c.ws, err = v.gather(&c.rows, i, c.ws); err != nil {
+			return err
 		}
-		c.byNIK[nik] = append(idx, len(c.refs))
-		c.refs = append(c.refs, rowRef{batch: int32(len(c.batches) - 1), row: int32(i)})
 	}
 	return nil
 }
@@ -124,17 +123,18 @@ func (c *Classify) Finish(ctx context.Context, mem memory.Allocator, emit pipeli
 	}
 	rows := make([]row, 0, 8)
 	emitted := false
-	for n, nik := range c.order {
+	for n, head := range c.rows.heads {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		rows = rows[:0]
-		for _, i := range c.byNIK[nik] {
-			rows = append(rows, c.load(i))
-		}
+		var nik string
+		rows, nik = c.rows.group(head, rows[:0])
 		pb.append(c.resolve(nik, rows))
+		if n+1 < len(c.rows.heads) {
+			c.rows.dropBefore(c.rows.heads[n+1]) // the store shrinks as persons go
+		}
 		if pb.len() == c.cfg.BatchSize {
 			if err := flush(); err != nil {
 				return err
@@ -149,32 +149,11 @@ func (c *Classify) Finish(ctx context.Context, mem memory.Allocator, emit pipeli
 }
 
 // Release implements pipeline.TableStage: it drops the gathered rows.
-func (c *Classify) Release() {
-	for _, v := range c.batches {
-		v.rec.Release()
-	}
-	c.batches, c.refs, c.byNIK, c.order = nil, nil, make(map[string][]int), nil
-}
+func (c *Classify) Release() { c.rows, c.ws = rowStore{}, nil }
 
-type rowRef struct{ batch, row int32 }
-
-// rowView holds the typed columns of one gathered batch.
-type rowView struct {
-	rec                                              arrow.Record
-	nik, reason, file, sheet                         *array.String
-	nkk, name, nameNorm, birthPlace, mother, address *array.String
-	kecamatan, kelurahan, sex, marital, event, state *array.String
-	region, dest                                     *array.String
-	birth, request, service                          *array.Date32
-	row                                              *array.Int32
-	dup                                              *array.Boolean
-	warnings                                         *array.List
-	warnValues                                       *array.String
-}
-
-// keptColumns are the columns of RowSchema that person resolution reads;
-// classify holds only these until Finish, not the raw cells and their JSON.
-var keptColumns = []string{
+// classifyColumns are the columns of RowSchema that person resolution
+// reads.
+var classifyColumns = []string{
 	pipeline.ColFile, pipeline.ColSheet, pipeline.ColRow, pipeline.ColNKK,
 	pipeline.ColTempatLahir, pipeline.ColNamaIbu, pipeline.ColAlamat,
 	pipeline.ColKelurahan, pipeline.ColKecamatan, pipeline.ColNIKClean,
@@ -185,25 +164,25 @@ var keptColumns = []string{
 	pipeline.ColWarnings, pipeline.ColDuplicate,
 }
 
-// keepColumns returns a record of rec's keptColumns, shared (retained, not
-// copied); the caller releases it.
-func keepColumns(rec arrow.Record) arrow.Record {
-	cols := make([]arrow.Array, len(keptColumns))
-	fields := make([]arrow.Field, len(keptColumns))
-	for i, name := range keptColumns {
-		j := rec.Schema().FieldIndices(name)[0]
-		cols[i], fields[i] = rec.Column(j), rec.Schema().Field(j)
-	}
-	return array.NewRecord(arrow.NewSchema(fields, nil), cols, rec.NumRows())
+// rowColumns holds the typed classifyColumns of one batch.
+type rowColumns struct {
+	nik, file, sheet                                 *array.String
+	nkk, name, nameNorm, birthPlace, mother, address *array.String
+	kecamatan, kelurahan, sex, marital, event, state *array.String
+	region, dest                                     *array.String
+	birth, request, service                          *array.Date32
+	row                                              *array.Int32
+	dup                                              *array.Boolean
+	warnings                                         *array.List
+	warnValues                                       *array.String
 }
 
-func newRowView(rec arrow.Record) rowView {
+func newRowColumns(rec arrow.Record) rowColumns {
 	col := func(name string) arrow.Array { return column(rec, name) }
 	str := func(name string) *array.String { return col(name).(*array.String) }
 	warnings := col(pipeline.ColWarnings).(*array.List)
-	return rowView{
-		rec: rec, nik: str(pipeline.ColNIKClean), reason: str(pipeline.ColReason),
-		file: str(pipeline.ColFile), sheet: str(pipeline.ColSheet),
+	return rowColumns{
+		nik: str(pipeline.ColNIKClean), file: str(pipeline.ColFile), sheet: str(pipeline.ColSheet),
 		nkk: str(pipeline.ColNKK), name: str(pipeline.ColNameDisplay), nameNorm: str(pipeline.ColNameNorm),
 		birthPlace: str(pipeline.ColTempatLahir), mother: str(pipeline.ColNamaIbu),
 		address: str(pipeline.ColAlamat), kecamatan: str(pipeline.ColKecamatan),
@@ -217,6 +196,41 @@ func newRowView(rec arrow.Record) rowView {
 		dup:      col(pipeline.ColDuplicate).(*array.Boolean),
 		warnings: warnings, warnValues: warnings.ListValues().(*array.String),
 	}
+}
+
+// gather adds row j of the batch to the store. The strings it reads alias
+// the batch; the store copies them. ws is scratch for the row's warnings.
+func (v *rowColumns) gather(s *rowStore, j int, ws []string) ([]string, error) {
+	get := func(a *array.String) string {
+		if a.IsNull(j) {
+			return ""
+		}
+		return a.Value(j)
+	}
+	day := func(a *array.Date32) int32 {
+		if a.IsNull(j) {
+			return noDate
+		}
+		return int32(a.Value(j))
+	}
+	ws = ws[:0]
+	if v.warnings.IsValid(j) {
+		start, end := v.warnings.ValueOffsets(j)
+		for k := start; k < end; k++ {
+			ws = append(ws, v.warnValues.Value(int(k)))
+		}
+	}
+	r := row{
+		dup:  v.dup.IsValid(j) && v.dup.Value(j),
+		name: get(v.name), nameNorm: get(v.nameNorm), nkk: get(v.nkk),
+		birthPlace: get(v.birthPlace), mother: get(v.mother), address: get(v.address),
+		kecamatan: get(v.kecamatan), kelurahan: get(v.kelurahan), sex: get(v.sex),
+		marital: get(v.marital), event: get(v.event), state: get(v.state),
+		region: get(v.region), dest: get(v.dest),
+		birth: day(v.birth), request: day(v.request), service: day(v.service),
+		warnings: ws,
+	}
+	return ws, s.add(get(v.nik), get(v.file), get(v.sheet), v.row.Value(j), &r)
 }
 
 // row is one gathered row, decoded for person resolution. Dates are days
@@ -233,40 +247,6 @@ type row struct {
 }
 
 const noDate = int32(-1 << 31)
-
-func (c *Classify) load(i int) row {
-	ref := c.refs[i]
-	v, j := c.batches[ref.batch], int(ref.row)
-	get := func(a *array.String) string {
-		if a.IsNull(j) {
-			return ""
-		}
-		return a.Value(j)
-	}
-	day := func(a *array.Date32) int32 {
-		if a.IsNull(j) {
-			return noDate
-		}
-		return int32(a.Value(j))
-	}
-	r := row{
-		seq: i, dup: v.dup.IsValid(j) && v.dup.Value(j),
-		name: get(v.name), nameNorm: get(v.nameNorm), nkk: get(v.nkk),
-		birthPlace: get(v.birthPlace), mother: get(v.mother), address: get(v.address),
-		kecamatan: get(v.kecamatan), kelurahan: get(v.kelurahan), sex: get(v.sex),
-		marital: get(v.marital), event: get(v.event), state: get(v.state),
-		region: get(v.region), dest: get(v.dest),
-		birth: day(v.birth), request: day(v.request), service: day(v.service),
-		source: get(v.file) + "|" + get(v.sheet) + "|" + fmt.Sprint(v.row.Value(j)),
-	}
-	if v.warnings.IsValid(j) {
-		start, end := v.warnings.ValueOffsets(j)
-		for k := start; k < end; k++ {
-			r.warnings = append(r.warnings, v.warnValues.Value(int(k)))
-		}
-	}
-	return r
-}
 
 // person is one resolved person, ready for the PersonSchema builder.
 type person struct {

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -339,4 +340,111 @@ func TestClassifyCellTraps(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The compact store gives person resolution the very rows the previous
+// gathering (refGather: the Arrow columns retained) gave it, on random
+// batches: the same NIKs in the same order, the same rows field by field,
+// the same persons.
+func TestClassifyMatchesPreviousGathering(t *testing.T) {
+	for seed := range uint64(24) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			mem := checkedMem(t)
+			r := rand.New(rand.NewPCG(seed, 7))
+			c := newTestClassify(t, 1+r.IntN(40))
+			var ref refGather
+			defer ref.release()
+			out := emitted{}
+			for range 1 + r.IntN(20) {
+				in := randomRows(mem, r, 1+r.IntN(300))
+				applyTable(t, mem, c, pipeline.TableRows, in, out)
+				ref.apply(in)
+				in.Release()
+			}
+			niks, groups := ref.groups()
+			if len(c.rows.heads) != len(niks) {
+				t.Fatalf("%d NIKs gathered, the reference has %d", len(c.rows.heads), len(niks))
+			}
+			for k, head := range c.rows.heads {
+				got, nik := c.rows.group(head, nil)
+				if nik != niks[k] {
+					t.Fatalf("NIK %d: %q, the reference has %q", k, nik, niks[k])
+				}
+				if len(got) != len(groups[k]) {
+					t.Fatalf("NIK %d: %d rows, the reference has %d", k, len(got), len(groups[k]))
+				}
+				for i := range got {
+					if f := differingField(got[i], groups[k][i]); f != "" {
+						t.Fatalf("NIK %d row %d: %s differs from the reference", k, i, f)
+					}
+				}
+			}
+
+			pb := newPersonBuilder(mem)
+			defer pb.release()
+			for k := range niks {
+				pb.append(c.resolve(niks[k], groups[k]))
+			}
+			wantRec := pb.newRecord()
+			defer wantRec.Release()
+			want := rowsOf(t, wantRec)
+			var got []map[string]any
+			for _, rec := range finish(t, mem, c, out)[pipeline.TablePersons] {
+				got = append(got, rowsOf(t, rec)...)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d persons, the reference gives %d", len(got), len(want))
+			}
+			for i := range want {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Fatalf("person %d differs from the reference's", i)
+				}
+			}
+		})
+	}
+}
+
+// differingField names the first field in which two rows differ, "" when
+// they are equal.
+func differingField(a, b row) string {
+	for _, f := range []struct {
+		name string
+		a, b any
+	}{
+		{"seq", a.seq, b.seq}, {"dup", a.dup, b.dup}, {"name", a.name, b.name},
+		{"nameNorm", a.nameNorm, b.nameNorm}, {"nkk", a.nkk, b.nkk},
+		{"birthPlace", a.birthPlace, b.birthPlace}, {"mother", a.mother, b.mother},
+		{"address", a.address, b.address}, {"kecamatan", a.kecamatan, b.kecamatan},
+		{"kelurahan", a.kelurahan, b.kelurahan}, {"sex", a.sex, b.sex},
+		{"marital", a.marital, b.marital}, {"event", a.event, b.event},
+		{"state", a.state, b.state}, {"region", a.region, b.region}, {"dest", a.dest, b.dest},
+		{"birth", a.birth, b.birth}, {"request", a.request, b.request},
+		{"service", a.service, b.service}, {"warnings", a.warnings, b.warnings},
+		{"source", a.source, b.source},
+	} {
+		if !reflect.DeepEqual(f.a, f.b) {
+			return f.name
+		}
+	}
+	if !reflect.DeepEqual(a, b) {
+		return "a field differingField does not list"
+	}
+	return ""
+}
+
+// Classify copies what it needs of a batch: once Apply returns, the batch
+// can go, and nothing Arrow allocated is held until Finish.
+func TestClassifyRetainsNoBatch(t *testing.T) {
+	mem := checkedMem(t)
+	c := newTestClassify(t, 10)
+	in := randomRows(mem, rand.New(rand.NewPCG(1, 2)), 500)
+	applyTable(t, mem, c, pipeline.TableRows, in, emitted{})
+	in.Release()
+	if n := mem.CurrentAlloc(); n != 0 {
+		t.Errorf("%d bytes of Arrow memory held after Apply", n)
+	}
+	if c.rows.len() == 0 {
+		t.Fatal("nothing gathered")
+	}
+	finish(t, mem, c, emitted{})
 }

@@ -2,7 +2,7 @@ package transforms
 
 import (
 	"context"
-	"strconv"
+	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -19,16 +19,41 @@ import (
 // date.
 //
 // Dedupe keeps the keys it has seen across batches, so one instance serves
-// one run. It reads nik_clean, event, request_date and reason, and appends
-// the duplicate column.
+// one run: an exact fixed-size key (16 bytes) per distinct request whose
+// NIK is 16 digits, as validate requires of an accepted row; a key holding
+// the NIK as text for any other NIK. It reads nik_clean, event,
+// request_date and reason, and appends the duplicate column.
 type Dedupe struct {
-	seen map[string]struct{}
+	seen   map[requestKey]struct{}
+	others map[otherRequestKey]struct{} // NIKs that are not 16 digits
+	events map[string]uint32            // event → id
+}
+
+// requestKey identifies a request of a 16-digit NIK exactly: the NIK as a
+// number, the event's id, and the request date (day and whether there is
+// one).
+type requestKey struct {
+	nik   uint64
+	date  int32
+	event uint32 // event id << 1 | 1 when the request date is present
+}
+
+// otherRequestKey identifies a request of any other NIK.
+type otherRequestKey struct {
+	nik string
+	requestKey
 }
 
 var _ pipeline.Stage = (*Dedupe)(nil)
 
 // NewDedupe returns a dedupe stage with nothing seen.
-func NewDedupe() *Dedupe { return &Dedupe{seen: make(map[string]struct{})} }
+func NewDedupe() *Dedupe {
+	return &Dedupe{
+		seen:   make(map[requestKey]struct{}),
+		others: make(map[otherRequestKey]struct{}),
+		events: make(map[string]uint32),
+	}
+}
 
 // Name implements pipeline.Stage.
 func (*Dedupe) Name() string { return "dedupe" }
@@ -47,27 +72,43 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 	b := array.NewBooleanBuilder(mem)
 	defer b.Release()
 	b.Reserve(int(rec.NumRows()))
-	key := make([]byte, 0, 64)
 	for i := 0; i < int(rec.NumRows()); i++ {
 		if reason.IsValid(i) {
 			b.Append(false)
 			continue
 		}
-		key = append(key[:0], nik.Value(i)...)
-		key = append(key, '|')
-		key = append(key, event.Value(i)...)
-		key = append(key, '|')
+		key := requestKey{event: d.eventID(event.Value(i)) << 1}
 		if reqDate.IsValid(i) {
-			key = strconv.AppendInt(key, int64(reqDate.Value(i)), 10)
+			key.date, key.event = int32(reqDate.Value(i)), key.event|1
 		}
-		if _, dup := d.seen[string(key)]; dup {
-			b.Append(true)
-			continue
+		var dup bool
+		if n, ok := packNIK(nik.Value(i)); ok {
+			key.nik = n
+			_, dup = d.seen[key]
+			if !dup {
+				d.seen[key] = struct{}{}
+			}
+		} else {
+			other := otherRequestKey{nik: nik.Value(i), requestKey: key}
+			_, dup = d.others[other]
+			if !dup {
+				other.nik = strings.Clone(other.nik)
+				d.others[other] = struct{}{}
+			}
 		}
-		d.seen[string(key)] = struct{}{}
-		b.Append(false)
+		b.Append(dup)
 	}
 	dup := b.NewArray()
 	defer dup.Release()
 	return appendColumns(rec, []arrow.Field{pipeline.DuplicateColumn()}, dup)
+}
+
+// eventID returns the id of event, giving it one the first time.
+func (d *Dedupe) eventID(event string) uint32 {
+	id, ok := d.events[event]
+	if !ok {
+		id = uint32(len(d.events))
+		d.events[strings.Clone(event)] = id
+	}
+	return id
 }

@@ -52,6 +52,35 @@ func TestDedupe(t *testing.T) {
 				{"nik_clean":"1771014501900001","event":"SUKET"}]`},
 			want: [][]bool{{false, true}},
 		},
+		{
+			name: "a missing request date is not 1970-01-01",
+			batches: []string{`[
+				{"nik_clean":"1771014501900001","event":"SUKET"},
+				{"nik_clean":"1771014501900001","event":"SUKET","request_date":"1970-01-01"},
+				{"nik_clean":"1771014501900001","event":"SUKET","request_date":"1970-01-01"}]`},
+			want: [][]bool{{false, false, true}},
+		},
+		{
+			name: "missing and empty events are the same event",
+			batches: []string{`[
+				{"nik_clean":"1771014501900001","request_date":"2020-06-01"},
+				{"nik_clean":"1771014501900001","event":"","request_date":"2020-06-01"}]`},
+			want: [][]bool{{false, true}},
+		},
+		{
+			name: "NIKs that are not 16 digits are compared as text",
+			batches: []string{
+				`[{"nik_clean":"1","event":"RUSAK","request_date":"2020-06-01"},
+				  {"nik_clean":"0000000000000001","event":"RUSAK","request_date":"2020-06-01"},
+				  {"nik_clean":"ABCDEFGHIJKLMNOP","event":"RUSAK","request_date":"2020-06-01"},
+				  {"nik_clean":"1|RUSAK","event":"","request_date":"2020-06-01"}]`,
+				`[{"nik_clean":"1","event":"RUSAK","request_date":"2020-06-01"},
+				  {"nik_clean":"ABCDEFGHIJKLMNOP","event":"RUSAK","request_date":"2020-06-01"},
+				  {"nik_clean":"1","event":"RUSAK|","request_date":"2020-06-01"},
+				  {"nik_clean":"0000000000000001","event":"RUSAK","request_date":"2020-06-01"}]`,
+			},
+			want: [][]bool{{false, false, false, false}, {true, true, false, true}},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

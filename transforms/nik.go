@@ -140,3 +140,31 @@ func allDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// packNIK returns a 16-digit number (a NIK, an NKK) as an integer; ok is
+// false for anything else. Every 16-digit string has its own integer, and
+// formatDigits16 gives the string back.
+func packNIK(s string) (n uint64, ok bool) {
+	if len(s) != nikLen {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isDigit(c) {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+// appendDigits16 appends n as 16 digits, zero-padded: the inverse of
+// packNIK.
+func appendDigits16(dst []byte, n uint64) []byte {
+	var buf [nikLen]byte
+	for i := nikLen - 1; i >= 0; i-- {
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(dst, buf[:]...)
+}

@@ -1,0 +1,404 @@
+package transforms
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unsafe"
+)
+
+// rowStore holds the rows classify gathers, grouped by NIK, in a compact
+// form: each row is encoded into an append-only byte arena the moment it
+// arrives, so nothing of the Arrow batch it came from is retained.
+//
+// The arena is a list of fixed-size chunks (storeChunkSize; a row longer
+// than that gets a chunk of its own), so it grows without doubling copies
+// or slack. A row's record is, in order:
+//
+//	header      1 byte of rowFlag bits
+//	NIK         first row of a NIK only: 8 bytes if 16 digits, else text
+//	row         varint
+//	file, sheet interned
+//	name        text; name_norm follows as text unless equal to the name
+//	nkk         8 bytes if 16 digits, else text
+//	tempat_lahir interned
+//	nama_ibu, alamat text
+//	kecamatan, kelurahan, sex, marital, event, service state, region,
+//	dest        interned
+//	birth, request, service dates   varint each, absent when missing
+//	warnings    uvarint id of the row's list of warnings (0: none)
+//
+// Text is a uvarint length and the bytes. An interned field is a uvarint:
+// id+1 of the value in the field's table, or 0 followed by the value as
+// text once the table holds internLimit values. A null string and an
+// empty one are the same ("").
+//
+// Beside the arena, each row costs 8 bytes (its offset in its chunk and
+// the next row of its NIK) and each NIK one map entry (its last row so
+// far) and 4 bytes (its first row). Rows group into a chain per NIK:
+// next[i] is the following row of row i's NIK, 0 at the end (row 0 is
+// never anyone's next).
+//
+// The zero value is empty and ready to use. Strings that load returns
+// alias the arena: the chunks are never written again once a row is in
+// them, and the garbage collector keeps a chunk for as long as a string
+// refers to it, so they stay valid after the store is dropped.
+type rowStore struct {
+	chunks     [][]byte
+	chunkFirst []int32  // index of the first row of each chunk
+	offsets    []uint32 // row i begins at offsets[i] in its chunk
+	next       []int32  // the next row of the same NIK, 0 at the end
+	heads      []int32  // the first row of each NIK, by first appearance
+	tails      map[uint64]int32
+	otherTails map[string]int32 // NIKs that are not 16 digits
+	fields     [numInterned]interner
+	warnings   interner // lists of warnings, encoded by warningKey
+	warnLists  [][]string
+	dropped    int    // chunks before this one are dropped (dropBefore)
+	buf        []byte // the record being encoded
+	key        []byte // the key of a list of warnings being looked up
+}
+
+const (
+	storeChunkSize = 1 << 20
+	internLimit    = 1 << 16 // values an interned field's table holds at most
+)
+
+// The rowFlag bits of a record's header.
+const (
+	flagDup       = 1 << iota // the row is a duplicate (K1)
+	flagHead                  // the first row of its NIK: the NIK follows
+	flagNIK16                 // the NIK is 16 digits, stored as 8 bytes
+	flagNameSame              // name_norm equals the display name
+	flagNKK16                 // the NKK is 16 digits, stored as 8 bytes
+	flagNoBirth               // no birth date
+	flagNoRequest             // no request date
+	flagNoService             // no service date
+)
+
+// The interned fields, in record order.
+const (
+	internFile = iota
+	internSheet
+	internBirthPlace
+	internKecamatan
+	internKelurahan
+	internSex
+	internMarital
+	internEvent
+	internState
+	internRegion
+	internDest
+	numInterned
+)
+
+// errStoreFull is returned when a run gathers more rows than an int32
+// indexes.
+var errStoreFull = errors.New("classify: more than 2147483647 accepted rows")
+
+// add appends a row of the given NIK. in's seq and source are ignored:
+// file, sheet and line make the source. The strings may alias memory that
+// is reused once add returns; the store copies what it keeps.
+func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
+	i := len(s.offsets)
+	if i == math.MaxInt32 {
+		return errStoreFull
+	}
+	head := false
+	packed, nik16 := packNIK(nik)
+	if nik16 {
+		if s.tails == nil {
+			s.tails = make(map[uint64]int32)
+		}
+		if t, ok := s.tails[packed]; ok {
+			s.next[t] = int32(i)
+		} else {
+			head = true
+		}
+		s.tails[packed] = int32(i)
+	} else {
+		if s.otherTails == nil {
+			s.otherTails = make(map[string]int32)
+		}
+		if t, ok := s.otherTails[nik]; ok {
+			s.next[t] = int32(i)
+			s.otherTails[nik] = int32(i)
+		} else {
+			head = true
+			s.otherTails[strings.Clone(nik)] = int32(i)
+		}
+	}
+	s.next = append(s.next, 0)
+	if head {
+		s.heads = append(s.heads, int32(i))
+	}
+
+	var hdr byte
+	flag := func(bit byte, on bool) {
+		if on {
+			hdr |= bit
+		}
+	}
+	nkk, nkk16 := packNIK(in.nkk)
+	flag(flagDup, in.dup)
+	flag(flagHead, head)
+	flag(flagNIK16, head && nik16)
+	flag(flagNameSame, in.nameNorm == in.name)
+	flag(flagNKK16, nkk16)
+	flag(flagNoBirth, in.birth == noDate)
+	flag(flagNoRequest, in.request == noDate)
+	flag(flagNoService, in.service == noDate)
+
+	b := append(s.buf[:0], hdr)
+	if head && nik16 {
+		b = binary.LittleEndian.AppendUint64(b, packed)
+	} else if head {
+		b = appendText(b, nik)
+	}
+	b = binary.AppendVarint(b, int64(line))
+	b = s.appendInterned(b, internFile, file)
+	b = s.appendInterned(b, internSheet, sheet)
+	b = appendText(b, in.name)
+	if hdr&flagNameSame == 0 {
+		b = appendText(b, in.nameNorm)
+	}
+	if nkk16 {
+		b = binary.LittleEndian.AppendUint64(b, nkk)
+	} else {
+		b = appendText(b, in.nkk)
+	}
+	b = s.appendInterned(b, internBirthPlace, in.birthPlace)
+	b = appendText(b, in.mother)
+	b = appendText(b, in.address)
+	b = s.appendInterned(b, internKecamatan, in.kecamatan)
+	b = s.appendInterned(b, internKelurahan, in.kelurahan)
+	b = s.appendInterned(b, internSex, in.sex)
+	b = s.appendInterned(b, internMarital, in.marital)
+	b = s.appendInterned(b, internEvent, in.event)
+	b = s.appendInterned(b, internState, in.state)
+	b = s.appendInterned(b, internRegion, in.region)
+	b = s.appendInterned(b, internDest, in.dest)
+	for _, d := range [...]int32{in.birth, in.request, in.service} {
+		if d != noDate {
+			b = binary.AppendVarint(b, int64(d))
+		}
+	}
+	b = binary.AppendUvarint(b, s.warningsID(in.warnings))
+	s.buf = b
+
+	k := len(s.chunks) - 1
+	if k < 0 || len(s.chunks[k])+len(b) > cap(s.chunks[k]) {
+		s.chunks = append(s.chunks, make([]byte, 0, max(storeChunkSize, len(b))))
+		s.chunkFirst = append(s.chunkFirst, int32(i))
+		k++
+	}
+	s.offsets = append(s.offsets, uint32(len(s.chunks[k])))
+	s.chunks[k] = append(s.chunks[k], b...)
+	return nil
+}
+
+// dropBefore lets go of the chunks that hold only rows before row i.
+// Every row of a NIK comes at or after its first row, so once the groups
+// of the heads before i are loaded, nothing reads those chunks again
+// (strings loaded from them keep them alive as long as they are used).
+// Rows before i must not be loaded after it.
+func (s *rowStore) dropBefore(i int32) {
+	for k := s.dropped; k+1 < len(s.chunks) && s.chunkFirst[k+1] <= i; k++ {
+		s.chunks[k] = nil
+		s.dropped = k + 1
+	}
+}
+
+// len is the number of rows gathered.
+func (s *rowStore) len() int { return len(s.offsets) }
+
+// group appends to dst the rows of the NIK whose first row is head, in
+// input order, and returns it with the NIK.
+func (s *rowStore) group(head int32, dst []row) ([]row, string) {
+	var nik string
+	for i := head; ; {
+		var r row
+		r, n := s.load(i)
+		if i == head {
+			nik = n
+		}
+		dst = append(dst, r)
+		if i = s.next[i]; i == 0 {
+			return dst, nik
+		}
+	}
+}
+
+// load decodes row i, and its NIK when it is the first row of its NIK.
+func (s *rowStore) load(i int32) (r row, nik string) {
+	k := sort.Search(len(s.chunkFirst), func(k int) bool { return s.chunkFirst[k] > i }) - 1
+	d := recordReader{b: s.chunks[k], p: int(s.offsets[i])}
+	hdr := d.b[d.p]
+	d.p++
+	switch {
+	case hdr&flagNIK16 != 0:
+		nik = string(appendDigits16(nil, d.fixed64()))
+	case hdr&flagHead != 0:
+		nik = d.text()
+	}
+	r.seq, r.dup = int(i), hdr&flagDup != 0
+	line := d.varint()
+	file, sheet := s.interned(&d, internFile), s.interned(&d, internSheet)
+	src := make([]byte, 0, len(file)+len(sheet)+12)
+	src = strconv.AppendInt(append(append(append(append(src, file...), '|'), sheet...), '|'), line, 10)
+	r.source = unsafe.String(unsafe.SliceData(src), len(src))
+	r.name = d.text()
+	r.nameNorm = r.name
+	if hdr&flagNameSame == 0 {
+		r.nameNorm = d.text()
+	}
+	if hdr&flagNKK16 != 0 {
+		r.nkk = string(appendDigits16(nil, d.fixed64()))
+	} else {
+		r.nkk = d.text()
+	}
+	r.birthPlace = s.interned(&d, internBirthPlace)
+	r.mother, r.address = d.text(), d.text()
+	r.kecamatan = s.interned(&d, internKecamatan)
+	r.kelurahan = s.interned(&d, internKelurahan)
+	r.sex = s.interned(&d, internSex)
+	r.marital = s.interned(&d, internMarital)
+	r.event = s.interned(&d, internEvent)
+	r.state = s.interned(&d, internState)
+	r.region = s.interned(&d, internRegion)
+	r.dest = s.interned(&d, internDest)
+	r.birth = d.date(hdr&flagNoBirth == 0)
+	r.request = d.date(hdr&flagNoRequest == 0)
+	r.service = d.date(hdr&flagNoService == 0)
+	if id := d.uvarint(); id > 0 {
+		r.warnings = s.warnLists[id-1]
+	}
+	return r, nik
+}
+
+// appendInterned appends v as interned field f.
+func (s *rowStore) appendInterned(b []byte, f int, v string) []byte {
+	if id, ok := s.fields[f].id(v); ok {
+		return binary.AppendUvarint(b, uint64(id)+1)
+	}
+	return appendText(append(b, 0), v)
+}
+
+// interned reads interned field f.
+func (s *rowStore) interned(d *recordReader, f int) string {
+	if id := d.uvarint(); id > 0 {
+		return s.fields[f].values[id-1]
+	}
+	return d.text()
+}
+
+// warningsID returns the id+1 of a row's list of warnings, 0 for none.
+// Lists are few (combinations of a handful of codes); each is kept once,
+// and rows share it read-only.
+func (s *rowStore) warningsID(ws []string) uint64 {
+	if len(ws) == 0 {
+		return 0
+	}
+	key := s.key[:0]
+	for _, w := range ws {
+		key = appendText(key, w)
+	}
+	s.key = key
+	id, ok := s.warnings.id(unsafe.String(unsafe.SliceData(key), len(key)))
+	if !ok {
+		// More distinct lists than internLimit: each gets its own entry.
+		id = uint32(len(s.warnLists))
+	}
+	if int(id) == len(s.warnLists) {
+		s.warnLists = append(s.warnLists, cloneStrings(ws))
+	}
+	return uint64(id) + 1
+}
+
+func cloneStrings(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
+}
+
+func appendText(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// interner gives each distinct value an id, up to internLimit values.
+type interner struct {
+	ids    map[string]uint32
+	values []string
+	last   uint32 // id+1 of the value asked for last, 0 before any
+}
+
+// id returns v's id, giving it one if there is room; ok is false when the
+// table is full and v is not in it. v may alias reused memory: the table
+// keeps a copy.
+func (t *interner) id(v string) (id uint32, ok bool) {
+	if t.last > 0 && t.values[t.last-1] == v {
+		return t.last - 1, true
+	}
+	id, ok = t.ids[v]
+	if !ok {
+		if len(t.values) >= internLimit {
+			return 0, false
+		}
+		if t.ids == nil {
+			t.ids = make(map[string]uint32)
+		}
+		id, v = uint32(len(t.values)), strings.Clone(v)
+		t.ids[v] = id
+		t.values = append(t.values, v)
+	}
+	t.last = id + 1
+	return id, true
+}
+
+// recordReader decodes a record of the arena.
+type recordReader struct {
+	b []byte
+	p int
+}
+
+func (d *recordReader) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b[d.p:])
+	d.p += n
+	return v
+}
+
+func (d *recordReader) varint() int64 {
+	v, n := binary.Varint(d.b[d.p:])
+	d.p += n
+	return v
+}
+
+// date reads a date when present, else returns noDate.
+func (d *recordReader) date(present bool) int32 {
+	if !present {
+		return noDate
+	}
+	return int32(d.varint())
+}
+
+func (d *recordReader) fixed64() uint64 {
+	v := binary.LittleEndian.Uint64(d.b[d.p:])
+	d.p += 8
+	return v
+}
+
+// text reads a length-prefixed string, aliasing the arena.
+func (d *recordReader) text() string {
+	n := int(d.uvarint())
+	if n == 0 {
+		return ""
+	}
+	s := unsafe.String(&d.b[d.p], n)
+	d.p += n
+	return s
+}

@@ -1,0 +1,229 @@
+package transforms
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// storeInput is a row as given to rowStore.add, with the source its
+// file, sheet and line make.
+type storeInput struct {
+	nik, file, sheet string
+	line             int32
+	r                row
+}
+
+func TestRowStoreRoundTrip(t *testing.T) {
+	long := strings.Repeat("JALAN PANJANG Ñ ", 5000)             // 80 KB
+	huge := strings.Repeat("x", storeChunkSize+storeChunkSize/2) // longer than a chunk
+	full := row{
+		name: "BUDI SANTOSO", nameNorm: "BUDI SANTOSO", nkk: "1771010101900001",
+		birthPlace: "BENGKULU", mother: "SITI AMINAH", address: "JL. MELATI NO. 5",
+		kecamatan: "GADING CEMPAKA", kelurahan: "CEMPAKA PERMAI", sex: "L", marital: "KAWIN",
+		event: "RUSAK", state: "SUDAH CETAK", region: "1771", dest: "1705",
+		birth: 7309, request: 18322, service: 18353,
+	}
+	with := func(f func(*row)) row {
+		r := full
+		f(&r)
+		return r
+	}
+	tests := []struct {
+		name string
+		in   storeInput
+	}{
+		{"every field", storeInput{"1771010501900001", "a.csv", "", 2, full}},
+		{"every field empty, no dates", storeInput{"1771010501900001", "", "", 0,
+			row{birth: noDate, request: noDate, service: noDate}}},
+		{"a duplicate", storeInput{"1771010501900001", "a.csv", "", 3, with(func(r *row) { r.dup = true })}},
+		{"NIK with leading zeros", storeInput{"0000000000000001", "a.csv", "", 4, full}},
+		{"NIK not 16 digits", storeInput{"177101050190000", "a.csv", "", 5, full}},
+		{"NIK of 16 letters", storeInput{"ABCDEFGHIJKLMNOP", "a.csv", "", 5, full}},
+		{"empty NIK", storeInput{"", "a.csv", "", 5, full}},
+		{"normalised name differs", storeInput{"1771010501900001", "b.xlsx", "Sheet1", 6,
+			with(func(r *row) { r.name, r.nameNorm = "Budi S.", "BUDI S" })}},
+		{"only a normalised name", storeInput{"1771010501900001", "b.xlsx", "Sheet1", 6,
+			with(func(r *row) { r.name, r.nameNorm = "", "BUDI" })}},
+		{"NKK with leading zeros", storeInput{"1771010501900001", "b.xlsx", "Sheet1", 7,
+			with(func(r *row) { r.nkk = "0000000000000007" })}},
+		{"NKK not 16 digits", storeInput{"1771010501900001", "b.xlsx", "Sheet1", 7,
+			with(func(r *row) { r.nkk = "17710101019000AB" })}},
+		{"non-ASCII text", storeInput{"1771010501900001", "kota ü.csv", "Data Ü", 8,
+			with(func(r *row) { r.name, r.nameNorm, r.mother, r.birthPlace = "ŞİTİ 名前", "SITI", "Ñ", "MÜNCHEN" })}},
+		{"text longer than 64 KiB", storeInput{"1771010501900001", "a.csv", "", 9,
+			with(func(r *row) { r.address, r.kelurahan = long, long })}},
+		{"a row longer than a chunk", storeInput{"1771010501900001", "a.csv", "", 10,
+			with(func(r *row) { r.mother = huge })}},
+		{"dates before 1970 and the extremes", storeInput{"1771010501900001", "a.csv", "", -1,
+			with(func(r *row) { r.birth, r.request, r.service = -25000, noDate+1, 1<<31-1 })}},
+		{"one date missing", storeInput{"1771010501900001", "a.csv", "", 1 << 30,
+			with(func(r *row) { r.request = noDate })}},
+		{"warnings", storeInput{"1771010501900001", "a.csv", "", 11,
+			with(func(r *row) { r.warnings = []string{"NIK_DOB_MISMATCH", "CELL_TOO_LONG"} })}},
+		{"the same warnings again", storeInput{"1771010501900001", "a.csv", "", 12,
+			with(func(r *row) { r.warnings = []string{"NIK_DOB_MISMATCH", "CELL_TOO_LONG"} })}},
+		{"other warnings", storeInput{"1771010501900001", "a.csv", "", 13,
+			with(func(r *row) { r.warnings = []string{"CELL_TOO_LONG", "", "NIK_DOB_MISMATCH"} })}},
+	}
+	var s rowStore
+	var want []row
+	var niks []string
+	for _, tc := range tests {
+		// The input's text aliases a buffer that is overwritten once add
+		// returns, as an Arrow batch's would be when it is released.
+		in := tc.in
+		buf, alias := newAliasing()
+		r := in.r
+		for _, p := range []*string{&in.nik, &in.file, &in.sheet, &r.name, &r.nameNorm, &r.nkk,
+			&r.birthPlace, &r.mother, &r.address, &r.kecamatan, &r.kelurahan, &r.sex,
+			&r.marital, &r.event, &r.state, &r.region, &r.dest} {
+			*p = alias(*p)
+		}
+		r.warnings = nil
+		for _, w := range in.r.warnings {
+			r.warnings = append(r.warnings, alias(w))
+		}
+		if err := s.add(in.nik, in.file, in.sheet, in.line, &r); err != nil {
+			t.Fatal(err)
+		}
+		for i := range *buf {
+			(*buf)[i] = '#'
+		}
+		w := tc.in.r
+		w.seq, w.source = len(want), fmt.Sprintf("%s|%s|%d", tc.in.file, tc.in.sheet, tc.in.line)
+		want, niks = append(want, w), append(niks, tc.in.nik)
+	}
+	if s.len() != len(tests) {
+		t.Fatalf("%d rows stored, want %d", s.len(), len(tests))
+	}
+	for i, tc := range tests {
+		got, nik := s.load(int32(i))
+		if f := differingField(got, want[i]); f != "" {
+			t.Errorf("%s: %s differs", tc.name, f)
+		}
+		isHead := false
+		for _, h := range s.heads {
+			isHead = isHead || h == int32(i)
+		}
+		if wantNIK := map[bool]string{true: niks[i]}[isHead]; nik != wantNIK {
+			t.Errorf("%s: NIK %q, want %q", tc.name, nik, wantNIK)
+		}
+	}
+	// Groups: by NIK, in order of first appearance.
+	var order []string
+	count := map[string]int{}
+	for _, nik := range niks {
+		if count[nik] == 0 {
+			order = append(order, nik)
+		}
+		count[nik]++
+	}
+	if len(s.heads) != len(order) {
+		t.Fatalf("%d NIKs, want %d", len(s.heads), len(order))
+	}
+	for k, head := range s.heads {
+		rows, nik := s.group(head, nil)
+		if nik != order[k] || len(rows) != count[nik] {
+			t.Errorf("NIK %d: %q with %d rows, want %q with %d", k, nik, len(rows), order[k], count[order[k]])
+		}
+		for i := 1; i < len(rows); i++ {
+			if rows[i].seq <= rows[i-1].seq || niks[rows[i].seq] != nik {
+				t.Errorf("NIK %q: row %d is row %d of the input", nik, i, rows[i].seq)
+			}
+		}
+	}
+}
+
+// newAliasing returns a buffer and a function that copies a string into it
+// and returns a string aliasing the copy.
+func newAliasing() (*[]byte, func(string) string) {
+	buf := make([]byte, 0, 4<<20)
+	return &buf, func(s string) string {
+		if s == "" {
+			return ""
+		}
+		start := len(buf)
+		buf = append(buf, s...)
+		return unsafe.String(&buf[start], len(s))
+	}
+}
+
+// More distinct values than an interned field's table holds are stored
+// inline; rows spread over many chunks are all found.
+func TestRowStoreManyValues(t *testing.T) {
+	var s rowStore
+	n := internLimit + 5000
+	for i := range n {
+		r := row{birthPlace: fmt.Sprintf("PLACE %d", i), mother: strings.Repeat("M", i%200),
+			event: "RUSAK", birth: int32(i), request: noDate, service: noDate}
+		if i%3 == 0 {
+			r.warnings = []string{fmt.Sprint("W", i)}
+		}
+		if err := s.add(fmt.Sprintf("%016d", i%1000), "a.csv", "", int32(i), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(s.chunks) < 3 {
+		t.Fatalf("%d chunks; the test wants rows over several", len(s.chunks))
+	}
+	if len(s.fields[internBirthPlace].values) != internLimit {
+		t.Errorf("%d places interned, want the limit %d", len(s.fields[internBirthPlace].values), internLimit)
+	}
+	for i := range n {
+		r, _ := s.load(int32(i))
+		if r.birthPlace != fmt.Sprintf("PLACE %d", i) || len(r.mother) != i%200 || r.birth != int32(i) ||
+			r.source != fmt.Sprintf("a.csv||%d", i) || (i%3 == 0) != (len(r.warnings) == 1) ||
+			i%3 == 0 && r.warnings[0] != fmt.Sprint("W", i) {
+			t.Fatalf("row %d: %+v", i, r)
+		}
+	}
+	if len(s.heads) != 1000 {
+		t.Fatalf("%d NIKs, want 1000", len(s.heads))
+	}
+	// Groups read in order while the chunks before the next head go.
+	for k, head := range s.heads {
+		rows, nik := s.group(head, nil)
+		for _, r := range rows {
+			if r.seq%1000 != k || nik != fmt.Sprintf("%016d", k) || r.birthPlace != fmt.Sprintf("PLACE %d", r.seq) {
+				t.Fatalf("NIK %d: row %d: %+v", k, r.seq, r)
+			}
+		}
+		if k+1 < len(s.heads) {
+			s.dropBefore(s.heads[k+1])
+		}
+	}
+	if s.dropped != 0 {
+		t.Errorf("%d chunks dropped though every NIK has rows in the last chunk", s.dropped)
+	}
+}
+
+// Chunks go once every NIK with a row in them is read.
+func TestRowStoreDropBefore(t *testing.T) {
+	var s rowStore
+	n := 2 * (3 * storeChunkSize / 200) // pairs of ~100-byte rows over 3 chunks
+	for i := range n {
+		r := row{mother: strings.Repeat("M", 90), birth: noDate, request: noDate, service: noDate}
+		if err := s.add(fmt.Sprintf("%016d", i/2), "a.csv", "", int32(i), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, head := range s.heads {
+		rows, _ := s.group(head, nil)
+		if len(rows) != 2 || rows[0].seq != 2*k || rows[1].seq != 2*k+1 || len(rows[1].mother) != 90 {
+			t.Fatalf("NIK %d: %+v", k, rows)
+		}
+		if k+1 < len(s.heads) {
+			s.dropBefore(s.heads[k+1])
+		}
+	}
+	if s.dropped != len(s.chunks)-1 || len(s.chunks) < 3 {
+		t.Errorf("%d of %d chunks dropped, want all but the last", s.dropped, len(s.chunks))
+	}
+	for k := range s.dropped {
+		if s.chunks[k] != nil {
+			t.Errorf("chunk %d kept", k)
+		}
+	}
+}
