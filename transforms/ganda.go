@@ -157,7 +157,6 @@ func (g *Ganda) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.
 	if err != nil {
 		return err
 	}
-	recs = nil
 	v := personViews{niks: &g.niks, details: map[int32]*candidateDetails{}}
 	// nik_a is the smaller NIK.
 	for i := range pairs {
