@@ -22,7 +22,12 @@ const (
 	SettingBatchSize     = "batch size"
 	SettingNameThreshold = "name threshold"
 	SettingMaxUnzipSize  = "unzip limit"
+	SettingSpoolBudget   = "spool budget"
 )
+
+// DefaultSpoolBudget is the bytes of person batches each gathering person
+// stage keeps in memory before it spools the rest to disk.
+const DefaultSpoolBudget = 16 << 20
 
 // Config holds the settings of one run as the pipeline sees them. It has
 // no defaults hidden in zero values: DefaultConfig gives them, and
@@ -33,6 +38,10 @@ type Config struct {
 	BatchSize     int       // rows per batch, > 0
 	NameThreshold float64   // Jaro-Winkler similarity at or above which names are similar, in (0, 1]
 	MaxUnzipSize  int64     // bound on the inflated size of a whole xlsx (one part may take half), > 0
+	// SpoolBudget is the bytes of person batches a gathering person stage
+	// (ganda, allocate) keeps in memory; beyond it they go to a temporary
+	// file until the stage finishes. >= 0; 0 spools every batch.
+	SpoolBudget int64
 	// Projection is the readiness projection; nil for a run that only
 	// checks its inputs (readiness validate).
 	Projection *Projection
@@ -48,7 +57,7 @@ type Projection struct {
 // projection.
 func DefaultConfig(asOf time.Time) Config {
 	return Config{AsOf: asOf, Lang: "id", BatchSize: DefaultBatchSize,
-		NameThreshold: DefaultNameThreshold, MaxUnzipSize: 256 << 20}
+		NameThreshold: DefaultNameThreshold, MaxUnzipSize: 256 << 20, SpoolBudget: DefaultSpoolBudget}
 }
 
 // Validate checks the settings before any data is read and reports every
@@ -84,6 +93,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxUnzipSize <= 0 {
 		bad(SettingMaxUnzipSize, "%d is not positive", c.MaxUnzipSize)
+	}
+	if c.SpoolBudget < 0 {
+		bad(SettingSpoolBudget, "%d is negative", c.SpoolBudget)
 	}
 	return errors.Join(errs...)
 }

@@ -27,13 +27,13 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("print days %d, want 116", good.PrintDays())
 	}
 	bad := Config{AsOf: parseDay("2020-12-10"), Projection: &Projection{ElectionDate: parseDay("2020-12-09")},
-		Lang: "fr", BatchSize: -1, NameThreshold: 0}
+		Lang: "fr", BatchSize: -1, NameThreshold: 0, SpoolBudget: -1}
 	err := bad.Validate()
 	if !errors.Is(err, ErrUsage) {
 		t.Fatalf("err %v does not match ErrUsage", err)
 	}
 	for _, want := range []string{"election date: 2020-12-09 is before", "report language", "batch size",
-		"name threshold: 0 is outside (0, 1]", "unzip limit"} {
+		"name threshold: 0 is outside (0, 1]", "unzip limit", "spool budget: -1 is negative"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

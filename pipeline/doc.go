@@ -49,7 +49,10 @@
 //     it made releases it after Emit returns.
 //   - A gathering stage (classify; any stage that holds batches until
 //     Finish) retains what it keeps and releases it in Finish or in
-//     Release, whichever comes first. The runner calls Release on every
+//     Release, whichever comes first. A person stage that must see every
+//     person first (ganda, allocate) hands the batches to a Spool, which
+//     keeps them in memory or writes them to a temporary file, and keeps
+//     only the compact keys it computes on. The runner calls Release on every
 //     stage exactly once when the run ends — succeeded, failed, cancelled
 //     — so nothing a stage holds outlives a failed run.
 //   - Anything made with New… or Copy… is released by whoever made it.

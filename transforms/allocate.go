@@ -3,6 +3,8 @@ package transforms
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -21,6 +23,8 @@ type AllocateConfig struct {
 	AsOf         time.Time // printing starts on the as-of date
 	ElectionDate time.Time // and ends the day before the election
 	Holidays     []time.Time
+	// NewSpool holds the persons until Finish; nil keeps them in memory.
+	NewSpool pipeline.NewSpool
 }
 
 func (c AllocateConfig) validate() error {
@@ -60,7 +64,12 @@ func (c AllocateConfig) validate() error {
 type Allocate struct {
 	cfg       AllocateConfig
 	printDays int
-	batches   []arrow.Record
+	spool     pipeline.Spool
+	// needy is, for every person in input order, the index into persons,
+	// -1 for a person who needs no blank; persons are those who need one.
+	needy   []int32
+	persons []allocPerson
+	regions map[string]string // region codes, held apart from the batches
 }
 
 var _ pipeline.TableStage = (*Allocate)(nil)
@@ -86,14 +95,43 @@ var allocateReads = []string{
 	pipeline.ColRegionCode, pipeline.ColStatus, pipeline.ColCardEvent, pipeline.ColCardRequestDate,
 }
 
-// Apply implements pipeline.TableStage: it retains rec until Finish.
+// Apply implements pipeline.TableStage: it notes who needs a blank and
+// spools rec until Finish.
 func (a *Allocate) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
 	if err := requireColumns(a.Name(), rec, pipeline.PersonSchema, allocateReads...); err != nil {
 		return err
 	}
-	rec.Retain()
-	a.batches = append(a.batches, rec)
-	return nil
+	if a.spool == nil {
+		a.spool = newSpool(a.cfg.NewSpool, mem)
+		a.regions = map[string]string{}
+	}
+	region, status := stringCol(rec, pipeline.ColRegionCode), stringCol(rec, pipeline.ColStatus)
+	event, request := stringCol(rec, pipeline.ColCardEvent), dateCol(rec, pipeline.ColCardRequestDate)
+	for j := 0; j < int(rec.NumRows()); j++ {
+		tier := tierOf(status.Value(j), event.Value(j))
+		if tier == 0 {
+			a.needy = append(a.needy, -1)
+			continue
+		}
+		p := allocPerson{Region: a.region(region.Value(j)), Tier: tier, Request: noDate, Seq: len(a.needy)}
+		if request.IsValid(j) {
+			p.Request = int32(request.Value(j))
+		}
+		a.needy = append(a.needy, int32(len(a.persons)))
+		a.persons = append(a.persons, p)
+	}
+	return a.spool.Append(rec)
+}
+
+// region returns code as a string of its own: the batch's text goes to
+// the spool.
+func (a *Allocate) region(code string) string {
+	s, ok := a.regions[code]
+	if !ok {
+		s = strings.Clone(code)
+		a.regions[s] = s
+	}
+	return s
 }
 
 // tierOf is the priority tier of a person's blank (SPEC §7), 0 when the
@@ -123,41 +161,28 @@ var eventTier = map[string]int8{
 // Finish implements pipeline.TableStage.
 func (a *Allocate) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
 	defer a.Release()
-	in := a.input()
-	// Persons who need a blank, in input order; index into in.Persons by
-	// the person's place in the table.
-	var needy []int32
-	for _, rec := range a.batches {
-		region, status := stringCol(rec, pipeline.ColRegionCode), stringCol(rec, pipeline.ColStatus)
-		event, request := stringCol(rec, pipeline.ColCardEvent), dateCol(rec, pipeline.ColCardRequestDate)
-		for j := 0; j < int(rec.NumRows()); j++ {
-			tier := tierOf(status.Value(j), event.Value(j))
-			if tier == 0 {
-				needy = append(needy, -1)
-				continue
-			}
-			p := allocPerson{Region: region.Value(j), Tier: tier, Request: noDate, Seq: len(needy)}
-			if request.IsValid(j) {
-				p.Request = int32(request.Value(j))
-			}
-			needy = append(needy, int32(len(in.Persons)))
-			in.Persons = append(in.Persons, p)
-		}
-	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	in := a.input()
+	in.Persons = a.persons
 	plan := planAllocation(in)
 
-	k := 0 // person index over all batches
-	for _, rec := range a.batches {
-		out, err := a.annotate(mem, rec, plan, needy[k:k+int(rec.NumRows())])
-		if err != nil {
-			return err
-		}
-		k += int(rec.NumRows())
-		err = emit(pipeline.TablePersons, out)
-		out.Release()
+	if a.spool != nil {
+		k := 0 // person index over all batches
+		err := a.spool.Replay(ctx, func(rec arrow.Record) error {
+			n := int(rec.NumRows())
+			if k+n > len(a.needy) {
+				return fmt.Errorf("%s: the spool gives back more persons than were given", a.Name())
+			}
+			out, err := a.annotate(mem, rec, plan, a.needy[k:k+n])
+			if err != nil {
+				return err
+			}
+			k += n
+			defer out.Release()
+			return emit(pipeline.TablePersons, out)
+		})
 		if err != nil {
 			return err
 		}
@@ -265,8 +290,8 @@ func (a *Allocate) emitAllocation(mem memory.Allocator, plan allocPlan, emit pip
 
 // Release implements pipeline.TableStage: it drops the gathered persons.
 func (a *Allocate) Release() {
-	for _, r := range a.batches {
-		r.Release()
+	if a.spool != nil {
+		a.spool.Release()
 	}
-	a.batches = nil
+	a.spool, a.needy, a.persons, a.regions = nil, nil, nil, nil
 }

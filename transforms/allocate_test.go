@@ -1,17 +1,21 @@
 package transforms
 
 import (
+	"context"
+	"errors"
 	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
 
 	"readiness/pipeline"
 	"readiness/pipeline/regions"
 	"readiness/pipeline/stock"
 )
 
-func newTestAllocate(t *testing.T, plan *stock.Plan) *Allocate {
+func newTestAllocate(t *testing.T, plan *stock.Plan, spool pipeline.NewSpool) *Allocate {
 	t.Helper()
 	a, err := NewAllocate(AllocateConfig{Regions: regions.Default(), Stock: plan,
-		AsOf: day("2020-06-30"), ElectionDate: day("2020-12-09")})
+		AsOf: day("2020-06-30"), ElectionDate: day("2020-12-09"), NewSpool: spool})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,6 +25,12 @@ func newTestAllocate(t *testing.T, plan *stock.Plan) *Allocate {
 // The stage annotates every person, in the batches and order they came,
 // and explains the allocation per region and tier.
 func TestAllocate(t *testing.T) {
+	for _, sc := range spoolCases {
+		t.Run(sc.name, func(t *testing.T) { testAllocate(t, sc.new(t)) })
+	}
+}
+
+func testAllocate(t *testing.T, spool pipeline.NewSpool) {
 	mem := checkedMem(t)
 	// Kota Bengkulu (1771) has 1 blank and prints 1 a day; Seluma (1705)
 	// none. The buffer holds 2: tier 1 needs 1 at 1771 (after its own
@@ -31,7 +41,7 @@ func TestAllocate(t *testing.T) {
 		BufferInHand: 2,
 		Deliveries:   []stock.Delivery{{Quantity: 10, Arrives: day("2020-09-15")}},
 	}
-	a := newTestAllocate(t, plan)
+	a := newTestAllocate(t, plan, spool)
 	first := recordJSON(t, mem, pipeline.PersonSchema, `[
 		{"nik":"a","region_code":"1771","status":"NEEDS_PRINT","card_event":"SUKET","card_request_date":"2020-01-05"},
 		{"nik":"b","region_code":"1771","status":"NEEDS_RECORDING","card_event":"REKAM","card_request_date":"2020-03-01"},
@@ -109,19 +119,43 @@ func TestAllocate(t *testing.T) {
 
 // A stage released without finishing (a failed run) holds nothing.
 func TestAllocateReleasedWithoutFinish(t *testing.T) {
-	mem := checkedMem(t)
-	a := newTestAllocate(t, &stock.Plan{Regions: map[string]stock.Region{}})
-	rec := recordJSON(t, mem, pipeline.PersonSchema, `[{"nik":"a","region_code":"1771","status":"NEEDS_PRINT","card_event":"RUSAK"}]`)
-	applyTable(t, mem, a, pipeline.TablePersons, rec, emitted{})
-	rec.Release()
-	a.Release()
-	a.Release() // twice is harmless
+	for _, sc := range spoolCases {
+		t.Run(sc.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			a := newTestAllocate(t, &stock.Plan{Regions: map[string]stock.Region{}}, sc.new(t))
+			rec := recordJSON(t, mem, pipeline.PersonSchema, `[{"nik":"a","region_code":"1771","status":"NEEDS_PRINT","card_event":"RUSAK"}]`)
+			applyTable(t, mem, a, pipeline.TablePersons, rec, emitted{})
+			rec.Release()
+			a.Release()
+			a.Release() // twice is harmless
+		})
+	}
+}
+
+// An emit that fails while the stage gives its persons back fails Finish
+// with its error; nothing stays held.
+func TestAllocateEmitFails(t *testing.T) {
+	boom := errors.New("boom")
+	for _, sc := range spoolCases {
+		t.Run(sc.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			a := newTestAllocate(t, &stock.Plan{Regions: map[string]stock.Region{}}, sc.new(t))
+			defer a.Release()
+			rec := recordJSON(t, mem, pipeline.PersonSchema, `[{"nik":"a","region_code":"1771","status":"NEEDS_PRINT","card_event":"RUSAK"}]`)
+			applyTable(t, mem, a, pipeline.TablePersons, rec, emitted{})
+			rec.Release()
+			err := a.Finish(context.Background(), mem, func(pipeline.Table, arrow.Record) error { return boom })
+			if !errors.Is(err, boom) {
+				t.Errorf("Finish: %v, want %v", err, boom)
+			}
+		})
+	}
 }
 
 // Blanks arriving on 2020-09-15 (a Tuesday) are printed from the 16th:
 // 60 print days remain before the election, so 56 of the 116 pass first.
 func TestAllocateDaysBeforeDelivery(t *testing.T) {
-	a := newTestAllocate(t, &stock.Plan{})
+	a := newTestAllocate(t, &stock.Plan{}, nil)
 	for arrives, want := range map[string]int{
 		"2020-09-15": 56, "2020-06-30": 1, "2020-01-01": 0, "2020-12-08": 116, "2020-12-31": 116,
 	} {

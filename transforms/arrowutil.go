@@ -5,6 +5,9 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
 )
 
 // requireColumns fails when rec lacks one of the named columns, or holds
@@ -62,4 +65,12 @@ func appendColumns(rec arrow.Record, fields []arrow.Field, extra ...arrow.Array)
 	}
 	cols := append(append([]arrow.Array{}, rec.Columns()...), extra...)
 	return array.NewRecord(arrow.NewSchema(fs, nil), cols, rec.NumRows()), nil
+}
+
+// newSpool makes a spool with f, or in memory when f is nil.
+func newSpool(f pipeline.NewSpool, mem memory.Allocator) pipeline.Spool {
+	if f == nil {
+		return pipeline.MemorySpool(mem)
+	}
+	return f(mem)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -19,7 +18,9 @@ import (
 // GandaConfig configures the ganda (K3) stage.
 type GandaConfig struct {
 	NameThreshold float64 // Jaro-Winkler at or above which names are similar, in (0, 1]
-	Workers       int     // goroutines comparing blocks; 0 means GOMAXPROCS
+	Workers       int     // goroutines reading persons and comparing blocks; 0 means GOMAXPROCS
+	// NewSpool holds the persons until Finish; nil keeps them in memory.
+	NewSpool pipeline.NewSpool
 }
 
 func (c GandaConfig) validate() error {
@@ -65,9 +66,22 @@ func (c GandaConfig) validate() error {
 // order). Then it emits the candidates table (pipeline.CandidateSchema:
 // one row per pair, nik_a < nik_b, by score, highest first, then NIKs)
 // and the one-row candidate_stats table (pipeline.CandidateStatsSchema).
+//
+// Until Finish it holds the person batches in its spool (cfg.NewSpool:
+// in memory, or on disk) and, in memory, what the search compares: each
+// person's interned name keys, birthplace, NKK, sex and birth date
+// (k3Rec), and each NIK (8 bytes for a NIK of 16 digits). Apply reads a
+// batch into that form in the background, up to cfg.Workers batches at a
+// time; Finish and Release wait for them.
 type Ganda struct {
-	cfg     GandaConfig
-	batches []arrow.Record
+	cfg   GandaConfig
+	spool pipeline.Spool
+	niks  nikTable
+	prep  *k3Preparer
+	parts [][]k3Rec // per batch, in order; filled by the readers
+	last  chan struct{}
+	sem   chan struct{}
+	wg    sync.WaitGroup
 }
 
 var _ pipeline.TableStage = (*Ganda)(nil)
@@ -94,27 +108,59 @@ var gandaReads = []string{
 	pipeline.ColJenisKelamin, pipeline.ColNamaIbu, pipeline.ColRegionCode, pipeline.ColStatus, pipeline.ColFlags,
 }
 
-// Apply implements pipeline.TableStage: it retains rec until Finish.
+// Apply implements pipeline.TableStage: it keeps rec's NIKs, starts
+// reading rec into the search's form, and spools rec until Finish.
 func (g *Ganda) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
 	if err := requireColumns(g.Name(), rec, pipeline.PersonSchema, gandaReads...); err != nil {
 		return err
 	}
+	if g.spool == nil {
+		g.spool = newSpool(g.cfg.NewSpool, mem)
+		g.prep = newK3Preparer()
+		g.sem = make(chan struct{}, workersOr(g.cfg.Workers))
+	}
+	g.niks.add(stringCol(rec, pipeline.ColNIK))
+	out := make([]k3Rec, rec.NumRows())
+	g.parts = append(g.parts, out)
+	// The batches are read in parallel and prepared in order, each after
+	// the one before it: the interning is the same as in one pass.
+	prev, done := g.last, make(chan struct{})
+	g.last = done
 	rec.Retain()
-	g.batches = append(g.batches, rec)
-	return nil
+	g.sem <- struct{}{}
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		defer func() { <-g.sem }()
+		defer rec.Release()
+		persons := make([]k3Person, rec.NumRows())
+		extractBatch(rec, persons)
+		if prev != nil {
+			<-prev
+		}
+		g.prep.prepare(persons, out)
+		close(done)
+	}()
+	return g.spool.Append(rec)
 }
 
 // Finish implements pipeline.TableStage.
 func (g *Ganda) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
 	defer g.Release()
-	pairs, st, err := findK3(ctx, prepareK3(g.extract()), g.cfg.NameThreshold, g.cfg.Workers)
+	g.wg.Wait()
+	recs := make([]k3Rec, 0, g.niks.len())
+	for _, p := range g.parts {
+		recs = append(recs, p...)
+	}
+	g.parts, g.prep = nil, nil
+	pairs, st, err := findK3(ctx, recs, g.cfg.NameThreshold, g.cfg.Workers)
 	if err != nil {
 		return err
 	}
-	v := newPersonViews(g.batches)
+	v := personViews{niks: &g.niks, details: map[int32]*candidateDetails{}}
 	// nik_a is the smaller NIK.
 	for i := range pairs {
-		if v.nik(pairs[i].b) < v.nik(pairs[i].a) {
+		if g.niks.compare(pairs[i].b, pairs[i].a) < 0 {
 			pairs[i].a, pairs[i].b = pairs[i].b, pairs[i].a
 		}
 	}
@@ -123,50 +169,32 @@ func (g *Ganda) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.
 		with[p.a] = append(with[p.a], p.b)
 		with[p.b] = append(with[p.b], p.a)
 	}
-	offset := int32(0)
-	for _, rec := range g.batches {
-		out, err := g.annotate(mem, rec, offset, with, v)
-		if err != nil {
-			return err
-		}
-		offset += int32(rec.NumRows())
-		err = emit(pipeline.TablePersons, out)
-		out.Release()
+	if g.spool != nil {
+		offset := int32(0)
+		err := g.spool.Replay(ctx, func(rec arrow.Record) error {
+			if int(offset)+int(rec.NumRows()) > g.niks.len() {
+				return fmt.Errorf("%s: the spool gives back more persons than were given", g.Name())
+			}
+			v.keep(rec, offset, with)
+			out, err := g.annotate(mem, rec, offset, with, v)
+			if err != nil {
+				return err
+			}
+			offset += int32(rec.NumRows())
+			defer out.Release()
+			return emit(pipeline.TablePersons, out)
+		})
 		if err != nil {
 			return err
 		}
 	}
 	slices.SortFunc(pairs, func(x, y k3Pair) int {
-		return cmp.Or(cmp.Compare(y.score, x.score), strings.Compare(v.nik(x.a), v.nik(y.a)), strings.Compare(v.nik(x.b), v.nik(y.b)))
+		return cmp.Or(cmp.Compare(y.score, x.score), g.niks.compare(x.a, y.a), g.niks.compare(x.b, y.b))
 	})
 	if err := emitCandidates(mem, pairs, v, emit); err != nil {
 		return err
 	}
 	return emitCandidateStats(mem, st, emit)
-}
-
-// extract reads the persons into the matcher's form, the batches in
-// parallel: normalising two names a person is most of the stage's time
-// before the search.
-func (g *Ganda) extract() []k3Person {
-	offsets := make([]int, len(g.batches)+1)
-	for i, rec := range g.batches {
-		offsets[i+1] = offsets[i] + int(rec.NumRows())
-	}
-	persons := make([]k3Person, offsets[len(g.batches)])
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workersOr(g.cfg.Workers))
-	for i, rec := range g.batches {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			extractBatch(rec, persons[offsets[i]:offsets[i+1]])
-		}()
-	}
-	wg.Wait()
-	return persons
 }
 
 // extractBatch fills out with the persons of rec.
@@ -216,46 +244,117 @@ func nkkKey(s string) string {
 	return s
 }
 
-// personViews reads the gathered persons by their index over all batches.
+// nikTable holds the NIK of every person, by index over all batches: a
+// NIK of 16 digits as its number, any other text (the stage does not
+// judge NIKs) apart.
+type nikTable struct {
+	nums  []uint64 // the NIK's number, or nikText | its index into texts
+	texts []string
+}
+
+// nikText marks a NIK held as text; a 16-digit number is below 2^54.
+const nikText = 1 << 63
+
+// add appends the NIKs of one batch; a null NIK is "".
+func (t *nikTable) add(a *array.String) {
+	for i := 0; i < a.Len(); i++ {
+		s := ""
+		if a.IsValid(i) {
+			s = a.Value(i)
+		}
+		if n, ok := nik16(s); ok {
+			t.nums = append(t.nums, n)
+			continue
+		}
+		t.nums = append(t.nums, nikText|uint64(len(t.texts)))
+		t.texts = append(t.texts, strings.Clone(s))
+	}
+}
+
+// nik16 is s as a number when it is 16 ASCII digits.
+func nik16(s string) (uint64, bool) {
+	if len(s) != 16 {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+func (t *nikTable) len() int { return len(t.nums) }
+
+// at returns person i's NIK as it was given.
+func (t *nikTable) at(i int32) string {
+	n := t.nums[i]
+	if n&nikText != 0 {
+		return t.texts[n&^nikText]
+	}
+	var b [16]byte
+	for k := 15; k >= 0; k-- {
+		b[k] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[:])
+}
+
+// compare orders persons i and j by NIK as text.
+func (t *nikTable) compare(i, j int32) int {
+	a, b := t.nums[i], t.nums[j]
+	if a&nikText == 0 && b&nikText == 0 {
+		return cmp.Compare(a, b) // 16 digits each: numbers order as texts do
+	}
+	return strings.Compare(t.at(i), t.at(j))
+}
+
+// candidateDetails are what the candidates table shows of a person in a
+// pair, copied from the batch as it is given back.
+type candidateDetails struct {
+	region, name, place, sex, mother, status string
+	birth                                    arrow.Date32
+	hasBirth                                 bool
+}
+
+// personViews reads the persons of the pairs by their index over all
+// batches: NIKs for everyone, the rest for persons in a pair once keep
+// has seen their batch.
 type personViews struct {
-	offsets []int32 // first index of each batch
-	recs    []arrow.Record
+	niks    *nikTable
+	details map[int32]*candidateDetails
 }
 
-func newPersonViews(batches []arrow.Record) personViews {
-	v := personViews{recs: batches}
-	n := int32(0)
-	for _, rec := range batches {
-		v.offsets = append(v.offsets, n)
-		n += int32(rec.NumRows())
+// keep copies the details of rec's persons who are in a pair; offset is
+// the index of rec's first person.
+func (v personViews) keep(rec arrow.Record, offset int32, with map[int32][]int32) {
+	str := func(col string, j int) string {
+		a := stringCol(rec, col)
+		if a.IsNull(j) {
+			return ""
+		}
+		return strings.Clone(a.Value(j))
 	}
-	return v
-}
-
-// at returns the batch and row of person i.
-func (v personViews) at(i int32) (arrow.Record, int) {
-	b := sort.Search(len(v.offsets), func(k int) bool { return v.offsets[k] > i }) - 1
-	return v.recs[b], int(i - v.offsets[b])
-}
-
-// str returns person i's value of a string column, "" when null.
-func (v personViews) str(i int32, col string) string {
-	rec, j := v.at(i)
-	a := stringCol(rec, col)
-	if a.IsNull(j) {
-		return ""
+	birth := dateCol(rec, pipeline.ColTanggalLahir)
+	for j := 0; j < int(rec.NumRows()); j++ {
+		if len(with[offset+int32(j)]) == 0 {
+			continue
+		}
+		v.details[offset+int32(j)] = &candidateDetails{
+			region: str(pipeline.ColRegionCode, j), name: str(pipeline.ColNama, j), place: str(pipeline.ColTempatLahir, j),
+			sex: str(pipeline.ColJenisKelamin, j), mother: str(pipeline.ColNamaIbu, j), status: str(pipeline.ColStatus, j),
+			birth: birth.Value(j), hasBirth: birth.IsValid(j),
+		}
 	}
-	return a.Value(j)
 }
 
-func (v personViews) nik(i int32) string { return v.str(i, pipeline.ColNIK) }
+func (v personViews) nik(i int32) string { return v.niks.at(i) }
 
-// birth returns person i's birth date, false when null.
-func (v personViews) birth(i int32) (arrow.Date32, bool) {
-	rec, j := v.at(i)
-	a := dateCol(rec, pipeline.ColTanggalLahir)
-	return a.Value(j), a.IsValid(j)
-}
+// of returns the details of person i, in a pair.
+func (v personViews) of(i int32) *candidateDetails { return v.details[i] }
 
 // annotate returns rec with K3_CANDIDATE added to the flags of its
 // persons in a pair and the k3_with column appended; offset is the index
@@ -325,13 +424,12 @@ func emitCandidates(mem memory.Allocator, pairs []k3Pair, v personViews, emit pi
 	defer b.Release()
 	field := func(name string) array.Builder { return b.Field(pipeline.CandidateSchema.FieldIndices(name)[0]) }
 	str := func(name, s string) { appendString(field(name).(*array.StringBuilder), s) }
-	day := func(name string, i int32) {
-		d, ok := v.birth(i)
-		if !ok {
+	day := func(name string, d *candidateDetails) {
+		if !d.hasBirth {
 			field(name).AppendNull()
 			return
 		}
-		field(name).(*array.Date32Builder).Append(d)
+		field(name).(*array.Date32Builder).Append(d.birth)
 	}
 	flush := func() error {
 		rec := b.NewRecord()
@@ -340,27 +438,28 @@ func emitCandidates(mem memory.Allocator, pairs []k3Pair, v personViews, emit pi
 	}
 	fields := pipeline.CandidateFields()
 	for n, p := range pairs {
+		a, b := v.of(p.a), v.of(p.b)
 		str(pipeline.CandNIKA, v.nik(p.a))
 		str(pipeline.CandNIKB, v.nik(p.b))
 		field(pipeline.CandScore).(*array.Float64Builder).Append(p.score)
 		for f, col := range fields {
 			str(col, agreementNames[p.agree[f]])
 		}
-		str(pipeline.CandRegionA, v.str(p.a, pipeline.ColRegionCode))
-		str(pipeline.CandRegionB, v.str(p.b, pipeline.ColRegionCode))
+		str(pipeline.CandRegionA, a.region)
+		str(pipeline.CandRegionB, b.region)
 		field(pipeline.CandKeputusan).AppendNull()
-		str(pipeline.CandNamaA, v.str(p.a, pipeline.ColNama))
-		str(pipeline.CandNamaB, v.str(p.b, pipeline.ColNama))
-		day(pipeline.CandTanggalLahirA, p.a)
-		day(pipeline.CandTanggalLahirB, p.b)
-		str(pipeline.CandTempatLahirA, v.str(p.a, pipeline.ColTempatLahir))
-		str(pipeline.CandTempatLahirB, v.str(p.b, pipeline.ColTempatLahir))
-		str(pipeline.CandJenisKelaminA, v.str(p.a, pipeline.ColJenisKelamin))
-		str(pipeline.CandJenisKelaminB, v.str(p.b, pipeline.ColJenisKelamin))
-		str(pipeline.CandNamaIbuA, v.str(p.a, pipeline.ColNamaIbu))
-		str(pipeline.CandNamaIbuB, v.str(p.b, pipeline.ColNamaIbu))
-		str(pipeline.CandStatusA, v.str(p.a, pipeline.ColStatus))
-		str(pipeline.CandStatusB, v.str(p.b, pipeline.ColStatus))
+		str(pipeline.CandNamaA, a.name)
+		str(pipeline.CandNamaB, b.name)
+		day(pipeline.CandTanggalLahirA, a)
+		day(pipeline.CandTanggalLahirB, b)
+		str(pipeline.CandTempatLahirA, a.place)
+		str(pipeline.CandTempatLahirB, b.place)
+		str(pipeline.CandJenisKelaminA, a.sex)
+		str(pipeline.CandJenisKelaminB, b.sex)
+		str(pipeline.CandNamaIbuA, a.mother)
+		str(pipeline.CandNamaIbuB, b.mother)
+		str(pipeline.CandStatusA, a.status)
+		str(pipeline.CandStatusB, b.status)
 		if (n+1)%candidateBatch == 0 {
 			if err := flush(); err != nil {
 				return err
@@ -389,10 +488,13 @@ func emitCandidateStats(mem memory.Allocator, st k3Stats, emit pipeline.Emit) er
 	return emit(pipeline.TableCandidateStats, rec)
 }
 
-// Release implements pipeline.TableStage: it drops the gathered persons.
+// Release implements pipeline.TableStage: it waits for the readers and
+// drops the gathered persons.
 func (g *Ganda) Release() {
-	for _, r := range g.batches {
-		r.Release()
+	g.wg.Wait()
+	if g.spool != nil {
+		g.spool.Release()
 	}
-	g.batches = nil
+	g.spool, g.prep, g.parts, g.last = nil, nil, nil, nil
+	g.niks = nikTable{}
 }

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 
 	"readiness/pipeline"
 )
@@ -306,8 +308,14 @@ const personsJSON = `[
 ]`
 
 func TestGandaStage(t *testing.T) {
+	for _, sc := range spoolCases {
+		t.Run(sc.name, func(t *testing.T) { testGandaStage(t, sc.new(t)) })
+	}
+}
+
+func testGandaStage(t *testing.T, spool pipeline.NewSpool) {
 	mem := checkedMem(t)
-	g, err := NewGanda(GandaConfig{NameThreshold: 0.92, Workers: 2})
+	g, err := NewGanda(GandaConfig{NameThreshold: 0.92, Workers: 2, NewSpool: spool})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,15 +412,75 @@ func TestGandaStage(t *testing.T) {
 
 // A run that fails before Finish releases what the stage gathered.
 func TestGandaReleaseWithoutFinish(t *testing.T) {
-	mem := checkedMem(t)
-	g, err := NewGanda(GandaConfig{NameThreshold: 0.92})
-	if err != nil {
-		t.Fatal(err)
+	for _, sc := range spoolCases {
+		t.Run(sc.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			g, err := NewGanda(GandaConfig{NameThreshold: 0.92, NewSpool: sc.new(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := recordJSON(t, mem, pipeline.PersonSchema, personsJSON)
+			applyTable(t, mem, g, pipeline.TablePersons, rec, emitted{})
+			applyTable(t, mem, g, pipeline.TablePersons, rec, emitted{})
+			rec.Release()
+			g.Release()
+			g.Release() // twice is harmless
+		})
 	}
-	rec := recordJSON(t, mem, pipeline.PersonSchema, personsJSON)
-	applyTable(t, mem, g, pipeline.TablePersons, rec, emitted{})
-	rec.Release()
-	g.Release()
+}
+
+// A run cancelled while the stage gives its persons back stops with the
+// context's error and holds nothing after Release.
+func TestGandaCancelledInFinish(t *testing.T) {
+	for _, sc := range spoolCases {
+		t.Run(sc.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			g, err := NewGanda(GandaConfig{NameThreshold: 0.92, NewSpool: sc.new(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer g.Release()
+			rec := recordJSON(t, mem, pipeline.PersonSchema, personsJSON)
+			applyTable(t, mem, g, pipeline.TablePersons, rec, emitted{})
+			applyTable(t, mem, g, pipeline.TablePersons, rec, emitted{})
+			rec.Release()
+			ctx, cancel := context.WithCancel(context.Background())
+			emits := 0
+			err = g.Finish(ctx, mem, func(pipeline.Table, arrow.Record) error { emits++; cancel(); return nil })
+			if !errors.Is(err, context.Canceled) || emits != 1 {
+				t.Errorf("Finish: %v after %d batches, want cancelled after 1", err, emits)
+			}
+		})
+	}
+}
+
+// NIKs are kept as numbers when they are 16 digits, as text otherwise,
+// and given back and ordered as the texts they were.
+func TestNIKTable(t *testing.T) {
+	mem := checkedMem(t)
+	a := recordJSON(t, mem, arrow.NewSchema([]arrow.Field{{Name: "nik", Type: arrow.BinaryTypes.String, Nullable: true}}, nil),
+		`[{"nik":"1771015403790001"},{"nik":"0000000000000007"},{"nik":"177101540379000"},{"nik":null},
+		  {"nik":"17710154037900011"},{"nik":"1771O15403790001"},{"nik":"9999999999999999"},{"nik":""}]`)
+	defer a.Release()
+	var tab nikTable
+	tab.add(a.Column(0).(*array.String))
+	want := []string{"1771015403790001", "0000000000000007", "177101540379000", "", "17710154037900011", "1771O15403790001", "9999999999999999", ""}
+	if tab.len() != len(want) {
+		t.Fatalf("%d NIKs", tab.len())
+	}
+	for i, w := range want {
+		if got := tab.at(int32(i)); got != w {
+			t.Errorf("NIK %d = %q, want %q", i, got, w)
+		}
+		for j, w2 := range want {
+			if got, cw := tab.compare(int32(i), int32(j)), strings.Compare(w, w2); got != cw {
+				t.Errorf("compare(%q, %q) = %d, want %d", w, w2, got, cw)
+			}
+		}
+	}
+	if len(tab.texts) != 5 {
+		t.Errorf("%d NIKs held as text, want 5", len(tab.texts))
+	}
 }
 
 func TestGandaRequiresColumns(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -350,7 +351,7 @@ type k3Rec struct {
 	name   *nameKey
 	mother *nameKey // nil when missing
 	place  int32    // interned; 0 when missing
-	nkk    string
+	nkk    uint64   // nkkNumber; 0 when missing
 	sex    byte
 	birth  int32
 }
@@ -464,36 +465,64 @@ func workersOr(n int) int {
 // the same text share one key. A person without a name or birth date
 // cannot pair (birth is noDate).
 func prepareK3(persons []k3Person) []k3Rec {
-	names := make(map[string]*nameKey, len(persons))
-	places := map[string]int32{}
+	recs := make([]k3Rec, len(persons))
+	newK3Preparer().prepare(persons, recs)
+	return recs
+}
+
+// k3Preparer interns across calls of prepare, so that persons can be
+// prepared a batch at a time, in order (place ids follow first use).
+type k3Preparer struct {
+	names  map[string]*nameKey
+	places map[string]int32
+}
+
+func newK3Preparer() *k3Preparer {
+	return &k3Preparer{names: map[string]*nameKey{}, places: map[string]int32{}}
+}
+
+// prepare fills out with persons as the search reads them. The texts of
+// persons may point into an Arrow batch: what is kept is copied.
+func (kp *k3Preparer) prepare(persons []k3Person, out []k3Rec) {
 	key := func(s string) *nameKey {
 		if s == "" {
 			return nil
 		}
-		k, ok := names[s]
+		k, ok := kp.names[s]
 		if !ok {
+			s = strings.Clone(s)
 			k = newNameKey(s)
-			names[s] = k
+			kp.names[s] = k
 		}
 		return k
 	}
-	recs := make([]k3Rec, len(persons))
 	for i, p := range persons {
-		r := k3Rec{name: key(p.name), mother: key(p.mother), nkk: p.nkk, sex: p.sex, birth: p.birth}
+		r := k3Rec{name: key(p.name), mother: key(p.mother), nkk: nkkNumber(p.nkk), sex: p.sex, birth: p.birth}
 		if p.place != "" {
-			id, ok := places[p.place]
+			id, ok := kp.places[p.place]
 			if !ok {
-				id = int32(len(places) + 1)
-				places[p.place] = id
+				id = int32(len(kp.places) + 1)
+				kp.places[strings.Clone(p.place)] = id
 			}
 			r.place = id
 		}
 		if r.name == nil {
 			r.birth = noDate // a person without a name is nobody's duplicate
 		}
-		recs[i] = r
+		out[i] = r
 	}
-	return recs
+}
+
+// nkkNumber is an NKK of 16 digits (nkkKey) as a number; 0 when missing.
+func nkkNumber(s string) uint64 {
+	if len(s) != 16 {
+		return 0
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // compareBlock compares every pair of one block (person indexes in

@@ -3,6 +3,7 @@ package transforms
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -113,4 +114,25 @@ func finish(t *testing.T, mem memory.Allocator, s pipeline.TableStage, out emitt
 		t.Fatalf("%s: Finish: %v", s.Name(), err)
 	}
 	return out
+}
+
+// spoolCase is a spool a gathering stage is tested with.
+type spoolCase struct {
+	name string
+	new  func(t *testing.T) pipeline.NewSpool
+}
+
+// spoolCases are in memory (nil, the default) and every batch on disk (a
+// budget of 0), whose folder must be empty again when the test ends.
+var spoolCases = []spoolCase{
+	{"memory", func(*testing.T) pipeline.NewSpool { return nil }},
+	{"disk", func(t *testing.T) pipeline.NewSpool {
+		dir := t.TempDir()
+		t.Cleanup(func() {
+			if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
+				t.Errorf("spool folder holds %v (%v) after the test", es, err)
+			}
+		})
+		return pipeline.DiskSpool(dir, 0)
+	}},
 }

@@ -32,7 +32,8 @@ type Spec struct {
 	// OutDir is the folder the file sinks write to (the output folder's
 	// staging folder); empty means no files (readiness validate).
 	OutDir string
-	// TmpDir is where large workbook parts are inflated while reading;
+	// TmpDir is where large workbook parts are inflated while reading and
+	// where the person stages spool persons beyond their memory budget;
 	// empty means the system's temporary folder.
 	TmpDir string
 	// Outputs names the output files to write (OutputNames); nil means
@@ -126,13 +127,14 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if spec.Stock == nil {
 		return nil, errors.New("job: a projection needs a stock plan")
 	}
-	ganda, err := transforms.NewGanda(transforms.GandaConfig{NameThreshold: cfg.NameThreshold})
+	spool := pipeline.DiskSpool(spec.TmpDir, cfg.SpoolBudget)
+	ganda, err := transforms.NewGanda(transforms.GandaConfig{NameThreshold: cfg.NameThreshold, NewSpool: spool})
 	if err != nil {
 		return nil, err
 	}
 	allocate, err := transforms.NewAllocate(transforms.AllocateConfig{
 		Regions: spec.Regions, Stock: spec.Stock, AsOf: cfg.AsOf,
-		ElectionDate: cfg.Projection.ElectionDate, Holidays: cfg.Projection.Holidays,
+		ElectionDate: cfg.Projection.ElectionDate, Holidays: cfg.Projection.Holidays, NewSpool: spool,
 	})
 	if err != nil {
 		return nil, err

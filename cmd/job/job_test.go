@@ -27,6 +27,7 @@ func fixtureRun(t *testing.T, batch int) (Spec, []pipeline.Input) {
 	}
 	spec.Config.BatchSize = batch
 	spec.OutDir = t.TempDir()
+	spec.TmpDir = t.TempDir()
 	ins, err := FixtureInputs()
 	if err != nil {
 		t.Fatal(err)
@@ -37,20 +38,30 @@ func fixtureRun(t *testing.T, batch int) (Spec, []pipeline.Input) {
 // TestEveryArrowObjectReleased runs the real source, stages and sinks over
 // the reference fixtures, in small batches so that every path is taken
 // many times, on a checked allocator: nothing may be left allocated.
+// The person stages' spools run in memory (the default budget) and on
+// disk (budget 0), and leave no file behind.
 func TestEveryArrowObjectReleased(t *testing.T) {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	spec, ins := fixtureRun(t, 1000)
-	r, err := New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := r.Run(context.Background(), mem, ins)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Accounting.RowsIn < 10000 || !res.Accounting.Balanced {
-		t.Errorf("accounting %+v", res.Accounting)
+	for _, budget := range []int64{pipeline.DefaultSpoolBudget, 0} {
+		t.Run(fmt.Sprintf("spool budget %d", budget), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			spec, ins := fixtureRun(t, 1000)
+			spec.Config.SpoolBudget = budget
+			r, err := New(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := r.Run(context.Background(), mem, ins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Accounting.RowsIn < 10000 || !res.Accounting.Balanced {
+				t.Errorf("accounting %+v", res.Accounting)
+			}
+			if left, _ := os.ReadDir(spec.TmpDir); len(left) != 0 {
+				t.Errorf("run left %d temporary files", len(left))
+			}
+		})
 	}
 }
 
@@ -103,6 +114,7 @@ func TestFailedRunReleasesEverything(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			spec, ins := fixtureRun(t, batch)
+			spec.Config.SpoolBudget = 0 // the persons go through files
 			spec.Sinks = []pipeline.Sink{&failingSink{n: n}}
 			r, err := New(spec)
 			if err != nil {
@@ -116,6 +128,9 @@ func TestFailedRunReleasesEverything(t *testing.T) {
 			// runner, discards them (sink.OutDir).
 			if left, _ := os.ReadDir(spec.OutDir); n != 0 && len(left) != 0 {
 				t.Errorf("failed run left %d files", len(left))
+			}
+			if left, _ := os.ReadDir(spec.TmpDir); len(left) != 0 {
+				t.Errorf("failed run left %d temporary files", len(left))
 			}
 		})
 	}

@@ -29,6 +29,7 @@ type settings struct {
 	batchSize   int
 	threshold   float64
 	maxUnzipMB  int64
+	spoolMB     int64
 	logFormat   string
 	logLevel    string
 	holidays    string
@@ -58,6 +59,7 @@ var flagOf = map[string]string{
 	pipeline.SettingBatchSize:     "--batch-size",
 	pipeline.SettingNameThreshold: "--name-threshold",
 	pipeline.SettingMaxUnzipSize:  "--max-unzip-mb",
+	pipeline.SettingSpoolBudget:   "--spool-mb",
 }
 
 type multiFlag []string
@@ -111,6 +113,8 @@ func (s *settings) flags(fs *flag.FlagSet, withOutputs bool) {
 	fs.StringVar(&s.lang, "lang", "id", "report `language`: id or en")
 	fs.StringVar(&s.outputs, "outputs", strings.Join(job.OutputNames(), ","),
 		"comma-separated `outputs` to write: "+strings.Join(job.OutputNames(), ", ")+" (manifest.json is always written)")
+	fs.Int64Var(&s.spoolMB, "spool-mb", pipeline.DefaultSpoolBudget>>20,
+		"`MiB` of person batches each gathering stage keeps in memory; the rest waits in a temporary file (0: all of them)")
 	fs.StringVar(&s.holidays, "holidays", "", "comma-separated public holiday `dates` YYYY-MM-DD, not counted as print days")
 	historyFlags(fs, s)
 }
@@ -141,10 +145,13 @@ func (s *settings) resolve(now time.Time, withProjection bool) error {
 	}
 	cfg := pipeline.Config{
 		AsOf: date("--as-of", s.asOf, asOfDefault), Lang: s.lang, BatchSize: s.batchSize,
-		NameThreshold: s.threshold, MaxUnzipSize: s.maxUnzipMB << 20,
+		NameThreshold: s.threshold, MaxUnzipSize: s.maxUnzipMB << 20, SpoolBudget: s.spoolMB << 20,
 	}
 	if s.maxUnzipMB <= 0 {
 		cfg.MaxUnzipSize = s.maxUnzipMB // reported by Validate, not shifted into a large number
+	}
+	if s.spoolMB < 0 {
+		cfg.SpoolBudget = s.spoolMB
 	}
 	if withProjection {
 		cfg.Projection = &pipeline.Projection{ElectionDate: date("--election-date", s.election, electionDefault)}
