@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A NIK is 16 digits, PP KK CC DDMMYY SSSS: province, regency, district,
@@ -26,6 +27,30 @@ const nikLen = 16
 // be a guess. Everything else is kept, so a letter or a comma still shows
 // as NIK_NOT_DIGITS. cleanNIK is idempotent.
 func cleanNIK(raw string) string {
+	var buf [32]byte
+	out := buf[:0]
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return cleanNIKUnicode(raw)
+		case c == '.' || c == '-' || asciiClasses[c]&(classSpace|classInvisible) != 0:
+		default:
+			out = append(out, c)
+		}
+	}
+	k := 0
+	for k < len(out) && (out[k] == '\'' || out[k] == '`') {
+		k++
+	}
+	if len(out) == len(raw) {
+		return raw[k:]
+	}
+	return string(out[k:])
+}
+
+// cleanNIKUnicode is cleanNIK for any text, rune by rune.
+func cleanNIKUnicode(raw string) string {
 	s := strings.Map(func(r rune) rune {
 		if nikSeparator(r) || invisible(r) {
 			return -1
