@@ -229,6 +229,9 @@ func titleASCII(token string) bool {
 			key = append(key, upperASCII(c))
 		}
 	}
+	if len(key) > 0 && titleShapes[key[0]&0x7f]&(1<<min(len(key), 63)) == 0 {
+		return false // no title has this first letter and length
+	}
 	return titles[string(key)]
 }
 
@@ -239,6 +242,18 @@ var maxTitleLen = func() int {
 		n = max(n, len(t))
 	}
 	return n
+}()
+
+// titleShapes holds, for each ASCII first byte, a bit for the length of
+// every key of titles starting with it; keys of 63 bytes or more share
+// bit 63.
+var titleShapes = func() (t [utf8.RuneSelf]uint64) {
+	for k := range titles {
+		if k != "" && k[0] < utf8.RuneSelf {
+			t[k[0]] |= 1 << min(len(k), 63)
+		}
+	}
+	return t
 }()
 
 // cleanText is displayName for any text cell: trimmed, white space

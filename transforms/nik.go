@@ -149,6 +149,23 @@ func nikDayMonthYY(nik string) (day, month, yy int, female bool) {
 // daysIn returns the number of days of a month in the proleptic Gregorian
 // calendar.
 func daysIn(year int, m time.Month) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	case time.January, time.March, time.May, time.July, time.August, time.October, time.December:
+		return 31
+	}
+	return daysInByDate(year, m) // a month out of range, as time.Date reads it
+}
+
+// daysInByDate is daysIn by way of time.Date, which normalises the day
+// before the first of the next month.
+func daysInByDate(year int, m time.Month) int {
 	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 

@@ -101,3 +101,25 @@ func TestCleanersKeepCleanText(t *testing.T) {
 func sameBytes(a, b string) bool {
 	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b))
 }
+
+func TestTitleASCII(t *testing.T) {
+	// Every title of titles.txt as written, in lower case and with a
+	// letter more or less, against the map lookup dropTitles does.
+	var tokens []string
+	for _, line := range strings.Split(titlesText, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		tokens = append(tokens, line, strings.ToLower(line), line+"A", line[1:], "."+line+".", "X"+line)
+	}
+	tokens = append(tokens, "", ".", "..", "ABDUL", "A", "Z", "UMI", strings.Repeat("H", 70))
+	for _, tok := range tokens {
+		if !isASCII(tok) {
+			continue
+		}
+		if got, want := titleASCII(tok), titles[strings.ToUpper(strings.ReplaceAll(tok, ".", ""))]; got != want {
+			t.Errorf("titleASCII(%q) = %v, want %v", tok, got, want)
+		}
+	}
+}
