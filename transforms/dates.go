@@ -142,6 +142,16 @@ func parseDate(raw string) (time.Time, bool) {
 // foldDateText drops invisible characters, turns white space into ASCII
 // spaces and full-width digits into ASCII digits.
 func foldDateText(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' {
+			return foldDateTextUnicode(s)
+		}
+	}
+	return s // printable ASCII only: nothing to fold
+}
+
+// foldDateTextUnicode is foldDateText for any text, rune by rune.
+func foldDateTextUnicode(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case invisible(r):
@@ -249,7 +259,9 @@ func numericDate(s string) (time.Time, bool) {
 	if sep == 0 {
 		return time.Time{}, false
 	}
-	p := strings.Split(s, string(sep))
+	var p [3]string // sep is there twice
+	p[0], p[2], _ = strings.Cut(s, string(sep))
+	p[1], p[2], _ = strings.Cut(p[2], string(sep))
 	for _, x := range p {
 		if !allDigits(x) {
 			return time.Time{}, false

@@ -17,13 +17,18 @@
 // counts per region (SPEC §7). A bad row is data: it travels on with its
 // reason. An error from Apply means the run cannot go on.
 //
-// The parsers are pure functions of user input, table-tested and fuzzed:
+// The parsers are pure functions of user input, table-tested and fuzzed.
+// The cleaners among them (cleanNIK, displayName, normalizeName,
+// punctToSpace, the date folding) take a byte-wise path for ASCII text
+// and a rune-wise one for any other; FuzzCleaners holds the two to the
+// same results.
 //
 //	cleanNIK, scientific, nikBirth         nik.go      NIK text and its embedded birth date and sex
 //	parseDate                              dates.go    Excel serials and day-first dates, Indonesian and English months
 //	normalizeName, displayName, jaroWinkler names.go   name matching (titles in titles.txt);
 //	                                                   similarNames, the one threshold rule
-//	invisible, asciiDigit                  text.go     invisible characters and full-width digits, shared by the above
+//	invisible, asciiDigit                  text.go     invisible characters and full-width digits, shared by the above;
+//	                                                   the ASCII classes of the cleaners' fast paths
 //	lookupEvent, lookupSex, lookupMarital, lookupState
 //	                                       events.go   free text to canonical codes, by table
 //

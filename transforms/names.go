@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Names are matched on a normal form (SPEC §5) and shown in a display
@@ -48,6 +49,21 @@ func parseTitles(text string) map[string]bool {
 // fixed point: normalizeName(normalizeName(x)) == normalizeName(x). A name
 // made only of titles normalises to "".
 func normalizeName(s string) string {
+	if !isASCII(s) {
+		return normalizeNameUnicode(s)
+	}
+	var buf [128]byte
+	for {
+		next := appendNameStepASCII(buf[:0], s)
+		if string(next) == s {
+			return s
+		}
+		s = string(next)
+	}
+}
+
+// normalizeNameUnicode is normalizeName for any text, rune by rune.
+func normalizeNameUnicode(s string) string {
 	for {
 		next := punctToSpace(dropTitles(strings.ToUpper(s)))
 		if next == s {
@@ -73,6 +89,33 @@ func dropTitles(s string) string {
 // punctToSpace drops invisible runes, turns every other rune that is not
 // a letter, a digit or a combining mark into a space and collapses spaces.
 func punctToSpace(s string) string {
+	if !isASCII(s) {
+		return punctToSpaceUnicode(s)
+	}
+	var buf [128]byte
+	out, space := buf[:0], false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch class := asciiClasses[c]; {
+		case class&classAlnum != 0:
+			if space && len(out) > 0 {
+				out = append(out, ' ')
+			}
+			space = false
+			out = append(out, c)
+		case class&classInvisible != 0:
+		default:
+			space = true
+		}
+	}
+	if string(out) == s {
+		return s
+	}
+	return string(out)
+}
+
+// punctToSpaceUnicode is punctToSpace for any text, rune by rune.
+func punctToSpaceUnicode(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
@@ -89,6 +132,19 @@ func punctToSpace(s string) string {
 // (no-break spaces included) collapsed to one space, invisible characters
 // dropped, upper case. Titles and punctuation are kept.
 func displayName(s string) string {
+	var buf [128]byte
+	out, ok := appendDisplayASCII(buf[:0], s)
+	switch {
+	case !ok:
+		return displayNameUnicode(s)
+	case string(out) == s:
+		return s
+	}
+	return string(out)
+}
+
+// displayNameUnicode is displayName for any text, rune by rune.
+func displayNameUnicode(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if invisible(r) {
 			return -1
@@ -97,6 +153,108 @@ func displayName(s string) string {
 	}, strings.ToUpper(s))
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// appendDisplayASCII appends displayName(s) to dst when s is ASCII; ok is
+// false, and dst unchanged, when it is not.
+func appendDisplayASCII(dst []byte, s string) (out []byte, ok bool) {
+	start, space := len(dst), false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return dst[:start], false
+		}
+		switch class := asciiClasses[c]; {
+		case class&classInvisible != 0:
+		case class&classSpace != 0:
+			space = true
+		default:
+			if space && len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			space = false
+			dst = append(dst, upperASCII(c))
+		}
+	}
+	return dst, true
+}
+
+// appendNameStepASCII appends one round of normalizeName to dst: s, which
+// must be ASCII, upper-cased, without its titles (dropTitles), then through
+// punctToSpace.
+func appendNameStepASCII(dst []byte, s string) []byte {
+	start, space := len(dst), false
+	for i := 0; i < len(s); {
+		if c := s[i]; c == ',' || asciiClasses[c]&classSpace != 0 {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] != ',' && asciiClasses[s[j]]&classSpace == 0 {
+			j++
+		}
+		token := s[i:j]
+		i = j
+		if titleASCII(token) {
+			continue
+		}
+		space = true // dropTitles joins the tokens it keeps with a space
+		for k := 0; k < len(token); k++ {
+			c := upperASCII(token[k])
+			switch class := asciiClasses[c]; {
+			case class&classAlnum != 0:
+				if space && len(dst) > start {
+					dst = append(dst, ' ')
+				}
+				space = false
+				dst = append(dst, c)
+			case class&classInvisible != 0:
+			default:
+				space = true
+			}
+		}
+	}
+	return dst
+}
+
+// titleASCII reports whether an ASCII token, upper-cased and without its
+// dots, is in titles.
+func titleASCII(token string) bool {
+	var buf [16]byte
+	key := buf[:0]
+	for k := 0; k < len(token); k++ {
+		if c := token[k]; c != '.' {
+			if len(key) == maxTitleLen {
+				return false
+			}
+			key = append(key, upperASCII(c))
+		}
+	}
+	if len(key) > 0 && titleShapes[key[0]&0x7f]&(1<<min(len(key), 63)) == 0 {
+		return false // no title has this first letter and length
+	}
+	return titles[string(key)]
+}
+
+// maxTitleLen is the length in bytes of the longest key of titles.
+var maxTitleLen = func() int {
+	n := 0
+	for t := range titles {
+		n = max(n, len(t))
+	}
+	return n
+}()
+
+// titleShapes holds, for each ASCII first byte, a bit for the length of
+// every key of titles starting with it; keys of 63 bytes or more share
+// bit 63.
+var titleShapes = func() (t [utf8.RuneSelf]uint64) {
+	for k := range titles {
+		if k != "" && k[0] < utf8.RuneSelf {
+			t[k[0]] |= 1 << min(len(k), 63)
+		}
+	}
+	return t
+}()
 
 // cleanText is displayName for any text cell: trimmed, white space
 // collapsed, upper case.

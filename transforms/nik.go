@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A NIK is 16 digits, PP KK CC DDMMYY SSSS: province, regency, district,
@@ -26,6 +27,30 @@ const nikLen = 16
 // be a guess. Everything else is kept, so a letter or a comma still shows
 // as NIK_NOT_DIGITS. cleanNIK is idempotent.
 func cleanNIK(raw string) string {
+	var buf [32]byte
+	out := buf[:0]
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return cleanNIKUnicode(raw)
+		case c == '.' || c == '-' || asciiClasses[c]&(classSpace|classInvisible) != 0:
+		default:
+			out = append(out, c)
+		}
+	}
+	k := 0
+	for k < len(out) && (out[k] == '\'' || out[k] == '`') {
+		k++
+	}
+	if len(out) == len(raw) {
+		return raw[k:]
+	}
+	return string(out[k:])
+}
+
+// cleanNIKUnicode is cleanNIK for any text, rune by rune.
+func cleanNIKUnicode(raw string) string {
 	s := strings.Map(func(r rune) rune {
 		if nikSeparator(r) || invisible(r) {
 			return -1
@@ -124,6 +149,23 @@ func nikDayMonthYY(nik string) (day, month, yy int, female bool) {
 // daysIn returns the number of days of a month in the proleptic Gregorian
 // calendar.
 func daysIn(year int, m time.Month) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	case time.January, time.March, time.May, time.July, time.August, time.October, time.December:
+		return 31
+	}
+	return daysInByDate(year, m) // a month out of range, as time.Date reads it
+}
+
+// daysInByDate is daysIn by way of time.Date, which normalises the day
+// before the first of the next month.
+func daysInByDate(year int, m time.Month) int {
 	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 

@@ -125,3 +125,13 @@ func TestNIKBirth(t *testing.T) {
 		})
 	}
 }
+
+func TestDaysIn(t *testing.T) {
+	for y := -1000; y <= 10000; y++ {
+		for m := time.Month(0); m <= 13; m++ {
+			if got, want := daysIn(y, m), daysInByDate(y, m); got != want {
+				t.Fatalf("daysIn(%d, %d) = %d, want %d", y, m, got, want)
+			}
+		}
+	}
+}

@@ -183,6 +183,11 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 			b.Release()
 		}
 	}()
+	// The cleaned texts are about as long as the raw ones.
+	bNIK.ReserveData(dataLen(nik))
+	bDisplay.ReserveData(dataLen(nama))
+	bNorm.ReserveData(dataLen(nama))
+	bMother.ReserveData(dataLen(ibu))
 
 	for i := 0; i < rows; i++ {
 		if i%4096 == 0 {
@@ -355,21 +360,44 @@ func dateOf(t time.Time) arrow.Date32 {
 	return arrow.Date32(d)
 }
 
-// mapStrings returns a new string array holding f of every value of a;
-// nulls stay null.
+// dataLen is the number of bytes of a's values.
+func dataLen(a *array.String) int {
+	if a.Len() == 0 {
+		return 0
+	}
+	return int(a.ValueOffset64(a.Len()) - a.ValueOffset64(0))
+}
+
+// mapStrings returns a string array holding f of every value of a; nulls
+// stay null. When f changes no value, that is a itself, retained.
 func mapStrings(mem memory.Allocator, a *array.String, f func(string) string) arrow.Array {
+	first := -1 // the first value f changes
+	for i := 0; i < a.Len(); i++ {
+		if a.IsNull(i) {
+			continue
+		}
+		if v := a.Value(i); f(v) != v {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		a.Retain()
+		return a
+	}
 	b := array.NewStringBuilder(mem)
 	defer b.Release()
 	b.Reserve(a.Len())
-	if a.Len() > 0 {
-		b.ReserveData(int(a.ValueOffset64(a.Len()) - a.ValueOffset64(0)))
-	}
+	b.ReserveData(dataLen(a))
 	for i := 0; i < a.Len(); i++ {
-		if a.IsNull(i) {
+		switch {
+		case a.IsNull(i):
 			b.AppendNull()
-			continue
+		case i < first:
+			b.Append(a.Value(i))
+		default:
+			b.Append(f(a.Value(i)))
 		}
-		b.Append(f(a.Value(i)))
 	}
 	return b.NewArray()
 }

@@ -1,6 +1,9 @@
 package transforms
 
-import "unicode"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
 // Cells copied out of web pages, PDFs and other systems carry characters
 // nobody sees: zero-width spaces, byte-order marks, soft hyphens,
@@ -29,4 +32,59 @@ func asciiDigit(r rune) rune {
 		return '0' + (r - '\uFF10')
 	}
 	return r
+}
+
+// The cleaners of this package (displayName, normalizeName, cleanNIK,
+// foldDateText) read almost only ASCII: each has a fast path for an
+// ASCII text that works on bytes, and returns its input unchanged, without
+// allocating, when nothing changes. A text holding any other byte takes the
+// general path, which works on runes; the fuzz tests check that both paths
+// agree on every text.
+
+// asciiClass is what the cleaners need to know of an ASCII byte.
+type asciiClass uint8
+
+const (
+	classSpace     asciiClass = 1 << iota // white space: unicode.IsSpace
+	classInvisible                        // a control that is not white space: invisible
+	classLower                            // a–z
+	classAlnum                            // A–Z, a–z, 0–9: unicode.IsLetter or unicode.IsDigit
+)
+
+// asciiClasses holds the class of every ASCII byte.
+var asciiClasses = func() (t [utf8.RuneSelf]asciiClass) {
+	for c := range t {
+		r := rune(c)
+		if unicode.IsSpace(r) {
+			t[c] |= classSpace
+		}
+		if invisible(r) {
+			t[c] |= classInvisible
+		}
+		if unicode.IsLower(r) {
+			t[c] |= classLower
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			t[c] |= classAlnum
+		}
+	}
+	return t
+}()
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// upperASCII returns the upper case of an ASCII byte.
+func upperASCII(c byte) byte {
+	if asciiClasses[c]&classLower != 0 {
+		return c - ('a' - 'A')
+	}
+	return c
 }

@@ -136,6 +136,7 @@ func (v *Validate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 	bReason.Reserve(rows)
 	bDetail.Reserve(rows)
 	bWarnings.Reserve(rows)
+	var scratch []string // the warnings of a row, reused: the builder copies them
 
 	for i := 0; i < rows; i++ {
 		if i%4096 == 0 {
@@ -169,7 +170,8 @@ func (v *Validate) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Re
 			}
 		}
 
-		reason, detail, warnings := v.judge(&r)
+		reason, detail, warnings := v.judge(&r, scratch[:0])
+		scratch = warnings
 		if reason != "" {
 			bReason.Append(reason)
 			bDetail.Append(detail)
@@ -254,12 +256,12 @@ func (v *Validate) readDate(r *rowFacts, isBirth bool, raw *array.String, parsed
 }
 
 // judge returns the reason and detail of a rejected row, or the warnings
-// of an accepted one.
-func (v *Validate) judge(r *rowFacts) (reason, detail string, warnings []string) {
+// of an accepted one appended to w.
+func (v *Validate) judge(r *rowFacts, w []string) (reason, detail string, warnings []string) {
 	if reason, detail = v.reject(r); reason != "" {
-		return reason, detail, nil
+		return reason, detail, w
 	}
-	return "", "", v.warn(r)
+	return "", "", v.warn(r, w)
 }
 
 // reject applies the reject rules in priority order (SPEC §3).
@@ -336,10 +338,9 @@ func (r *rowFacts) empty(column string) string {
 	return column + " is empty"
 }
 
-// warn lists the warnings of an accepted row (whose NIK is valid).
-func (v *Validate) warn(r *rowFacts) []string {
+// warn appends to w the warnings of an accepted row (whose NIK is valid).
+func (v *Validate) warn(r *rowFacts, w []string) []string {
 	nik := r.nikClean
-	w := make([]string, 0, 4)
 	day, month, yy, female := nikDayMonthYY(nik)
 	if !r.birth.IsZero() {
 		by, bm, bd := r.birth.Date()

@@ -22,6 +22,7 @@ const maxCellChars = 32767
 type layout struct {
 	file, sheet string
 	keys        []string        // JSON key of each header column, unique
+	keyJSON     []string        // each key as JSON with its colon: "key":
 	used        map[string]bool // keys in use, to keep extra keys unique
 	col         []int           // cell index of each pipeline.InputColumns() entry; -1 when absent
 	nik         int             // cell index of the nik column
@@ -42,6 +43,7 @@ func newLayout(file, sheet string, header []string, m map[int]string) *layout {
 			k = columnName(i)
 		}
 		l.keys[i] = l.unique(k)
+		l.keyJSON = append(l.keyJSON, string(append(appendJSONString(nil, l.keys[i]), ':')))
 	}
 	pos := make(map[string]int, len(m))
 	for i, c := range m {
@@ -230,12 +232,11 @@ func (b *batch) flush() error {
 // empty are keyed by their column letter.
 func (b *batch) originalJSON(l *layout, cells []string) []byte {
 	j := append(b.json[:0], '{')
-	for i, k := range l.keys {
+	for i, k := range l.keyJSON {
 		if i > 0 {
 			j = append(j, ',')
 		}
-		j = appendJSONString(j, k)
-		j = append(j, ':')
+		j = append(j, k...)
 		v := ""
 		if i < len(cells) {
 			v = cells[i]

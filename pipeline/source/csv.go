@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -83,6 +84,8 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		last     []string
 		lastLine int
 		followed bool // a blank record came after last: its quotes closed
+		// dataStart is the text offset after the first data record.
+		dataStart int64
 	)
 	for {
 		rec, err := r.Read()
@@ -114,10 +117,14 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 			continue
 		}
 		if last != nil {
+			// This row, the one held back and those not yet read.
+			b.expect(2 + unreadRows(in.Size, dataStart, r.InputOffset(), res.DataRows+1))
 			if err := b.add(lay, lastLine, last, false, nil); err != nil {
 				return nil, err
 			}
 			res.DataRows++
+		} else {
+			dataStart = r.InputOffset()
 		}
 		last, lastLine, followed = append(last[:0], rec...), line, false
 	}
@@ -142,6 +149,17 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		return nil, err
 	}
 	return []pipeline.SheetResult{res}, nil
+}
+
+// unreadRows estimates the records of a file of size bytes not yet read,
+// from the n records read from offset start to offset. Offsets count
+// decoded text, so the estimate is rough for a file not in UTF-8; 0 when
+// it cannot tell.
+func unreadRows(size, start, offset int64, n int) int {
+	if n <= 0 || offset <= start || size <= offset {
+		return 0
+	}
+	return int((size - offset) * int64(n) / (offset - start))
 }
 
 // unclosedQuote reports whether the last record of a file, rec, ends in a
@@ -226,11 +244,7 @@ func scanText(r io.Reader) (bool, error) {
 			return false, errNotText
 		}
 		total += int64(len(fresh))
-		for _, c := range fresh {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1A {
-				ctrl++
-			}
-		}
+		ctrl += countControls(fresh)
 		if eof && ctrl*100 > total {
 			return false, errNotText
 		}
@@ -255,6 +269,34 @@ func scanText(r io.Reader) (bool, error) {
 		}
 		carry = copy(buf, data[len(data)-keep:])
 	}
+}
+
+// countControls counts the control bytes of p that text does not hold:
+// below 0x20 and not a tab, line break, form feed, vertical tab or 0x1A
+// (DOS end of file).
+func countControls(p []byte) int64 {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	var n int64
+	for len(p) > 0 {
+		if len(p) >= 8 {
+			// No byte of x is below 0x20 when no high bit survives: the
+			// subtraction borrows into a byte's high bit only there.
+			if x := binary.LittleEndian.Uint64(p); (x-0x20*ones)&^x&highs == 0 {
+				p = p[8:]
+				continue
+			}
+		}
+		for _, c := range p[:min(8, len(p))] {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1A {
+				n++
+			}
+		}
+		p = p[min(8, len(p)):]
+	}
+	return n
 }
 
 // decodeText returns r as UTF-8 text without a byte-order mark.

@@ -2,6 +2,8 @@ package source
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -305,4 +307,64 @@ func FuzzCSV(f *testing.F) {
 			t.Fatalf("in one batch: %v, %d rows differ from %d rows in batches of %d", err, len(whole), len(rows), 1+batch%8)
 		}
 	})
+}
+
+func TestCSVSizedBatches(t *testing.T) {
+	// A batch of more than sizeAfter rows sizes its buffers from the bytes
+	// per row so far; rows longer than those, and files whose decoded text
+	// is not as long as the file, read the same as with small batches,
+	// which never size.
+	var sb strings.Builder
+	sb.WriteString("nik;nama;alamat;jenis_perubahan\n")
+	for i := range 3000 {
+		addr := "JL. MERDEKA"
+		if i > 1500 {
+			addr = strings.Repeat("JL. PANJANG SEKALI ", 1+i%7)
+		}
+		fmt.Fprintf(&sb, "17710112059%05d;NAMA %d;%s;KTP HILANG\n", i, i, addr)
+	}
+	text := sb.String()
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{"utf-8", []byte(text)},
+		{"utf-16", utf16LE(text)},
+	} {
+		t.Run(f.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			want, _, err := read(t, mem, Options{}, "kab/kota.csv", f.data, sizeAfter-1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := read(t, mem, Options{}, "kab/kota.csv", f.data, 2000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 3000 || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%d rows with batches of 2000, %d with batches of %d, or they differ", len(got), len(want), sizeAfter-1)
+			}
+		})
+	}
+}
+
+func TestUnreadRows(t *testing.T) {
+	tests := []struct {
+		name                string
+		size, start, offset int64
+		n, want             int
+	}{
+		{"halfway", 1000, 100, 550, 9, 9},
+		{"at the end", 1000, 100, 1000, 18, 0},
+		{"decoded text longer than the file", 1000, 100, 1200, 22, 0},
+		{"nothing read yet", 1000, 100, 100, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := unreadRows(tt.size, tt.start, tt.offset, tt.n); got != tt.want {
+				t.Errorf("unreadRows(%d, %d, %d, %d) = %d, want %d", tt.size, tt.start, tt.offset, tt.n, got, tt.want)
+			}
+		})
+	}
 }

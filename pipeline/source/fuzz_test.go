@@ -19,8 +19,9 @@ import (
 )
 
 // Fuzz targets of this package: FuzzCSV (csv_test.go), FuzzMatchHeader
-// (header_test.go), FuzzCanonical (here), FuzzSheetScanner and
-// FuzzCheckChunk (xlsx_test.go) and FuzzFastReader (equiv_test.go). Run one with, for example,
+// (header_test.go), FuzzCanonical (here), FuzzCountControls (scan_test.go),
+// FuzzSheetScanner and FuzzCheckChunk (xlsx_test.go) and FuzzFastReader
+// (equiv_test.go). Run one with, for example,
 //
 //	go test ./pipeline/source -run '^$' -fuzz '^FuzzCSV$' -fuzztime 30s
 //
@@ -178,7 +179,9 @@ func swapASCIICase(r rune) rune {
 // itself, ASCII case never matters, and every alias still names its column
 // with spaces, punctuation and case changes added.
 func FuzzCanonical(f *testing.F) {
-	for i, s := range []string{"Nomor Induk Kependudukan", "NO_NIK", "L/P", "Tgl. Lahir", "", "Ǆ", "\xff", "K\u0301EC"} {
+	for i, s := range []string{"Nomor Induk Kependudukan", "NO_NIK", "L/P", "Tgl. Lahir", "", "Ǆ", "\xff", "K\u0301EC",
+		"\u212aEC", "TGL_LAH\u0130R", strings.Repeat("Nomor Induk ", 8) + "NIK",
+		"1701096206570001,1701092604190615,UMI ARDIANSYAH,BINTUHAN,22/06/1957,PEREMPUAN"} {
 		f.Add(s, uint16(i*7), []byte{byte(i), 0x80 | byte(i*13), 42})
 	}
 	all := allAliases()
@@ -188,6 +191,9 @@ func FuzzCanonical(f *testing.F) {
 			t.Fatalf("headerKey(%q) = %q, then %q", text, k, kk)
 		}
 		col, ok := Canonical(text)
+		if rc, rok := aliasIndex[k]; rc != col || rok != ok { // Canonical folds text itself
+			t.Fatalf("Canonical(%q) = %q, %v but its key %q is alias %q, %v", text, col, ok, k, rc, rok)
+		}
 		if kc, kok := Canonical(k); kc != col || kok != ok {
 			t.Fatalf("Canonical(%q) = %q, %v but its key %q gives %q, %v", text, col, ok, k, kc, kok)
 		}

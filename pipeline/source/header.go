@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"readiness/pipeline"
 )
@@ -80,9 +81,43 @@ func (e *MissingColumnsError) Is(target error) bool { return target == pipeline.
 // Canonical returns the canonical input column a header text names, through
 // the alias table.
 func Canonical(text string) (string, bool) {
-	c, ok := aliasIndex[headerKey(text)]
+	// headerKey(text) without allocating, given up as soon as it is longer
+	// than every alias key: a data row read while looking for the header
+	// is a long cell with no chance of matching.
+	var buf [64]byte
+	key := buf[:0]
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				key = append(key, c)
+			case 'A' <= c && c <= 'Z':
+				key = append(key, c+('a'-'A'))
+			}
+		} else {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			i += n
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				key = utf8.AppendRune(key, unicode.ToLower(r))
+			}
+		}
+		if len(key) > maxAliasKey {
+			return "", false
+		}
+	}
+	c, ok := aliasIndex[string(key)]
 	return c, ok
 }
+
+// maxAliasKey is the length in bytes of the longest key of aliasIndex.
+var maxAliasKey = func() int {
+	n := 0
+	for k := range aliasIndex {
+		n = max(n, len(k))
+	}
+	return n
+}()
 
 // MatchHeader reports whether cells form a header row: a cell naming nik
 // and cells naming at least two other known columns. It returns the known
@@ -125,7 +160,7 @@ func missingRequired(m map[int]string) []string {
 }
 
 // headerKey folds a header text for matching: lower case, letters and
-// digits only.
+// digits only. Canonical folds the same way without it.
 func headerKey(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
