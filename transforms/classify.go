@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -20,6 +21,7 @@ type ClassifyConfig struct {
 	ElectionDate  time.Time // eligibility: 17 years old on this day
 	NameThreshold float64   // Jaro-Winkler at or above which names are similar
 	BatchSize     int       // persons per output batch
+	Workers       int       // goroutines resolving batches of persons; 0 means GOMAXPROCS
 }
 
 func (c ClassifyConfig) validate() error {
@@ -35,6 +37,9 @@ func (c ClassifyConfig) validate() error {
 	}
 	if c.BatchSize <= 0 {
 		errs = append(errs, fmt.Errorf("classify: batch size %d not positive", c.BatchSize))
+	}
+	if c.Workers < 0 {
+		errs = append(errs, fmt.Errorf("classify: %d workers", c.Workers))
 	}
 	return errors.Join(errs...)
 }
@@ -111,41 +116,100 @@ func (c *Classify) Apply(ctx context.Context, mem memory.Allocator, t pipeline.T
 }
 
 // Finish implements pipeline.TableStage: it emits the persons in batches
-// of BatchSize and releases the gathered rows.
+// of BatchSize, in order of first appearance, and releases the gathered
+// rows as it goes. Batches are resolved by up to Workers goroutines at
+// once, each building its own batch; they are emitted in order, and a
+// batch's rows are dropped from the store once it is emitted, so at most
+// Workers batches are held besides the store.
 func (c *Classify) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
 	defer c.Release()
-	pb := newPersonBuilder(mem)
-	defer pb.release()
-	flush := func() error {
+	heads, size := c.rows.heads, c.cfg.BatchSize
+	if len(heads) == 0 {
+		pb := newPersonBuilder(mem)
+		defer pb.release()
 		rec := pb.newRecord()
 		defer rec.Release()
 		return emit(pipeline.TablePersons, rec)
 	}
+	nb := (len(heads) + size - 1) / size
+	results := make([]chan personBatch, nb)
+	for i := range results {
+		results[i] = make(chan personBatch, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Batches are started in order, at most Workers ahead of the one
+	// being emitted.
+	ahead := workersOr(c.cfg.Workers)
+	var wg sync.WaitGroup
+	defer wg.Wait() // before Release drops the store (deferred first, runs last)
+	started := 0
+	start := func() {
+		k := started
+		started++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[k] <- c.resolveBatch(ctx, mem, heads[k*size:min((k+1)*size, len(heads))])
+		}()
+	}
+	for k := 0; k < nb; k++ {
+		for started < nb && started-k < ahead {
+			start()
+		}
+		res := <-results[k]
+		err := res.err
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err == nil {
+			err = emit(pipeline.TablePersons, res.rec)
+		}
+		if res.rec != nil {
+			res.rec.Release()
+		}
+		if err != nil {
+			cancel()
+			// Drain what was started, releasing it.
+			for j := k + 1; j < started; j++ {
+				if r := <-results[j]; r.rec != nil {
+					r.rec.Release()
+				}
+			}
+			return err
+		}
+		if k+1 < nb {
+			// Every batch still being resolved begins at or after this
+			// head, and a NIK's rows all come at or after its first row.
+			c.rows.dropBefore(heads[(k+1)*size])
+		}
+	}
+	return nil
+}
+
+// personBatch is one resolved batch of persons, or why it failed.
+type personBatch struct {
+	rec arrow.Record
+	err error
+}
+
+// resolveBatch resolves the persons whose first rows are heads into one
+// batch. It only reads the store, so batches resolve concurrently.
+func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads []int32) personBatch {
+	pb := newPersonBuilder(mem)
+	defer pb.release()
 	rows := make([]row, 0, 8)
-	emitted := false
-	for n, head := range c.rows.heads {
+	for n, head := range heads {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return personBatch{err: err}
 			}
 		}
 		var nik string
 		rows, nik = c.rows.group(head, rows[:0])
 		pb.append(c.resolve(nik, rows))
-		if n+1 < len(c.rows.heads) {
-			c.rows.dropBefore(c.rows.heads[n+1]) // the store shrinks as persons go
-		}
-		if pb.len() == c.cfg.BatchSize {
-			if err := flush(); err != nil {
-				return err
-			}
-			emitted = true
-		}
 	}
-	if pb.len() > 0 || !emitted {
-		return flush()
-	}
-	return nil
+	return personBatch{rec: pb.newRecord()}
 }
 
 // Release implements pipeline.TableStage: it drops the gathered rows.

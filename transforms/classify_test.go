@@ -1,12 +1,15 @@
 package transforms
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"readiness/pipeline"
@@ -447,4 +450,99 @@ func TestClassifyRetainsNoBatch(t *testing.T) {
 		t.Fatal("nothing gathered")
 	}
 	finish(t, mem, c, emitted{})
+}
+
+// classifyRandom gathers the same random rows into a classify stage of the
+// given batch size and workers.
+func classifyRandom(t *testing.T, mem memory.Allocator, seed uint64, batch, workers int) *Classify {
+	t.Helper()
+	c, err := NewClassify(ClassifyConfig{
+		AsOf: day("2020-06-30"), ElectionDate: day("2020-12-09"),
+		NameThreshold: 0.92, BatchSize: batch, Workers: workers,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(seed, 11))
+	pick := func(vs ...string) string { return vs[r.IntN(len(vs))] }
+	out := emitted{}
+	for range 6 {
+		var rows []map[string]any
+		for range 200 {
+			rows = append(rows, map[string]any{
+				"nik_clean":     fmt.Sprintf("1771010501900%03d", 1+r.IntN(300)),
+				"name_display":  pick("Budi", "Budi Santoso", "Siti"),
+				"name_norm":     pick("BUDI", "BUDI SANTOSO", "SITI"),
+				"region_code":   pick("1771", "1702"),
+				"event":         pick("RUSAK", "HILANG", "SUKET", "REKAM", "MATI", "PINDAH"),
+				"request_date":  fmt.Sprintf("2020-0%d-1%d", 1+r.IntN(6), r.IntN(10)),
+				"service_state": pick("", "SUDAH CETAK", "BELUM REKAM"),
+			})
+		}
+		in := recordJSON(t, mem, pipeline.RowSchema, withSources(t, jsonMarshal(rows)))
+		applyTable(t, mem, c, pipeline.TableRows, in, out)
+		in.Release()
+	}
+	return c
+}
+
+// Persons are resolved a batch per goroutine and emitted in order: the
+// batches are the same whatever the number of workers.
+func TestClassifyWorkersEmitTheSameBatches(t *testing.T) {
+	mem := checkedMem(t)
+	var want [][]map[string]any
+	for _, workers := range []int{1, 2, 3, 8} {
+		c := classifyRandom(t, mem, 5, 7, workers)
+		var got [][]map[string]any
+		for _, rec := range finish(t, mem, c, emitted{})[pipeline.TablePersons] {
+			got = append(got, rowsOf(t, rec))
+		}
+		if len(got) < 10 {
+			t.Fatalf("%d batches: too few to resolve in parallel", len(got))
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%d workers: the batches differ from one worker's", workers)
+		}
+	}
+}
+
+// A failed emit, or a cancelled run, stops Finish: every batch resolved
+// ahead is released, and no goroutine is left reading the store.
+func TestClassifyFinishStops(t *testing.T) {
+	errEmit := errors.New("sink full")
+	for _, tc := range []struct {
+		name   string
+		failAt int // the emit that fails; 0: the context is cancelled at the second
+		want   error
+	}{
+		{"emit fails first", 1, errEmit},
+		{"emit fails later", 3, errEmit},
+		{"cancelled", 0, context.Canceled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			c := classifyRandom(t, mem, 9, 5, 4)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			n := 0
+			err := c.Finish(ctx, mem, func(pipeline.Table, arrow.Record) error {
+				n++
+				switch {
+				case tc.failAt == 0 && n == 2:
+					cancel()
+				case n == tc.failAt:
+					return errEmit
+				}
+				return nil
+			})
+			c.Release()
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Finish: %v, want %v", err, tc.want)
+			}
+		})
+	}
 }
