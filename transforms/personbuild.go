@@ -11,25 +11,20 @@ import (
 // personBuilder builds PersonSchema batches from resolved persons.
 type personBuilder struct {
 	b *array.RecordBuilder
-	n int
 }
 
 func newPersonBuilder(mem memory.Allocator) *personBuilder {
 	return &personBuilder{b: array.NewRecordBuilder(mem, pipeline.PersonSchema)}
 }
 
-func (pb *personBuilder) len() int { return pb.n }
-
 func (pb *personBuilder) release() { pb.b.Release() }
 
 // newRecord returns the batch built so far and starts a new one.
 func (pb *personBuilder) newRecord() arrow.Record {
-	pb.n = 0
 	return pb.b.NewRecord()
 }
 
 func (pb *personBuilder) append(p person) {
-	pb.n++
 	field := func(name string) array.Builder {
 		return pb.b.Field(pipeline.PersonSchema.FieldIndices(name)[0])
 	}
