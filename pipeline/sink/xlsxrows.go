@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"errors"
 	"io"
 	"math"
 	"os"
@@ -84,15 +85,24 @@ type colSpec struct {
 	digits   bool // text of digits (NIK, codes): Excel must not flag it as a number stored as text
 }
 
-// rowKey orders the rows of a sorted list; off and n locate the row's XML
-// in the store.
+// rowKey orders the rows of a sorted list: outside the province last,
+// then by region, print order and arrival (seq).
 type rowKey struct {
 	outside bool
 	region  string
 	order   int32
 	seq     int
+}
+
+// storedKey is a rowKey as a store keeps it, with where the row's XML is
+// (off, n): 24 bytes, the region by its id in the store's table.
+type storedKey struct {
 	off     int64
 	n       int32
+	order   int32
+	seq     int32
+	region  uint16
+	outside bool
 }
 
 // rowStore keeps the XML of a list's rows: in memory up to spillAt bytes,
@@ -102,17 +112,18 @@ type rowStore struct {
 	sorted bool // rows are written in key order, not arrival order
 	dir    string
 
-	buf     bytes.Buffer
-	spill   *os.File
-	w       *bufio.Writer
-	size    int64
-	keys    []rowKey
-	widths  []float64 // widest text per column, in characters, capped at max
-	cut     int       // texts cut at the cell limit
-	cutMark string    // appended to a cut text
-	err     error
-	regions map[string]string // interned region codes
-	scratch []byte            // the row being encoded
+	buf         bytes.Buffer
+	spill       *os.File
+	w           *bufio.Writer
+	size        int64
+	keys        []storedKey
+	widths      []float64 // widest text per column, in characters, capped at max
+	cut         int       // texts cut at the cell limit
+	cutMark     string    // appended to a cut text
+	err         error
+	regions     map[string]uint16 // region code → id in regionNames
+	regionNames []string
+	scratch     []byte // the row being encoded
 }
 
 // spillAt is the size of a store's XML kept in memory: a province's many
@@ -120,7 +131,7 @@ type rowStore struct {
 const spillAt = 1 << 20
 
 func newRowStore(dir string, cols []colSpec, sorted bool, cutMark string) *rowStore {
-	s := &rowStore{cols: cols, sorted: sorted, dir: dir, cutMark: cutMark, regions: map[string]string{}}
+	s := &rowStore{cols: cols, sorted: sorted, dir: dir, cutMark: cutMark, regions: map[string]uint16{}}
 	s.widths = make([]float64, len(cols))
 	for i, c := range cols {
 		s.widths[i] = max(c.min, textWidth(c.label)/2+2)
@@ -131,22 +142,29 @@ func newRowStore(dir string, cols []colSpec, sorted bool, cutMark string) *rowSt
 // rows is the number of rows stored.
 func (s *rowStore) rows() int { return len(s.keys) }
 
-// add stores one row; key orders it in a sorted list (its off and n are
-// set here).
+// add stores one row; key orders it in a sorted list.
 func (s *rowStore) add(cells []xcell, key rowKey) {
 	if s.err != nil {
 		return
 	}
 	b := s.encode(s.scratch[:0], cells)
 	s.scratch = b
-	key.off, key.n = s.size, int32(len(b))
-	if r, ok := s.regions[key.region]; ok {
-		key.region = r
-	} else {
-		key.region = strings.Clone(key.region)
-		s.regions[key.region] = key.region
+	id, ok := s.regions[key.region]
+	if !ok {
+		if len(s.regionNames) > math.MaxUint16 {
+			s.err = errors.New("a list spans more than 65536 regions")
+			return
+		}
+		id = uint16(len(s.regionNames))
+		s.regionNames = append(s.regionNames, strings.Clone(key.region))
+		s.regions[s.regionNames[id]] = id
 	}
-	s.keys = append(s.keys, key)
+	if key.seq > math.MaxInt32 {
+		s.err = errors.New("a list holds more than 2147483647 rows")
+		return
+	}
+	s.keys = append(s.keys, storedKey{off: s.size, n: int32(len(b)), order: key.order,
+		seq: int32(key.seq), region: id, outside: key.outside})
 	s.size += int64(len(b))
 	if s.w != nil {
 		_, s.err = s.w.Write(b)
@@ -390,8 +408,18 @@ func (s *rowStore) order() {
 	if !s.sorted {
 		return
 	}
-	slices.SortFunc(s.keys, func(a, b rowKey) int {
-		return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(a.region, b.region),
+	// The regions' ranks in code order, so keys compare by number.
+	ids := make([]uint16, len(s.regionNames))
+	for i := range ids {
+		ids[i] = uint16(i)
+	}
+	slices.SortFunc(ids, func(a, b uint16) int { return cmp.Compare(s.regionNames[a], s.regionNames[b]) })
+	rank := make([]uint16, len(ids))
+	for r, id := range ids {
+		rank[id] = uint16(r)
+	}
+	slices.SortFunc(s.keys, func(a, b storedKey) int {
+		return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(rank[a.region], rank[b.region]),
 			cmp.Compare(a.order, b.order), cmp.Compare(a.seq, b.seq))
 	})
 }
