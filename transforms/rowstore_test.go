@@ -16,6 +16,12 @@ type storeInput struct {
 }
 
 func TestRowStoreRoundTrip(t *testing.T) {
+	for _, sc := range storeCases {
+		t.Run(sc.name, func(t *testing.T) { testRowStoreRoundTrip(t, sc) })
+	}
+}
+
+func testRowStoreRoundTrip(t *testing.T, sc storeCase) {
 	long := strings.Repeat("JALAN PANJANG Ñ ", 5000)             // 80 KB
 	huge := strings.Repeat("x", storeChunkSize+storeChunkSize/2) // longer than a chunk
 	full := row{
@@ -67,7 +73,9 @@ func TestRowStoreRoundTrip(t *testing.T) {
 		{"other warnings", storeInput{"1771010501900001", "a.csv", "", 13,
 			with(func(r *row) { r.warnings = []string{"CELL_TOO_LONG", "", "NIK_DOB_MISMATCH"} })}},
 	}
-	var s rowStore
+	s := newRowStore(sc.spill(t), 0)
+	s.chunkSize = sc.chunk
+	defer s.release()
 	var want []row
 	var niks []string
 	for _, tc := range tests {
@@ -99,7 +107,10 @@ func TestRowStoreRoundTrip(t *testing.T) {
 		t.Fatalf("%d rows stored, want %d", s.len(), len(tests))
 	}
 	for i, tc := range tests {
-		got, nik := s.load(int32(i))
+		got, nik, err := s.load(int32(i))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
 		if f := differingField(got, want[i]); f != "" {
 			t.Errorf("%s: %s differs", tc.name, f)
 		}
@@ -124,7 +135,10 @@ func TestRowStoreRoundTrip(t *testing.T) {
 		t.Fatalf("%d NIKs, want %d", len(s.heads), len(order))
 	}
 	for k, head := range s.heads {
-		rows, nik := s.group(head, nil)
+		rows, nik, err := s.group(head, nil)
+		if err != nil {
+			t.Fatalf("NIK %d: %v", k, err)
+		}
 		if nik != order[k] || len(rows) != count[nik] {
 			t.Errorf("NIK %d: %q with %d rows, want %q with %d", k, nik, len(rows), order[k], count[order[k]])
 		}
@@ -172,7 +186,10 @@ func TestRowStoreManyValues(t *testing.T) {
 		t.Errorf("%d places interned, want the limit %d", len(s.fields[internBirthPlace].values), internLimit)
 	}
 	for i := range n {
-		r, _ := s.load(int32(i))
+		r, _, err := s.load(int32(i))
+		if err != nil {
+			t.Fatal(err)
+		}
 		if r.birthPlace != fmt.Sprintf("PLACE %d", i) || len(r.mother) != i%200 || r.birth != int32(i) ||
 			r.source != fmt.Sprintf("a.csv||%d", i) || (i%3 == 0) != (len(r.warnings) == 1) ||
 			i%3 == 0 && r.warnings[0] != fmt.Sprint("W", i) {
@@ -184,7 +201,10 @@ func TestRowStoreManyValues(t *testing.T) {
 	}
 	// Groups read in order while the chunks before the next head go.
 	for k, head := range s.heads {
-		rows, nik := s.group(head, nil)
+		rows, nik, err := s.group(head, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, r := range rows {
 			if r.seq%1000 != k || nik != fmt.Sprintf("%016d", k) || r.birthPlace != fmt.Sprintf("PLACE %d", r.seq) {
 				t.Fatalf("NIK %d: row %d: %+v", k, r.seq, r)
@@ -210,7 +230,10 @@ func TestRowStoreDropBefore(t *testing.T) {
 		}
 	}
 	for k, head := range s.heads {
-		rows, _ := s.group(head, nil)
+		rows, _, err := s.group(head, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(rows) != 2 || rows[0].seq != 2*k || rows[1].seq != 2*k+1 || len(rows[1].mother) != 90 {
 			t.Fatalf("NIK %d: %+v", k, rows)
 		}
