@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -558,5 +559,83 @@ func testClassifyFinishStops(t *testing.T, sc storeCase, failAt int, want, errEm
 	c.Release()
 	if !errors.Is(err, want) {
 		t.Fatalf("Finish: %v, want %v", err, want)
+	}
+}
+
+// errDiskFull is the failure of a faultyScratch.
+var errDiskFull = errors.New("disk full")
+
+// faultyScratch is a scratch file whose writes or reads fail.
+type faultyScratch struct {
+	pipeline.Scratch
+	failWrite, failRead bool
+}
+
+func (f *faultyScratch) WriteAt(p []byte, off int64) (int, error) {
+	if f.failWrite {
+		return 0, errDiskFull
+	}
+	return f.Scratch.WriteAt(p, off)
+}
+
+func (f *faultyScratch) ReadAt(p []byte, off int64) (int, error) {
+	if f.failRead {
+		return 1, errDiskFull // a short read, with part of the bytes
+	}
+	return f.Scratch.ReadAt(p, off)
+}
+
+// A scratch file that cannot be created, written or read fails the run
+// with an error saying so, in Apply or in Finish; nothing is left on disk
+// and nothing Arrow allocated is held.
+func TestClassifySpillFails(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		create, write, read bool // what fails
+		inFinish            bool // the error comes from Finish, not Apply
+	}{
+		{name: "create", create: true},
+		{name: "write", write: true},
+		{name: "read", read: true, inFinish: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			dir := emptiedDir(t)
+			disk := pipeline.DiskScratch(dir)
+			sc := storeCase{name: tc.name, chunk: 300, spill: func(*testing.T) pipeline.NewScratch {
+				return func() (pipeline.Scratch, error) {
+					if tc.create {
+						return nil, errDiskFull
+					}
+					s, err := disk()
+					return &faultyScratch{Scratch: s, failWrite: tc.write, failRead: tc.read}, err
+				}
+			}}
+			c := sc.newClassify(t, testClassifyConfig(5, 4))
+			defer c.Release()
+			var err error
+			r := rand.New(rand.NewPCG(3, 4))
+			for range 5 {
+				in := randomRows(mem, r, 200)
+				err = c.Apply(context.Background(), mem, pipeline.TableRows, in, emitted{}.emit(t))
+				in.Release()
+				if err != nil {
+					break
+				}
+			}
+			if tc.inFinish {
+				if err != nil {
+					t.Fatalf("Apply: %v", err)
+				}
+				err = c.Finish(context.Background(), mem, func(_ pipeline.Table, rec arrow.Record) error { return nil })
+			}
+			if !errors.Is(err, errDiskFull) || !strings.HasPrefix(err.Error(), "classify: ") {
+				t.Fatalf("got %v, want a classify error wrapping %v", err, errDiskFull)
+			}
+			c.Release()
+			if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
+				t.Errorf("scratch folder holds %v (%v) after Release", es, err)
+			}
+		})
 	}
 }
