@@ -74,13 +74,14 @@ func (c ClassifyConfig) validate() error {
 // NIK, until Finish or Release. Finish lets the store go as the persons
 // are emitted.
 //
-// With Spill set, the store's text beyond SpillBudget bytes goes to a
-// scratch file, in chunks of 1 MiB, as it is gathered, and Finish reads
-// it back once, in order, as it reaches it (a person's rows far ahead of
-// their first are read alone); the index of 8 bytes per row and a map
-// entry per NIK stays in memory. The file is removed by Finish and
-// Release, and on every failure; a failed write or read is Apply's or
-// Finish's error.
+// With Spill set, the encoded rows beyond SpillBudget bytes go to a
+// scratch file as they are gathered, a full 1 MiB chunk at a time, and
+// Finish reads each chunk back once, in order, as the persons being
+// resolved reach it, holding only the chunks of the batches in flight (a
+// person's rows far ahead of their first are read alone). The index, 8
+// bytes per row and a map entry per NIK, stays in memory. The file is
+// removed by Finish and Release, and on every failure; a failed write or
+// read is Apply's or Finish's error.
 type Classify struct {
 	cfg  ClassifyConfig
 	rows rowStore // every gathered row, in input order, chained by NIK
