@@ -26,7 +26,8 @@ const (
 )
 
 // DefaultSpoolBudget is the bytes of person batches each gathering person
-// stage keeps in memory before it spools the rest to disk.
+// stage, and of gathered rows classify, keeps in memory before it spools
+// the rest to disk.
 const DefaultSpoolBudget = 16 << 20
 
 // Config holds the settings of one run as the pipeline sees them. It has
@@ -39,8 +40,9 @@ type Config struct {
 	NameThreshold float64   // Jaro-Winkler similarity at or above which names are similar, in (0, 1]
 	MaxUnzipSize  int64     // bound on the inflated size of a whole xlsx (one part may take half), > 0
 	// SpoolBudget is the bytes of person batches a gathering person stage
-	// (ganda, allocate) keeps in memory; beyond it they go to a temporary
-	// file until the stage finishes. >= 0; 0 spools every batch.
+	// (ganda, allocate) keeps in memory, and of the rows classify gathers;
+	// beyond it they go to a temporary file until the stage finishes.
+	// >= 0; 0 spools every batch, and every full 1 MiB chunk of rows.
 	SpoolBudget int64
 	// Projection is the readiness projection; nil for a run that only
 	// checks its inputs (readiness validate).

@@ -22,6 +22,11 @@ type ClassifyConfig struct {
 	NameThreshold float64   // Jaro-Winkler at or above which names are similar
 	BatchSize     int       // persons per output batch
 	Workers       int       // goroutines resolving batches of persons; 0 means GOMAXPROCS
+	// Spill, when set, gives the scratch file the gathered rows go to
+	// beyond SpillBudget bytes of them in memory (see Classify); nil keeps
+	// them all in memory.
+	Spill       pipeline.NewScratch
+	SpillBudget int64 // >= 0; 0 spills every full chunk of rows
 }
 
 func (c ClassifyConfig) validate() error {
@@ -40,6 +45,9 @@ func (c ClassifyConfig) validate() error {
 	}
 	if c.Workers < 0 {
 		errs = append(errs, fmt.Errorf("classify: %d workers", c.Workers))
+	}
+	if c.SpillBudget < 0 {
+		errs = append(errs, fmt.Errorf("classify: spill budget %d negative", c.SpillBudget))
 	}
 	return errors.Join(errs...)
 }
@@ -65,6 +73,15 @@ func (c ClassifyConfig) validate() error {
 // codes, the low-cardinality text as ids) per row, and one map entry per
 // NIK, until Finish or Release. Finish lets the store go as the persons
 // are emitted.
+//
+// With Spill set, the encoded rows beyond SpillBudget bytes go to a
+// scratch file as they are gathered, a full 1 MiB chunk at a time, and
+// Finish reads each chunk back once, in order, as the persons being
+// resolved reach it, holding only the chunks of the batches in flight (a
+// person's rows far ahead of their first are read alone). The index, 8
+// bytes per row and a map entry per NIK, stays in memory. The file is
+// removed by Finish and Release, and on every failure; a failed write or
+// read is Apply's or Finish's error.
 type Classify struct {
 	cfg  ClassifyConfig
 	rows rowStore // every gathered row, in input order, chained by NIK
@@ -78,7 +95,7 @@ func NewClassify(cfg ClassifyConfig) (*Classify, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Classify{cfg: cfg}, nil
+	return &Classify{cfg: cfg, rows: newRowStore(cfg.Spill, cfg.SpillBudget)}, nil
 }
 
 // Name implements pipeline.TableStage.
@@ -206,14 +223,21 @@ func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads
 			}
 		}
 		var nik string
-		rows, nik = c.rows.group(head, rows[:0])
+		var err error
+		if rows, nik, err = c.rows.group(head, rows[:0]); err != nil {
+			return personBatch{err: err}
+		}
 		pb.append(c.resolve(nik, rows))
 	}
 	return personBatch{rec: pb.newRecord()}
 }
 
-// Release implements pipeline.TableStage: it drops the gathered rows.
-func (c *Classify) Release() { c.rows, c.ws = rowStore{}, nil }
+// Release implements pipeline.TableStage: it drops the gathered rows and
+// removes the scratch file.
+func (c *Classify) Release() {
+	c.rows.release()
+	c.rows, c.ws = rowStore{}, nil
+}
 
 // classifyColumns are the columns of RowSchema that person resolution
 // reads.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,14 +18,14 @@ import (
 
 func newTestClassify(t *testing.T, batch int) *Classify {
 	t.Helper()
-	c, err := NewClassify(ClassifyConfig{
+	return storeCases[0].newClassify(t, testClassifyConfig(batch, 0))
+}
+
+func testClassifyConfig(batch, workers int) ClassifyConfig {
+	return ClassifyConfig{
 		AsOf: day("2020-06-30"), ElectionDate: day("2020-12-09"),
-		NameThreshold: 0.92, BatchSize: batch,
-	})
-	if err != nil {
-		t.Fatal(err)
+		NameThreshold: 0.92, BatchSize: batch, Workers: workers,
 	}
-	return c
 }
 
 // NIKs of the cases: a man born 1990-01-05, a woman born 1985-03-12, a
@@ -350,60 +351,70 @@ func TestClassifyCellTraps(t *testing.T) {
 // batches: the same NIKs in the same order, the same rows field by field,
 // the same persons.
 func TestClassifyMatchesPreviousGathering(t *testing.T) {
-	for seed := range uint64(24) {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			mem := checkedMem(t)
-			r := rand.New(rand.NewPCG(seed, 7))
-			c := newTestClassify(t, 1+r.IntN(40))
-			var ref refGather
-			defer ref.release()
-			out := emitted{}
-			for range 1 + r.IntN(20) {
-				in := randomRows(mem, r, 1+r.IntN(300))
-				applyTable(t, mem, c, pipeline.TableRows, in, out)
-				ref.apply(in)
-				in.Release()
-			}
-			niks, groups := ref.groups()
-			if len(c.rows.heads) != len(niks) {
-				t.Fatalf("%d NIKs gathered, the reference has %d", len(c.rows.heads), len(niks))
-			}
-			for k, head := range c.rows.heads {
-				got, nik := c.rows.group(head, nil)
-				if nik != niks[k] {
-					t.Fatalf("NIK %d: %q, the reference has %q", k, nik, niks[k])
-				}
-				if len(got) != len(groups[k]) {
-					t.Fatalf("NIK %d: %d rows, the reference has %d", k, len(got), len(groups[k]))
-				}
-				for i := range got {
-					if f := differingField(got[i], groups[k][i]); f != "" {
-						t.Fatalf("NIK %d row %d: %s differs from the reference", k, i, f)
-					}
-				}
-			}
+	for _, sc := range storeCases {
+		for seed := range uint64(24) {
+			t.Run(fmt.Sprint(sc.name, "/", seed), func(t *testing.T) {
+				testClassifyMatchesPreviousGathering(t, sc, seed)
+			})
+		}
+	}
+}
 
-			pb := newPersonBuilder(mem)
-			defer pb.release()
-			for k := range niks {
-				pb.append(c.resolve(niks[k], groups[k]))
+func testClassifyMatchesPreviousGathering(t *testing.T, sc storeCase, seed uint64) {
+	mem := checkedMem(t)
+	r := rand.New(rand.NewPCG(seed, 7))
+	c := sc.newClassify(t, testClassifyConfig(1+r.IntN(40), 0))
+	defer c.Release()
+	var ref refGather
+	defer ref.release()
+	out := emitted{}
+	for range 1 + r.IntN(20) {
+		in := randomRows(mem, r, 1+r.IntN(300))
+		applyTable(t, mem, c, pipeline.TableRows, in, out)
+		ref.apply(in)
+		in.Release()
+	}
+	niks, groups := ref.groups()
+	if len(c.rows.heads) != len(niks) {
+		t.Fatalf("%d NIKs gathered, the reference has %d", len(c.rows.heads), len(niks))
+	}
+	for k, head := range c.rows.heads {
+		got, nik, err := c.rows.group(head, nil)
+		if err != nil {
+			t.Fatalf("NIK %d: %v", k, err)
+		}
+		if nik != niks[k] {
+			t.Fatalf("NIK %d: %q, the reference has %q", k, nik, niks[k])
+		}
+		if len(got) != len(groups[k]) {
+			t.Fatalf("NIK %d: %d rows, the reference has %d", k, len(got), len(groups[k]))
+		}
+		for i := range got {
+			if f := differingField(got[i], groups[k][i]); f != "" {
+				t.Fatalf("NIK %d row %d: %s differs from the reference", k, i, f)
 			}
-			wantRec := pb.newRecord()
-			defer wantRec.Release()
-			want := rowsOf(t, wantRec)
-			var got []map[string]any
-			for _, rec := range finish(t, mem, c, out)[pipeline.TablePersons] {
-				got = append(got, rowsOf(t, rec)...)
-			}
-			if len(got) != len(want) {
-				t.Fatalf("%d persons, the reference gives %d", len(got), len(want))
-			}
-			for i := range want {
-				if !reflect.DeepEqual(got[i], want[i]) {
-					t.Fatalf("person %d differs from the reference's", i)
-				}
-			}
-		})
+		}
+	}
+
+	pb := newPersonBuilder(mem)
+	defer pb.release()
+	for k := range niks {
+		pb.append(c.resolve(niks[k], groups[k]))
+	}
+	wantRec := pb.newRecord()
+	defer wantRec.Release()
+	want := rowsOf(t, wantRec)
+	var got []map[string]any
+	for _, rec := range finish(t, mem, c, out)[pipeline.TablePersons] {
+		got = append(got, rowsOf(t, rec)...)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d persons, the reference gives %d", len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("person %d differs from the reference's", i)
+		}
 	}
 }
 
@@ -453,16 +464,10 @@ func TestClassifyRetainsNoBatch(t *testing.T) {
 }
 
 // classifyRandom gathers the same random rows into a classify stage of the
-// given batch size and workers.
-func classifyRandom(t *testing.T, mem memory.Allocator, seed uint64, batch, workers int) *Classify {
+// given batch size and workers, its rows kept as sc says.
+func classifyRandom(t *testing.T, mem memory.Allocator, sc storeCase, seed uint64, batch, workers int) *Classify {
 	t.Helper()
-	c, err := NewClassify(ClassifyConfig{
-		AsOf: day("2020-06-30"), ElectionDate: day("2020-12-09"),
-		NameThreshold: 0.92, BatchSize: batch, Workers: workers,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := sc.newClassify(t, testClassifyConfig(batch, workers))
 	r := rand.New(rand.NewPCG(seed, 11))
 	pick := func(vs ...string) string { return vs[r.IntN(len(vs))] }
 	out := emitted{}
@@ -489,24 +494,28 @@ func classifyRandom(t *testing.T, mem memory.Allocator, seed uint64, batch, work
 // Persons are resolved a batch per goroutine and emitted in order: the
 // batches are the same whatever the number of workers.
 func TestClassifyWorkersEmitTheSameBatches(t *testing.T) {
-	mem := checkedMem(t)
 	var want [][]map[string]any
-	for _, workers := range []int{1, 2, 3, 8} {
-		c := classifyRandom(t, mem, 5, 7, workers)
-		var got [][]map[string]any
-		for _, rec := range finish(t, mem, c, emitted{})[pipeline.TablePersons] {
-			got = append(got, rowsOf(t, rec))
-		}
-		if len(got) < 10 {
-			t.Fatalf("%d batches: too few to resolve in parallel", len(got))
-		}
-		if want == nil {
-			want = got
-			continue
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("%d workers: the batches differ from one worker's", workers)
-		}
+	for _, sc := range storeCases {
+		t.Run(sc.name, func(t *testing.T) {
+			mem := checkedMem(t)
+			for _, workers := range []int{1, 2, 3, 8} {
+				c := classifyRandom(t, mem, sc, 5, 7, workers)
+				var got [][]map[string]any
+				for _, rec := range finish(t, mem, c, emitted{})[pipeline.TablePersons] {
+					got = append(got, rowsOf(t, rec))
+				}
+				if len(got) < 10 {
+					t.Fatalf("%d batches: too few to resolve in parallel", len(got))
+				}
+				if want == nil {
+					want = got // the first store case's, with one worker
+					continue
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%d workers: the batches differ from one worker's in memory", workers)
+				}
+			}
+		})
 	}
 }
 
@@ -523,25 +532,109 @@ func TestClassifyFinishStops(t *testing.T) {
 		{"emit fails later", 3, errEmit},
 		{"cancelled", 0, context.Canceled},
 	} {
+		for _, sc := range storeCases {
+			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
+				testClassifyFinishStops(t, sc, tc.failAt, tc.want, errEmit)
+			})
+		}
+	}
+}
+
+func testClassifyFinishStops(t *testing.T, sc storeCase, failAt int, want, errEmit error) {
+	mem := checkedMem(t)
+	c := classifyRandom(t, mem, sc, 9, 5, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	err := c.Finish(ctx, mem, func(pipeline.Table, arrow.Record) error {
+		n++
+		switch {
+		case failAt == 0 && n == 2:
+			cancel()
+		case n == failAt:
+			return errEmit
+		}
+		return nil
+	})
+	c.Release()
+	if !errors.Is(err, want) {
+		t.Fatalf("Finish: %v, want %v", err, want)
+	}
+}
+
+// errDiskFull is the failure of a faultyScratch.
+var errDiskFull = errors.New("disk full")
+
+// faultyScratch is a scratch file whose writes or reads fail.
+type faultyScratch struct {
+	pipeline.Scratch
+	failWrite, failRead bool
+}
+
+func (f *faultyScratch) WriteAt(p []byte, off int64) (int, error) {
+	if f.failWrite {
+		return 0, errDiskFull
+	}
+	return f.Scratch.WriteAt(p, off)
+}
+
+func (f *faultyScratch) ReadAt(p []byte, off int64) (int, error) {
+	if f.failRead {
+		return 1, errDiskFull // a short read, with part of the bytes
+	}
+	return f.Scratch.ReadAt(p, off)
+}
+
+// A scratch file that cannot be created, written or read fails the run
+// with an error saying so, in Apply or in Finish; nothing is left on disk
+// and nothing Arrow allocated is held.
+func TestClassifySpillFails(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		create, write, read bool // what fails
+		inFinish            bool // the error comes from Finish, not Apply
+	}{
+		{name: "create", create: true},
+		{name: "write", write: true},
+		{name: "read", read: true, inFinish: true},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := checkedMem(t)
-			c := classifyRandom(t, mem, 9, 5, 4)
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			n := 0
-			err := c.Finish(ctx, mem, func(pipeline.Table, arrow.Record) error {
-				n++
-				switch {
-				case tc.failAt == 0 && n == 2:
-					cancel()
-				case n == tc.failAt:
-					return errEmit
+			dir := emptiedDir(t)
+			disk := pipeline.DiskScratch(dir)
+			sc := storeCase{name: tc.name, chunk: 300, spill: func(*testing.T) pipeline.NewScratch {
+				return func() (pipeline.Scratch, error) {
+					if tc.create {
+						return nil, errDiskFull
+					}
+					s, err := disk()
+					return &faultyScratch{Scratch: s, failWrite: tc.write, failRead: tc.read}, err
 				}
-				return nil
-			})
+			}}
+			c := sc.newClassify(t, testClassifyConfig(5, 4))
+			defer c.Release()
+			var err error
+			r := rand.New(rand.NewPCG(3, 4))
+			for range 5 {
+				in := randomRows(mem, r, 200)
+				err = c.Apply(context.Background(), mem, pipeline.TableRows, in, emitted{}.emit(t))
+				in.Release()
+				if err != nil {
+					break
+				}
+			}
+			if tc.inFinish {
+				if err != nil {
+					t.Fatalf("Apply: %v", err)
+				}
+				err = c.Finish(context.Background(), mem, func(_ pipeline.Table, rec arrow.Record) error { return nil })
+			}
+			if !errors.Is(err, errDiskFull) || !strings.HasPrefix(err.Error(), "classify: ") {
+				t.Fatalf("got %v, want a classify error wrapping %v", err, errDiskFull)
+			}
 			c.Release()
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("Finish: %v, want %v", err, tc.want)
+			if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
+				t.Errorf("scratch folder holds %v (%v) after Release", es, err)
 			}
 		})
 	}

@@ -3,11 +3,17 @@ package transforms
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unsafe"
+
+	"readiness/pipeline"
 )
 
 // rowStore holds the rows classify gathers, grouped by NIK, in a compact
@@ -42,12 +48,26 @@ import (
 // next[i] is the following row of row i's NIK, 0 at the end (row 0 is
 // never anyone's next).
 //
-// The zero value is empty and ready to use. Strings that load returns
-// alias the arena: the chunks are never written again once a row is in
-// them, and the garbage collector keeps a chunk for as long as a string
-// refers to it, so they stay valid after the store is dropped.
+// Chunks in memory are bounded when the store has a NewScratch (see
+// newRowStore): full chunks are kept while they total at most budget
+// bytes, and every later full chunk is written to the scratch file (once,
+// in order, one after the other) and let go; the chunk being filled stays
+// in memory. The index (offsets, next, heads, tails) stays in memory.
+// Reading back serves Finish's access pattern (see group): a spilled
+// chunk is read back whole, once, when the sweep through the heads
+// reaches it, and kept until dropBefore lets it go; a row far ahead of
+// its head is read alone, record by record.
+//
+// The zero value is empty, keeps everything in memory and is ready to
+// use. Rows are added by one goroutine; once every row is added, group
+// and load may be called from several goroutines at once, beside
+// dropBefore from another one. Strings that load returns alias the chunk
+// (or, for a row read alone, the buffer) they were decoded from: those
+// are never written again once loading begins, and the garbage collector
+// keeps them for as long as a string refers to them, so the strings stay
+// valid after the store is dropped.
 type rowStore struct {
-	chunks     [][]byte
+	chunks     [][]byte // nil once spilled and not read back, or dropped
 	chunkFirst []int32  // index of the first row of each chunk
 	offsets    []uint32 // row i begins at offsets[i] in its chunk
 	next       []int32  // the next row of the same NIK, 0 at the end
@@ -60,6 +80,29 @@ type rowStore struct {
 	dropped    int    // chunks before this one are dropped (dropBefore)
 	buf        []byte // the record being encoded
 	key        []byte // the key of a list of warnings being looked up
+
+	// Spilling; nil newScratch keeps every chunk in memory.
+	newScratch pipeline.NewScratch
+	budget     int64            // bytes of full chunks kept in memory
+	held       int64            // bytes of full chunks kept so far
+	scratch    pipeline.Scratch // nil until a chunk is spilled
+	written    int64            // bytes written to scratch
+	pos        []int64          // where each chunk is in scratch, -1 when not there
+	size       []uint32         // bytes of each full chunk
+	spare      []byte           // the buffer of the chunk spilled last, for the next chunk
+	failed     error            // a failed spill: the store is unusable
+	chunkSize  int              // bytes of a chunk; 0 means storeChunkSize (tests make it small)
+
+	mu         sync.Mutex   // guards chunks while loading
+	chunkReads atomic.Int64 // spilled chunks read back whole
+	farReads   atomic.Int64 // records read alone
+}
+
+// newRowStore returns a store that keeps full chunks in memory while they
+// total at most budget bytes and spills the later ones to a scratch file
+// from newScratch; a nil newScratch keeps everything in memory.
+func newRowStore(newScratch pipeline.NewScratch, budget int64) rowStore {
+	return rowStore{newScratch: newScratch, budget: budget}
 }
 
 const (
@@ -103,6 +146,9 @@ var errStoreFull = errors.New("classify: more than 2147483647 accepted rows")
 // file, sheet and line make the source. The strings may alias memory that
 // is reused once add returns; the store copies what it keeps.
 func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
+	if s.failed != nil {
+		return s.failed
+	}
 	i := len(s.offsets)
 	if i == math.MaxInt32 {
 		return errStoreFull
@@ -191,8 +237,18 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 
 	k := len(s.chunks) - 1
 	if k < 0 || len(s.chunks[k])+len(b) > cap(s.chunks[k]) {
-		s.chunks = append(s.chunks, make([]byte, 0, max(storeChunkSize, len(b))))
+		if k >= 0 {
+			if err := s.complete(k); err != nil {
+				return err
+			}
+		}
+		c := s.spare
+		if s.spare = nil; cap(c) < len(b) {
+			c = make([]byte, 0, max(s.chunkBytes(), len(b)))
+		}
+		s.chunks = append(s.chunks, c[:0])
 		s.chunkFirst = append(s.chunkFirst, int32(i))
+		s.pos, s.size = append(s.pos, -1), append(s.size, 0)
 		k++
 	}
 	s.offsets = append(s.offsets, uint32(len(s.chunks[k])))
@@ -200,12 +256,69 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	return nil
 }
 
+// complete is called once chunk k is full: it keeps the chunk in memory
+// within the budget, else writes it to the scratch file and lets it go.
+func (s *rowStore) complete(k int) error {
+	c := s.chunks[k]
+	s.size[k] = uint32(len(c))
+	if s.newScratch == nil || s.scratch == nil && s.held+int64(len(c)) <= s.budget {
+		s.held += int64(len(c))
+		return nil
+	}
+	if s.scratch == nil {
+		sc, err := s.newScratch()
+		if err != nil {
+			return s.fail(fmt.Errorf("classify: spilling gathered rows: %w", err))
+		}
+		s.scratch = sc
+	}
+	if _, err := s.scratch.WriteAt(c, s.written); err != nil {
+		return s.fail(fmt.Errorf("classify: spilling gathered rows: %w", err))
+	}
+	s.pos[k] = s.written
+	s.written += int64(len(c))
+	s.chunks[k] = nil
+	if cap(c) == s.chunkBytes() {
+		s.spare = c // nothing is loaded while rows are added
+	}
+	return nil
+}
+
+// chunkBytes is the size of a chunk.
+func (s *rowStore) chunkBytes() int {
+	if s.chunkSize > 0 {
+		return s.chunkSize
+	}
+	return storeChunkSize
+}
+
+// fail closes and removes the scratch file and keeps err as the answer to
+// every later add, group and load.
+func (s *rowStore) fail(err error) error {
+	s.release()
+	s.failed = err
+	return err
+}
+
+// release closes and removes the scratch file, if any. Rows in memory
+// stay readable; spilled rows no longer are.
+func (s *rowStore) release() {
+	if s.scratch != nil {
+		_ = s.scratch.Close() // the file goes either way; nothing is lost
+		s.scratch = nil
+	}
+	s.spare = nil
+}
+
 // dropBefore lets go of the chunks that hold only rows before row i.
 // Every row of a NIK comes at or after its first row, so once the groups
 // of the heads before i are loaded, nothing reads those chunks again
 // (strings loaded from them keep them alive as long as they are used).
-// Rows before i must not be loaded after it.
+// Rows before i must not be loaded after it. It may be called beside
+// group and load.
 func (s *rowStore) dropBefore(i int32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for k := s.dropped; k+1 < len(s.chunks) && s.chunkFirst[k+1] <= i; k++ {
 		s.chunks[k] = nil
 		s.dropped = k + 1
@@ -216,26 +329,115 @@ func (s *rowStore) dropBefore(i int32) {
 func (s *rowStore) len() int { return len(s.offsets) }
 
 // group appends to dst the rows of the NIK whose first row is head, in
-// input order, and returns it with the NIK.
-func (s *rowStore) group(head int32, dst []row) ([]row, string) {
+// input order, and returns it with the NIK. A spilled chunk holding the
+// head, or the chunk after it, is read back whole and kept until
+// dropBefore lets it go (heads are swept in order, so each is read once);
+// a row further ahead is read alone unless its chunk is in memory.
+func (s *rowStore) group(head int32, dst []row) ([]row, string, error) {
+	near := s.chunkOf(head) + 1
 	var nik string
 	for i := head; ; {
-		var r row
-		r, n := s.load(i)
+		r, n, err := s.loadNear(i, near)
+		if err != nil {
+			return dst, "", err
+		}
 		if i == head {
 			nik = n
 		}
 		dst = append(dst, r)
 		if i = s.next[i]; i == 0 {
-			return dst, nik
+			return dst, nik, nil
 		}
 	}
 }
 
-// load decodes row i, and its NIK when it is the first row of its NIK.
-func (s *rowStore) load(i int32) (r row, nik string) {
-	k := sort.Search(len(s.chunkFirst), func(k int) bool { return s.chunkFirst[k] > i }) - 1
-	d := recordReader{b: s.chunks[k], p: int(s.offsets[i])}
+// load decodes row i, and its NIK when it is the first row of its NIK,
+// reading its chunk back whole if it was spilled.
+func (s *rowStore) load(i int32) (row, string, error) {
+	return s.loadNear(i, s.chunkOf(i))
+}
+
+// chunkOf returns the chunk that holds row i.
+func (s *rowStore) chunkOf(i int32) int {
+	return sort.Search(len(s.chunkFirst), func(k int) bool { return s.chunkFirst[k] > i }) - 1
+}
+
+// loadNear decodes row i, reading its chunk back whole if it was spilled
+// and is at most chunk near, else reading the row's record alone.
+func (s *rowStore) loadNear(i int32, near int) (row, string, error) {
+	if s.failed != nil {
+		return row{}, "", s.failed
+	}
+	b, p, err := s.record(i, near)
+	if err != nil {
+		return row{}, "", err
+	}
+	r, nik := s.decode(b, p, i)
+	return r, nik, nil
+}
+
+// record returns the bytes row i's record is in, and where it begins.
+func (s *rowStore) record(i int32, near int) (b []byte, p int, err error) {
+	k := s.chunkOf(i)
+	s.mu.Lock()
+	c := s.chunks[k]
+	if c == nil && k <= near && s.pos[k] >= 0 {
+		if c, err = s.readChunk(k); err == nil {
+			s.chunks[k] = c
+		}
+	}
+	s.mu.Unlock()
+	switch {
+	case err != nil:
+		return nil, 0, err
+	case c != nil:
+		return c, int(s.offsets[i]), nil
+	case s.pos[k] < 0:
+		return nil, 0, fmt.Errorf("classify: row %d loaded after its chunk was dropped", i)
+	}
+	// Far ahead: read the record alone. It ends where the next row of its
+	// chunk begins, or at the chunk's end.
+	end := s.size[k]
+	if int(i)+1 < len(s.offsets) && (k+1 == len(s.chunkFirst) || s.chunkFirst[k+1] > i+1) {
+		end = s.offsets[i+1]
+	}
+	b = make([]byte, end-s.offsets[i])
+	if err := s.readAt(b, s.pos[k]+int64(s.offsets[i])); err != nil {
+		return nil, 0, err
+	}
+	s.farReads.Add(1)
+	return b, 0, nil
+}
+
+// readChunk reads spilled chunk k back into a new buffer.
+func (s *rowStore) readChunk(k int) ([]byte, error) {
+	c := make([]byte, s.size[k])
+	if err := s.readAt(c, s.pos[k]); err != nil {
+		return nil, err
+	}
+	s.chunkReads.Add(1)
+	return c, nil
+}
+
+// readAt fills b from the scratch file at off.
+func (s *rowStore) readAt(b []byte, off int64) error {
+	if s.scratch == nil {
+		return errors.New("classify: reading gathered rows back: the scratch file is gone")
+	}
+	n, err := s.scratch.ReadAt(b, off)
+	if n == len(b) {
+		return nil // io.ReaderAt may report io.EOF with the last bytes
+	}
+	if err == nil {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("classify: reading gathered rows back: %w", err)
+}
+
+// decode decodes row i from its record at b[p:], and its NIK when it is
+// the first row of its NIK. The strings alias b.
+func (s *rowStore) decode(b []byte, p int, i int32) (r row, nik string) {
+	d := recordReader{b: b, p: p}
 	hdr := d.b[d.p]
 	d.p++
 	switch {

@@ -2,9 +2,13 @@ package transforms
 
 import (
 	"fmt"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
+
+	"readiness/pipeline"
 )
 
 // storeInput is a row as given to rowStore.add, with the source its
@@ -16,6 +20,12 @@ type storeInput struct {
 }
 
 func TestRowStoreRoundTrip(t *testing.T) {
+	for _, sc := range storeCases {
+		t.Run(sc.name, func(t *testing.T) { testRowStoreRoundTrip(t, sc) })
+	}
+}
+
+func testRowStoreRoundTrip(t *testing.T, sc storeCase) {
 	long := strings.Repeat("JALAN PANJANG Ñ ", 5000)             // 80 KB
 	huge := strings.Repeat("x", storeChunkSize+storeChunkSize/2) // longer than a chunk
 	full := row{
@@ -67,7 +77,9 @@ func TestRowStoreRoundTrip(t *testing.T) {
 		{"other warnings", storeInput{"1771010501900001", "a.csv", "", 13,
 			with(func(r *row) { r.warnings = []string{"CELL_TOO_LONG", "", "NIK_DOB_MISMATCH"} })}},
 	}
-	var s rowStore
+	s := newRowStore(sc.spill(t), 0)
+	s.chunkSize = sc.chunk
+	defer s.release()
 	var want []row
 	var niks []string
 	for _, tc := range tests {
@@ -99,7 +111,10 @@ func TestRowStoreRoundTrip(t *testing.T) {
 		t.Fatalf("%d rows stored, want %d", s.len(), len(tests))
 	}
 	for i, tc := range tests {
-		got, nik := s.load(int32(i))
+		got, nik, err := s.load(int32(i))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
 		if f := differingField(got, want[i]); f != "" {
 			t.Errorf("%s: %s differs", tc.name, f)
 		}
@@ -124,7 +139,10 @@ func TestRowStoreRoundTrip(t *testing.T) {
 		t.Fatalf("%d NIKs, want %d", len(s.heads), len(order))
 	}
 	for k, head := range s.heads {
-		rows, nik := s.group(head, nil)
+		rows, nik, err := s.group(head, nil)
+		if err != nil {
+			t.Fatalf("NIK %d: %v", k, err)
+		}
 		if nik != order[k] || len(rows) != count[nik] {
 			t.Errorf("NIK %d: %q with %d rows, want %q with %d", k, nik, len(rows), order[k], count[order[k]])
 		}
@@ -172,7 +190,10 @@ func TestRowStoreManyValues(t *testing.T) {
 		t.Errorf("%d places interned, want the limit %d", len(s.fields[internBirthPlace].values), internLimit)
 	}
 	for i := range n {
-		r, _ := s.load(int32(i))
+		r, _, err := s.load(int32(i))
+		if err != nil {
+			t.Fatal(err)
+		}
 		if r.birthPlace != fmt.Sprintf("PLACE %d", i) || len(r.mother) != i%200 || r.birth != int32(i) ||
 			r.source != fmt.Sprintf("a.csv||%d", i) || (i%3 == 0) != (len(r.warnings) == 1) ||
 			i%3 == 0 && r.warnings[0] != fmt.Sprint("W", i) {
@@ -184,7 +205,10 @@ func TestRowStoreManyValues(t *testing.T) {
 	}
 	// Groups read in order while the chunks before the next head go.
 	for k, head := range s.heads {
-		rows, nik := s.group(head, nil)
+		rows, nik, err := s.group(head, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, r := range rows {
 			if r.seq%1000 != k || nik != fmt.Sprintf("%016d", k) || r.birthPlace != fmt.Sprintf("PLACE %d", r.seq) {
 				t.Fatalf("NIK %d: row %d: %+v", k, r.seq, r)
@@ -210,7 +234,10 @@ func TestRowStoreDropBefore(t *testing.T) {
 		}
 	}
 	for k, head := range s.heads {
-		rows, _ := s.group(head, nil)
+		rows, _, err := s.group(head, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(rows) != 2 || rows[0].seq != 2*k || rows[1].seq != 2*k+1 || len(rows[1].mother) != 90 {
 			t.Fatalf("NIK %d: %+v", k, rows)
 		}
@@ -225,5 +252,175 @@ func TestRowStoreDropBefore(t *testing.T) {
 		if s.chunks[k] != nil {
 			t.Errorf("chunk %d kept", k)
 		}
+	}
+}
+
+// spillRows adds n rows to s: NIK i%nNIK for the first n-nNIK rows and
+// one more row of each NIK at the end, so that every NIK with an early
+// head has a row far ahead; every 7th row is longer than a chunk of
+// chunk bytes. It returns the rows as load must give them back.
+func spillRows(t *testing.T, s *rowStore, n, nNIK, chunk int) []row {
+	t.Helper()
+	var want []row
+	for i := range n {
+		nik := i % nNIK
+		if i >= n-nNIK {
+			nik = i - (n - nNIK)
+		}
+		r := row{name: fmt.Sprint("NAMA ", i), nameNorm: fmt.Sprint("NAMA ", i),
+			mother: strings.Repeat("M", i%50), address: fmt.Sprint("JL. ", i),
+			birth: int32(i), request: noDate, service: int32(-i)}
+		if i%7 == 0 {
+			r.address = strings.Repeat("A", chunk+i%100)
+		}
+		if err := s.add(fmt.Sprintf("%016d", nik), "a.csv", "", int32(i+2), &r); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+		r.seq, r.source = i, fmt.Sprintf("a.csv||%d", i+2)
+		want = append(want, r)
+	}
+	return want
+}
+
+// Rows spilled to disk come back as they went, read in Finish's order:
+// heads in input order, each spilled chunk the sweep reaches read back
+// once, rows far ahead read alone; the file is its owner's only, and gone
+// once the store is released.
+func TestRowStoreSpills(t *testing.T) {
+	const chunk = 256
+	for _, tc := range []struct {
+		name string
+		held int // chunks kept in memory
+	}{
+		{"budget 0", 0},
+		{"budget of 5 chunks", 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := emptiedDir(t)
+			s := newRowStore(pipeline.DiskScratch(dir), int64(tc.held*chunk))
+			s.chunkSize = chunk
+			defer s.release()
+			const n, nNIK = 3000, 40
+			want := spillRows(t, &s, n, nNIK, chunk)
+
+			// The first full chunks, within the budget, stay in memory, and
+			// the chunk being filled; every other goes to disk.
+			spilled, kept := 0, int64(0)
+			for k := range s.chunks {
+				onDisk := s.pos[k] >= 0
+				if onDisk != (s.chunks[k] == nil) {
+					t.Fatalf("chunk %d: on disk %v, in memory %v", k, onDisk, s.chunks[k] != nil)
+				}
+				last := k == len(s.chunks)-1
+				fits := spilled == 0 && kept+int64(s.size[k]) <= int64(tc.held*chunk)
+				if onDisk == (last || fits) {
+					t.Fatalf("chunk %d of %d (%d bytes, %d kept before): on disk %v", k, len(s.chunks), s.size[k], kept, onDisk)
+				}
+				if onDisk {
+					spilled++
+				} else {
+					kept += int64(s.size[k])
+				}
+			}
+			if tc.held > 0 && kept == 0 {
+				t.Fatal("no chunk kept in memory within the budget")
+			}
+			if spilled < 100 {
+				t.Fatalf("%d chunks spilled; the test wants many", spilled)
+			}
+			es, err := os.ReadDir(dir)
+			if err != nil || len(es) != 1 {
+				t.Fatalf("scratch folder holds %v (%v), want one file", es, err)
+			}
+			if fi, err := es[0].Info(); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Fatalf("scratch file mode %v (%v), want 0600", fi.Mode(), err)
+			}
+
+			seen := 0
+			for k, head := range s.heads {
+				rows, nik, err := s.group(head, nil)
+				if err != nil {
+					t.Fatalf("NIK %d: %v", k, err)
+				}
+				if nik != fmt.Sprintf("%016d", k) {
+					t.Fatalf("NIK %d is %q", k, nik)
+				}
+				for _, r := range rows {
+					if f := differingField(r, want[r.seq]); f != "" {
+						t.Fatalf("NIK %d, row %d: %s differs", k, r.seq, f)
+					}
+				}
+				seen += len(rows)
+				if k+1 < len(s.heads) {
+					s.dropBefore(s.heads[k+1])
+				}
+			}
+			if seen != n {
+				t.Errorf("%d rows grouped, want %d", seen, n)
+			}
+			// Only the heads' chunks and the next are read back whole: the
+			// heads are all in the first chunks, so the last rows are far.
+			if got := s.chunkReads.Load(); got == 0 || got > int64(spilled) {
+				t.Errorf("%d chunks read back whole, want 1 to %d", got, spilled)
+			}
+			if got := s.farReads.Load(); got < nNIK/2 {
+				t.Errorf("%d rows read alone, want at least %d", got, nNIK/2)
+			}
+			s.release()
+			if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
+				t.Errorf("scratch folder holds %v (%v) after release", es, err)
+			}
+		})
+	}
+}
+
+// Groups load from several goroutines at once while another drops the
+// chunks behind them, as in Classify.Finish (run with -race).
+func TestRowStoreConcurrentLoads(t *testing.T) {
+	const chunk = 256
+	s := newRowStore(pipeline.DiskScratch(emptiedDir(t)), 0)
+	s.chunkSize = chunk
+	defer s.release()
+	want := spillRows(t, &s, 4000, 1500, chunk)
+
+	const size, ahead = 25, 4
+	nb := (len(s.heads) + size - 1) / size
+	results := make([]chan error, nb)
+	for k := range results {
+		results[k] = make(chan error, 1)
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	started := 0
+	for k := range nb {
+		for ; started < nb && started-k < ahead; started++ {
+			wg.Add(1)
+			go func(b int) {
+				defer wg.Done()
+				results[b] <- func() error {
+					for _, head := range s.heads[b*size : min((b+1)*size, len(s.heads))] {
+						rows, _, err := s.group(head, nil)
+						if err != nil {
+							return err
+						}
+						for _, r := range rows {
+							if f := differingField(r, want[r.seq]); f != "" {
+								return fmt.Errorf("row %d: %s differs", r.seq, f)
+							}
+						}
+					}
+					return nil
+				}()
+			}(started)
+		}
+		if err := <-results[k]; err != nil {
+			t.Errorf("batch %d: %v", k, err)
+		}
+		if k+1 < nb {
+			s.dropBefore(s.heads[(k+1)*size])
+		}
+	}
+	if s.dropped == 0 {
+		t.Error("no chunk dropped")
 	}
 }

@@ -126,13 +126,47 @@ type spoolCase struct {
 // budget of 0), whose folder must be empty again when the test ends.
 var spoolCases = []spoolCase{
 	{"memory", func(*testing.T) pipeline.NewSpool { return nil }},
-	{"disk", func(t *testing.T) pipeline.NewSpool {
-		dir := t.TempDir()
-		t.Cleanup(func() {
-			if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
-				t.Errorf("spool folder holds %v (%v) after the test", es, err)
-			}
-		})
-		return pipeline.DiskSpool(dir, 0)
-	}},
+	{"disk", func(t *testing.T) pipeline.NewSpool { return pipeline.DiskSpool(emptiedDir(t), 0) }},
+}
+
+// emptiedDir returns a temporary folder that must be empty again when the
+// test ends.
+func emptiedDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Cleanup(func() {
+		if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
+			t.Errorf("temporary folder holds %v (%v) after the test", es, err)
+		}
+	})
+	return dir
+}
+
+// storeCase is where classify keeps the rows it gathers in a test.
+type storeCase struct {
+	name  string
+	spill func(t *testing.T) pipeline.NewScratch
+	chunk int // bytes of a chunk of the store; 0: storeChunkSize
+}
+
+// storeCases are in memory (nil, the default) and every full chunk on
+// disk (a budget of 0) in chunks of 300 bytes, so that a test's rows
+// spread over many chunks, some rows are longer than a chunk, and a NIK's
+// later rows are often in a chunk far ahead; the folder must be empty
+// again when the test ends.
+var storeCases = []storeCase{
+	{"memory", func(*testing.T) pipeline.NewScratch { return nil }, 0},
+	{"disk", func(t *testing.T) pipeline.NewScratch { return pipeline.DiskScratch(emptiedDir(t)) }, 300},
+}
+
+// newClassify returns a classify stage of cfg keeping its rows as sc says.
+func (sc storeCase) newClassify(t *testing.T, cfg ClassifyConfig) *Classify {
+	t.Helper()
+	cfg.Spill, cfg.SpillBudget = sc.spill(t), 0
+	c, err := NewClassify(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.rows.chunkSize = sc.chunk
+	return c
 }

@@ -32,9 +32,10 @@ type Spec struct {
 	// OutDir is the folder the file sinks write to (the output folder's
 	// staging folder); empty means no files (readiness validate).
 	OutDir string
-	// TmpDir is where large workbook parts are inflated while reading and
-	// where the person stages spool persons beyond their memory budget;
-	// empty means the system's temporary folder.
+	// TmpDir is where large workbook parts are inflated while reading,
+	// where classify spills the rows it gathers and the person stages
+	// spool persons beyond their memory budget (Config.SpoolBudget); empty
+	// means the system's temporary folder.
 	TmpDir string
 	// Outputs names the output files to write (OutputNames); nil means
 	// all of them.
@@ -111,6 +112,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	}
 	classify, err := transforms.NewClassify(transforms.ClassifyConfig{
 		AsOf: cfg.AsOf, ElectionDate: election, NameThreshold: cfg.NameThreshold, BatchSize: cfg.BatchSize,
+		Spill: pipeline.DiskScratch(spec.TmpDir), SpillBudget: cfg.SpoolBudget,
 	})
 	if err != nil {
 		return nil, err

@@ -114,7 +114,7 @@ func (s *settings) flags(fs *flag.FlagSet, withOutputs bool) {
 	fs.StringVar(&s.outputs, "outputs", strings.Join(job.OutputNames(), ","),
 		"comma-separated `outputs` to write: "+strings.Join(job.OutputNames(), ", ")+" (manifest.json is always written)")
 	fs.Int64Var(&s.spoolMB, "spool-mb", pipeline.DefaultSpoolBudget>>20,
-		"`MiB` of person batches each gathering stage keeps in memory; the rest waits in a temporary file (0: all of them)")
+		"`MiB` of person batches each gathering stage, and of input rows classify gathers, keeps in memory; the rest waits in a temporary file (0: all of them)")
 	fs.StringVar(&s.holidays, "holidays", "", "comma-separated public holiday `dates` YYYY-MM-DD, not counted as print days")
 	historyFlags(fs, s)
 }
