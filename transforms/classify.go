@@ -140,6 +140,7 @@ func (c *Classify) Apply(ctx context.Context, mem memory.Allocator, t pipeline.T
 // Workers batches are held besides the store.
 func (c *Classify) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
 	defer c.Release()
+	c.rows.seal()
 	heads, size := c.rows.heads, c.cfg.BatchSize
 	if len(heads) == 0 {
 		pb := newPersonBuilder(mem)

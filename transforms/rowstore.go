@@ -74,6 +74,7 @@ type rowStore struct {
 	heads      []int32  // the first row of each NIK, by first appearance
 	tails      map[uint64]int32
 	otherTails map[string]int32 // NIKs that are not 16 digits
+	sealed     bool             // seal was called: no more rows
 	fields     [numInterned]interner
 	warnings   interner // lists of warnings, encoded by warningKey
 	warnLists  [][]string
@@ -138,6 +139,9 @@ const (
 	numInterned
 )
 
+// errSealed is returned by an add after seal.
+var errSealed = errors.New("classify: a row gathered after Finish began")
+
 // errStoreFull is returned when a run gathers more rows than an int32
 // indexes.
 var errStoreFull = errors.New("classify: more than 2147483647 accepted rows")
@@ -148,6 +152,9 @@ var errStoreFull = errors.New("classify: more than 2147483647 accepted rows")
 func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	if s.failed != nil {
 		return s.failed
+	}
+	if s.sealed {
+		return errSealed
 	}
 	i := len(s.offsets)
 	if i == math.MaxInt32 {
@@ -308,6 +315,18 @@ func (s *rowStore) release() {
 		s.scratch = nil
 	}
 	s.spare = nil
+}
+
+// seal ends the gathering: it drops the tables only add uses (the NIKs'
+// last rows, the interned values' lookups), which at millions of rows are
+// a large part of what the index holds. add fails after it.
+func (s *rowStore) seal() {
+	s.sealed = true
+	s.tails, s.otherTails = nil, nil
+	for f := range s.fields {
+		s.fields[f].ids = nil
+	}
+	s.warnings.ids = nil
 }
 
 // dropBefore lets go of the chunks that hold only rows before row i.

@@ -1,8 +1,10 @@
 package transforms
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -422,5 +424,47 @@ func TestRowStoreConcurrentLoads(t *testing.T) {
 	}
 	if s.dropped == 0 {
 		t.Error("no chunk dropped")
+	}
+}
+
+// seal drops what only add uses; the rows read back the same, and a row
+// added after it is an error, not a silent regrouping.
+func TestRowStoreSeal(t *testing.T) {
+	var s rowStore
+	for i := range 50 {
+		r := row{name: fmt.Sprint("N", i%7), kecamatan: fmt.Sprint("K", i%3), birth: noDate, request: noDate, service: noDate,
+			warnings: []string{"W"}}
+		nik := fmt.Sprintf("%016d", i%10)
+		if i%5 == 0 {
+			nik = fmt.Sprint("X", i%10)
+		}
+		if err := s.add(nik, "a.csv", "", int32(i), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before [][]row
+	for _, head := range s.heads {
+		rows, _, err := s.group(head, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before = append(before, rows)
+	}
+	s.seal()
+	if s.tails != nil || s.otherTails != nil || s.fields[internKecamatan].ids != nil || s.warnings.ids != nil {
+		t.Error("seal kept a lookup table")
+	}
+	for k, head := range s.heads {
+		rows, _, err := s.group(head, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rows, before[k]) {
+			t.Fatalf("NIK %d reads differently after seal", k)
+		}
+	}
+	r := row{birth: noDate, request: noDate, service: noDate}
+	if err := s.add("0000000000000001", "a.csv", "", 99, &r); !errors.Is(err, errSealed) {
+		t.Errorf("add after seal: %v, want errSealed", err)
 	}
 }
