@@ -123,7 +123,9 @@ type SheetResult struct {
 // file could not be read; it wraps ErrUnreadable or ErrNoHeader and is an
 // *InputError naming the file. Rows emitted before a failure (a CSV
 // breaking mid-file, a sheet whose XML breaks) stay emitted: the runner
-// counts them as read.
+// counts them as read. The runner calls Read from several goroutines at
+// once, each with its own input: a Source keeps no state across inputs
+// that is not safe for that.
 type Source interface {
 	Read(ctx context.Context, mem memory.Allocator, in Input, batchSize int, emit func(arrow.Record) error) ([]SheetResult, error)
 }
