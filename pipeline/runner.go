@@ -28,7 +28,8 @@ const DefaultMaxInputSize = 4 << 30
 // turn finishes (a gathering stage emits what it gathered; see
 // TableStage), then the sinks are closed.
 //
-// Inputs are read Workers at a time. The head of the chain — the Source
+// Inputs are read Workers at a time (with more than one, even a single
+// input is read in a goroutine of its own). The head of the chain — the Source
 // and the leading run of stages whose Ports are RowLocal (normalize,
 // validate) — runs in a worker goroutine, one input per worker; the rest
 // of the chain and the sinks run in one goroutine that takes the batches
@@ -139,8 +140,7 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(inputs))
-	if workers <= 1 {
+	if workers == 1 || len(inputs) == 0 {
 		for _, in := range inputs {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -158,9 +158,12 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 		return nil
 	}
 
-	// The workers take inputs in order from work; the window of inputs
-	// dispatched and not yet recorded is at most workers wide, so one
-	// worker is always free for the input this goroutine waits on.
+	// Even one input is read in a worker of its own, while this goroutine
+	// runs the rest of the chain. The workers take inputs in order from
+	// work; the window of inputs dispatched and not yet recorded is at
+	// most workers wide, so one worker is always free for the input this
+	// goroutine waits on.
+	workers = min(workers, len(inputs))
 	wctx, cancel := context.WithCancelCause(ctx)
 	runs := make([]chan tableBatch, len(inputs))
 	heads := make([]headResult, len(inputs))

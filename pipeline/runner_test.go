@@ -380,17 +380,17 @@ func headTail(rec *recorder, failFile string, failRow int32) []TableStage {
 // chain, the sinks or the manifest see: the same rows in the same order,
 // the same per-input entries, accounting and stage figures.
 func TestRunnerWorkersKeepInputOrder(t *testing.T) {
-	run := func(workers int) (*recorder, *memSink, *Result) {
+	run := func(workers, inputs int) (*recorder, *memSink, *Result) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
 		rec, sink := &recorder{}, &memSink{rows: map[Table]int{}}
 		r := &Runner{Source: fakeSource{}, Stages: headTail(rec, "", 0), Sinks: []Sink{sink},
 			BatchSize: 3, Workers: workers, Progress: &Progress{}}
-		res, err := r.Run(context.Background(), mem, manyInputs(8))
+		res, err := r.Run(context.Background(), mem, manyInputs(inputs))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := r.Progress.Snapshot(); got.Files != 8 || got.Rows != int64(len(rec.seen)) {
+		if got := r.Progress.Snapshot(); got.Files != int64(inputs) || got.Rows != int64(len(rec.seen)) {
 			t.Errorf("workers %d: progress %+v", workers, got)
 		}
 		for i := range res.Stages {
@@ -398,21 +398,23 @@ func TestRunnerWorkersKeepInputOrder(t *testing.T) {
 		}
 		return rec, sink, res
 	}
-	rec1, sink1, res1 := run(1)
-	for _, workers := range []int{2, 4, 16} {
-		rec, sink, res := run(workers)
-		if !slices.Equal(rec.seen, rec1.seen) {
-			t.Errorf("workers %d: rows seen in another order:\n%v\nwant\n%v", workers, rec.seen, rec1.seen)
+	for _, inputs := range []int{1, 8} {
+		rec1, sink1, res1 := run(1, inputs)
+		for _, workers := range []int{2, 4, 16} {
+			rec, sink, res := run(workers, inputs)
+			if !slices.Equal(rec.seen, rec1.seen) {
+				t.Errorf("%d inputs, workers %d: rows seen in another order:\n%v\nwant\n%v", inputs, workers, rec.seen, rec1.seen)
+			}
+			if !reflect.DeepEqual(sink.rows, sink1.rows) {
+				t.Errorf("%d inputs, workers %d: sink got %v, want %v", inputs, workers, sink.rows, sink1.rows)
+			}
+			if !reflect.DeepEqual(res, res1) {
+				t.Errorf("%d inputs, workers %d: result\n%+v\nwant\n%+v", inputs, workers, res, res1)
+			}
 		}
-		if !reflect.DeepEqual(sink.rows, sink1.rows) {
-			t.Errorf("workers %d: sink got %v, want %v", workers, sink.rows, sink1.rows)
+		if len(rec1.seen) == 0 || res1.Stages[1].Rejected == 0 || res1.Stages[1].In["rows"] != len(rec1.seen) {
+			t.Errorf("the run proves nothing: %d rows, stages %+v", len(rec1.seen), res1.Stages)
 		}
-		if !reflect.DeepEqual(res, res1) {
-			t.Errorf("workers %d: result\n%+v\nwant\n%+v", workers, res, res1)
-		}
-	}
-	if len(rec1.seen) == 0 || res1.Stages[1].Rejected == 0 || res1.Stages[1].In["rows"] != len(rec1.seen) {
-		t.Errorf("the run proves nothing: %d rows, stages %+v", len(rec1.seen), res1.Stages)
 	}
 }
 
