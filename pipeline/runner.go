@@ -28,8 +28,7 @@ const DefaultMaxInputSize = 4 << 30
 // turn finishes (a gathering stage emits what it gathered; see
 // TableStage), then the sinks are closed.
 //
-// Inputs are read Workers at a time (with more than one, even a single
-// input is read in a goroutine of its own). The head of the chain — the Source
+// Inputs are read Workers at a time. The head of the chain — the Source
 // and the leading run of stages whose Ports are RowLocal (normalize,
 // validate) — runs in a worker goroutine, one input per worker; the rest
 // of the chain and the sinks run in one goroutine that takes the batches
@@ -57,9 +56,13 @@ type Runner struct {
 	Stages       []TableStage // in chain order
 	Sinks        []Sink       // written in order; closed only if everything else succeeded
 	BatchSize    int
-	MaxInputSize int64     // 0 means DefaultMaxInputSize; a larger file is unreadable
-	Workers      int       // inputs read at once; 0 means runtime.GOMAXPROCS(0); 1 reads them one after the other in Run's goroutine
-	Progress     *Progress // optional: updated as the run goes, for a progress display
+	MaxInputSize int64 // 0 means DefaultMaxInputSize; a larger file is unreadable
+	// Workers is how many inputs are read at once; 0 means
+	// runtime.GOMAXPROCS(0). With 1 the inputs are read one after the
+	// other in Run's goroutine; with more, even a single input is read in
+	// a worker while Run's goroutine runs the rest of the chain.
+	Workers  int
+	Progress *Progress // optional: updated as the run goes, for a progress display
 }
 
 // Result is what a run did, for the manifest.
