@@ -162,7 +162,11 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 	}
 
 	// Even one input is read in a worker of its own, while this goroutine
-	// runs the rest of the chain. The workers take inputs in order from
+	// runs the rest of the chain. Only the workers get wctx, which is
+	// cancelled when this returns: the rest of the chain gets the run's
+	// ctx, which a stage or a sink may keep for later (pipeline.Async
+	// writes with it after the inputs are done). A failed worker cancels
+	// wctx, and this goroutine stops at the next batch. The workers take inputs in order from
 	// work; the window of inputs dispatched and not yet recorded is at
 	// most workers wide, so one worker is always free for the input this
 	// goroutine waits on.
@@ -218,7 +222,12 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 		var acct ManifestAccount
 		c.rows = &acct
 		for b := range runs[i] {
-			err := c.push(wctx, head, b.t, b.rec)
+			if wctx.Err() != nil { // a worker failed: drop what is queued
+				b.rec.Release()
+				c.rows = nil
+				return fail(context.Cause(wctx))
+			}
+			err := c.push(ctx, head, b.t, b.rec)
 			b.rec.Release()
 			if err != nil {
 				c.rows = nil

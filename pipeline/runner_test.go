@@ -488,3 +488,39 @@ func (c *cancelling) Apply(ctx context.Context, mem memory.Allocator, t Table, r
 }
 func (c *cancelling) Finish(context.Context, memory.Allocator, Emit) error { return nil }
 func (c *cancelling) Release()                                             {}
+
+// ctxSink keeps the ctx of every Write and, at Close, fails if any of
+// them is done: a sink may use a Write's ctx later (pipeline.Async does).
+type ctxSink struct {
+	memSink
+	ctxs []context.Context
+}
+
+func (s *ctxSink) Write(ctx context.Context, t Table, rec arrow.Record) error {
+	s.ctxs = append(s.ctxs, ctx)
+	return s.memSink.Write(ctx, t, rec)
+}
+
+func (s *ctxSink) Close(ctx context.Context) error {
+	for _, c := range s.ctxs {
+		if c.Err() != nil {
+			return fmt.Errorf("a write's ctx is done: %w", c.Err())
+		}
+	}
+	return s.memSink.Close(ctx)
+}
+
+// The stages after the head and the sinks get the run's ctx, not one
+// the runner cancels when the inputs are done.
+func TestRunnerWorkersKeepTheRunsContext(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	sink := &ctxSink{memSink: memSink{rows: map[Table]int{}}}
+	r := &Runner{Source: fakeSource{}, Stages: headTail(&recorder{}, "", 0), Sinks: []Sink{sink}, BatchSize: 3, Workers: 4}
+	if _, err := r.Run(context.Background(), mem, manyInputs(5)); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.ctxs) == 0 || !sink.closed {
+		t.Errorf("sink %+v, %d writes", sink.memSink, len(sink.ctxs))
+	}
+}
