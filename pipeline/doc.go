@@ -11,8 +11,12 @@
 //	inputs (xlsx, csv; by path, then sheet, then row; each read once and hashed)
 //	   │ Source                      rows: cells as text + provenance (RawSchema)
 //	   ▼
-//	normalize ─▶ validate ─▶ dedupe   rewrite rows, appending their columns
-//	   │                                (NormColumns, ValidColumns, DuplicateColumn)
+//	normalize ─▶ validate             rewrite rows, appending their columns
+//	   │                              (NormColumns, ValidColumns); row-local:
+//	   │                              run per input in the reading workers
+//	   ▼ · · · · · · · · · · · · · ·  from here on one goroutine, inputs in order
+//	dedupe                            marks repeats (DuplicateColumn)
+//	   │
 //	   ▼
 //	classify     reads rows (they pass on); gathers them by NIK;
 //	   │         Finish ▶ persons (PersonSchema)
@@ -30,6 +34,18 @@
 //	   ▼
 //	manifest.json (inputs and their hashes, outputs as the folder holds them,
 //	stage figures, nothing-lost accounting)
+//
+// Inputs are read several at once (Runner.Workers). The Source and the
+// leading stages that declare themselves row-local (Ports.RowLocal:
+// normalize and validate; what they emit for a batch depends only on that
+// batch) run in one worker goroutine per input; everything after them
+// (dedupe keeps the first row in input order, classify orders persons by
+// first appearance, the sinks write in order) runs in one goroutine that
+// takes each input's batches strictly in input order, so it sees exactly
+// the batches of a run reading one input after the other. A row-local
+// stage's Apply must be safe to call from several goroutines at once;
+// every other stage and every sink is called from one goroutine at a
+// time.
 //
 // Stages and sinks see tables by name (Table), and columns by name: a
 // stage requires the columns it reads, with their types, and passes every

@@ -7,8 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -301,5 +305,222 @@ func TestRunnerKeepsTypedErrors(t *testing.T) {
 		if got := ErrorKind(err); got != want {
 			t.Errorf("ErrorKind(%v) = %q, want %q", err, got, want)
 		}
+	}
+}
+
+// local is a widen that declares itself row-local, as normalize and
+// validate do; failOn, if set, fails the batch of that file whose first
+// row is at that row number.
+type local struct {
+	widen
+	failFile string
+	failRow  int32
+}
+
+func (l local) RowLocal() bool { return true }
+
+func (l local) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+	if l.failFile != "" && rec.Column(0).(*array.String).Value(0) == l.failFile &&
+		rec.Column(2).(*array.Int32).Value(0) == l.failRow {
+		return nil, errors.New("boom")
+	}
+	return l.widen.Apply(ctx, mem, rec)
+}
+
+// recorder stands in for the order-dependent stages: it notes every row
+// it reads as file:row, and fails (if failAfter > 0) once it has read
+// that many rows.
+type recorder struct {
+	seen      []string
+	failAfter int
+	released  int
+}
+
+func (r *recorder) Name() string { return "recorder" }
+func (r *recorder) Ports() Ports { return Ports{Reads: []Table{TableRows}} }
+func (r *recorder) Apply(ctx context.Context, mem memory.Allocator, t Table, rec arrow.Record, emit Emit) error {
+	files, rows := rec.Column(0).(*array.String), rec.Column(2).(*array.Int32)
+	for i := 0; i < int(rec.NumRows()); i++ {
+		r.seen = append(r.seen, fmt.Sprintf("%s:%d", files.Value(i), rows.Value(i)))
+	}
+	if r.failAfter > 0 && len(r.seen) >= r.failAfter {
+		return errors.New("boom")
+	}
+	return nil
+}
+func (r *recorder) Finish(context.Context, memory.Allocator, Emit) error { return nil }
+func (r *recorder) Release()                                             { r.released++ }
+
+// manyInputs returns n inputs of different lengths, the third unreadable.
+func manyInputs(n int) []Input {
+	var ins []Input
+	for i := range n {
+		if i == 2 {
+			ins = append(ins, Input{Path: "bad", Open: input("bad", "").Open})
+			continue
+		}
+		ins = append(ins, input(fmt.Sprintf("f%d.csv", i), strings.Repeat("x ", 5+7*i)))
+	}
+	return ins
+}
+
+// headTail is a chain whose head (normalize, validate) is row-local and
+// whose tail (dedupe, rec) is not.
+func headTail(rec *recorder, failFile string, failRow int32) []TableStage {
+	return []TableStage{
+		RowStage(local{widen: widen{name: "normalize", schema: NormSchema}}),
+		RowStage(local{widen: widen{name: "validate", schema: ValidSchema, reject: func(r int) bool { return r%3 == 0 }},
+			failFile: failFile, failRow: failRow}),
+		RowStage(widen{name: "dedupe", schema: RowSchema}),
+		rec,
+	}
+}
+
+// Reading the inputs in several workers changes nothing the rest of the
+// chain, the sinks or the manifest see: the same rows in the same order,
+// the same per-input entries, accounting and stage figures.
+func TestRunnerWorkersKeepInputOrder(t *testing.T) {
+	run := func(workers, inputs int) (*recorder, *memSink, *Result) {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		rec, sink := &recorder{}, &memSink{rows: map[Table]int{}}
+		r := &Runner{Source: fakeSource{}, Stages: headTail(rec, "", 0), Sinks: []Sink{sink},
+			BatchSize: 3, Workers: workers, Progress: &Progress{}}
+		res, err := r.Run(context.Background(), mem, manyInputs(inputs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Progress.Snapshot(); got.Files != int64(inputs) || got.Rows != int64(len(rec.seen)) {
+			t.Errorf("workers %d: progress %+v", workers, got)
+		}
+		for i := range res.Stages {
+			res.Stages[i].DurationMS = 0
+		}
+		return rec, sink, res
+	}
+	for _, inputs := range []int{1, 8} {
+		rec1, sink1, res1 := run(1, inputs)
+		for _, workers := range []int{2, 4, 16} {
+			rec, sink, res := run(workers, inputs)
+			if !slices.Equal(rec.seen, rec1.seen) {
+				t.Errorf("%d inputs, workers %d: rows seen in another order:\n%v\nwant\n%v", inputs, workers, rec.seen, rec1.seen)
+			}
+			if !reflect.DeepEqual(sink.rows, sink1.rows) {
+				t.Errorf("%d inputs, workers %d: sink got %v, want %v", inputs, workers, sink.rows, sink1.rows)
+			}
+			if !reflect.DeepEqual(res, res1) {
+				t.Errorf("%d inputs, workers %d: result\n%+v\nwant\n%+v", inputs, workers, res, res1)
+			}
+		}
+		if len(rec1.seen) == 0 || res1.Stages[1].Rejected == 0 || res1.Stages[1].In["rows"] != len(rec1.seen) {
+			t.Errorf("the run proves nothing: %d rows, stages %+v", len(rec1.seen), res1.Stages)
+		}
+	}
+}
+
+// A run that fails while several workers read — in a row-local stage run
+// by a worker, or in the serial part while workers wait with batches —
+// stops: nothing stays allocated, no goroutine is left, every stage is
+// released once and the sinks are aborted.
+func TestRunnerFailureStopsWorkers(t *testing.T) {
+	tests := []struct {
+		name      string
+		failFile  string // the row-local validate fails on this file ...
+		failRow   int32  // ... at the batch starting with this row
+		failAfter int    // the recorder fails after this many rows
+	}{
+		{name: "head stage", failFile: "f4.csv", failRow: 8},
+		{name: "first head batch", failFile: "f0.csv", failRow: 2},
+		{name: "serial stage", failAfter: 40},
+		{name: "serial stage at once", failAfter: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			rec, sink := &recorder{failAfter: tc.failAfter}, &memSink{rows: map[Table]int{}}
+			r := &Runner{Source: fakeSource{}, Stages: headTail(rec, tc.failFile, tc.failRow), Sinks: []Sink{sink},
+				BatchSize: 2, Workers: 4}
+			_, err := r.Run(context.Background(), mem, manyInputs(10))
+			if err == nil || !strings.Contains(err.Error(), "boom") {
+				t.Fatalf("err = %v, want the stage's failure", err)
+			}
+			mem.AssertSize(t, 0)
+			if !sink.aborted || sink.closed || rec.released != 1 {
+				t.Errorf("sink %+v, recorder released %d times", sink, rec.released)
+			}
+			// Run waits for its goroutines; they may take a moment to be
+			// gone from the count after they are done.
+			for range 200 {
+				if runtime.NumGoroutine() <= before {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				t.Errorf("%d goroutines left running", n-before)
+			}
+		})
+	}
+}
+
+// A cancelled run stops its workers too.
+func TestRunnerWorkersCancelled(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := &cancelling{cancel: cancel}
+	r := &Runner{Source: fakeSource{}, BatchSize: 2, Workers: 3, Stages: []TableStage{
+		RowStage(local{widen: widen{name: "normalize", schema: NormSchema}}), rec}}
+	if _, err := r.Run(ctx, mem, manyInputs(6)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want cancelled", err)
+	}
+}
+
+// cancelling cancels the run at the first batch it sees.
+type cancelling struct{ cancel func() }
+
+func (c *cancelling) Name() string { return "cancelling" }
+func (c *cancelling) Ports() Ports { return Ports{Reads: []Table{TableRows}} }
+func (c *cancelling) Apply(ctx context.Context, mem memory.Allocator, t Table, rec arrow.Record, emit Emit) error {
+	c.cancel()
+	return nil
+}
+func (c *cancelling) Finish(context.Context, memory.Allocator, Emit) error { return nil }
+func (c *cancelling) Release()                                             {}
+
+// ctxSink keeps the ctx of every Write and, at Close, fails if any of
+// them is done: a sink may use a Write's ctx later (pipeline.Async does).
+type ctxSink struct {
+	memSink
+	ctxs []context.Context
+}
+
+func (s *ctxSink) Write(ctx context.Context, t Table, rec arrow.Record) error {
+	s.ctxs = append(s.ctxs, ctx)
+	return s.memSink.Write(ctx, t, rec)
+}
+
+func (s *ctxSink) Close(ctx context.Context) error {
+	for _, c := range s.ctxs {
+		if c.Err() != nil {
+			return fmt.Errorf("a write's ctx is done: %w", c.Err())
+		}
+	}
+	return s.memSink.Close(ctx)
+}
+
+// The stages after the head and the sinks get the run's ctx, not one
+// the runner cancels when the inputs are done.
+func TestRunnerWorkersKeepTheRunsContext(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	sink := &ctxSink{memSink: memSink{rows: map[Table]int{}}}
+	r := &Runner{Source: fakeSource{}, Stages: headTail(&recorder{}, "", 0), Sinks: []Sink{sink}, BatchSize: 3, Workers: 4}
+	if _, err := r.Run(context.Background(), mem, manyInputs(5)); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.ctxs) == 0 || !sink.closed {
+		t.Errorf("sink %+v, %d writes", sink.memSink, len(sink.ctxs))
 	}
 }

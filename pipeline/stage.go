@@ -41,6 +41,16 @@ type Stage interface {
 	Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error)
 }
 
+// RowLocalStage is a Stage that declares itself row-local: Apply depends
+// only on the batch it is given (and the stage's configuration), keeps no
+// state across calls and is safe to call from several goroutines at once.
+// RowStage of such a stage has Ports.RowLocal set when RowLocal returns
+// true.
+type RowLocalStage interface {
+	Stage
+	RowLocal() bool
+}
+
 // Emit passes one batch of table t to what follows the stage that calls
 // it. rec is borrowed: the caller keeps its reference and releases it
 // after Emit returns.
@@ -53,6 +63,14 @@ type Ports struct {
 	// Rewrites are delivered to Apply and go on only as the stage emits
 	// them: rebuilt with more columns, or gathered and emitted by Finish.
 	Rewrites []Table
+	// RowLocal declares that what Apply emits for a batch depends only on
+	// that batch (and the stage's configuration): the stage keeps no state
+	// across calls, emits nothing from Finish, and Apply is safe to call
+	// from several goroutines at once, each with its own batches. The
+	// runner runs the leading row-local stages of the chain in the
+	// goroutines reading the inputs (see Runner); a row-local stage after
+	// one that is not is run like any other.
+	RowLocal bool
 }
 
 // TableStage is one stage of a run's chain. Batches of every table flow
@@ -105,7 +123,9 @@ type SheetResult struct {
 // file could not be read; it wraps ErrUnreadable or ErrNoHeader and is an
 // *InputError naming the file. Rows emitted before a failure (a CSV
 // breaking mid-file, a sheet whose XML breaks) stay emitted: the runner
-// counts them as read.
+// counts them as read. The runner calls Read from several goroutines at
+// once, each with its own input: a Source keeps no state across inputs
+// that is not safe for that.
 type Source interface {
 	Read(ctx context.Context, mem memory.Allocator, in Input, batchSize int, emit func(arrow.Record) error) ([]SheetResult, error)
 }

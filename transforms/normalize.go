@@ -84,7 +84,7 @@ type Normalize struct {
 	cfg NormalizeConfig
 }
 
-var _ pipeline.Stage = (*Normalize)(nil)
+var _ pipeline.RowLocalStage = (*Normalize)(nil)
 
 // NewNormalize returns a normalize stage, or an error naming every
 // missing setting.
@@ -97,6 +97,11 @@ func NewNormalize(cfg NormalizeConfig) (*Normalize, error) {
 
 // Name identifies the stage.
 func (*Normalize) Name() string { return "normalize" }
+
+// RowLocal reports true: Apply reads only its batch and the stage's
+// configuration (the region reference is read-only; lookups are memoised
+// per call), so the runner may call it on several batches at once.
+func (*Normalize) RowLocal() bool { return true }
 
 // cleaners are the input columns normalize replaces, with their cleaning.
 var cleaners = map[string]func(string) string{

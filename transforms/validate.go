@@ -88,7 +88,7 @@ type Validate struct {
 	cfg ValidateConfig
 }
 
-var _ pipeline.Stage = (*Validate)(nil)
+var _ pipeline.RowLocalStage = (*Validate)(nil)
 
 // NewValidate returns a validate stage, or an error naming every missing
 // setting.
@@ -101,6 +101,11 @@ func NewValidate(cfg ValidateConfig) (*Validate, error) {
 
 // Name identifies the stage.
 func (*Validate) Name() string { return "validate" }
+
+// RowLocal reports true: Apply reads only its batch and the stage's
+// configuration (the region reference is read-only; lookups are memoised
+// per call), so the runner may call it on several batches at once.
+func (*Validate) RowLocal() bool { return true }
 
 // Apply validates one NormSchema batch. rec is borrowed; the returned
 // ValidSchema record is the caller's. The only errors are a cancelled

@@ -44,6 +44,9 @@ type Spec struct {
 	RunTime time.Time
 	// Sinks are written after the file sinks: the console, a test's probe.
 	Sinks []pipeline.Sink
+	// Workers is how many input files are read at once (Runner.Workers);
+	// 0 means one per CPU.
+	Workers int
 	// History is the run history (--history): the deltas stage, deltas.csv,
 	// the workbooks' history sheets and this run's stored day. nil without.
 	History *History
@@ -87,6 +90,7 @@ func New(spec Spec) (*pipeline.Runner, error) {
 		Source:    source.New(source.Options{MaxUnzipSize: cfg.MaxUnzipSize, TmpDir: spec.TmpDir}),
 		Stages:    stages,
 		BatchSize: cfg.BatchSize,
+		Workers:   spec.Workers,
 	}
 	if spec.OutDir != "" {
 		r.Sinks = FileSinks(spec)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -248,5 +249,69 @@ func TestStagesPlugIn(t *testing.T) {
 	defer pf.Close()
 	if pf.MetaData().Schema.ColumnIndexByName("toy_tag") < 0 || pf.NumRows() != int64(persons) {
 		t.Errorf("persons.parquet: %d rows, columns %v", pf.NumRows(), pf.MetaData().Schema)
+	}
+}
+
+// Reading the inputs in several workers gives the run of one worker:
+// every table reaching the sinks holds the same rows in the same order,
+// the output files have the same content, and the manifest's inputs,
+// accounting and stage figures (but their durations) are the same.
+func TestWorkersGiveTheSameRun(t *testing.T) {
+	type run struct {
+		tables *tables
+		res    *pipeline.Result
+		files  map[string]string
+	}
+	read := func(workers int) run {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		spec, ins := fixtureRun(t, 1000)
+		spec.Workers = workers
+		spec.Outputs = []string{OutputSummary, OutputExceptions, OutputCandidates}
+		all := &tables{want: map[pipeline.Table]bool{}, rows: map[pipeline.Table][]map[string]string{}}
+		for _, tb := range []pipeline.Table{pipeline.TableRows, pipeline.TablePersons, pipeline.TableSummary,
+			pipeline.TableCandidates, pipeline.TableCandidateStats, pipeline.TableAllocation, pipeline.TableWhatIf} {
+			all.want[tb] = true
+		}
+		spec.Sinks = []pipeline.Sink{all}
+		r, err := New(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Run(context.Background(), mem, ins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range res.Stages {
+			res.Stages[i].DurationMS = 0
+		}
+		files := map[string]string{}
+		for _, s := range r.Sinks {
+			for _, f := range s.Files() {
+				b, err := os.ReadFile(filepath.Join(spec.OutDir, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				files[f] = string(b)
+			}
+		}
+		return run{all, res, files}
+	}
+	one := read(1)
+	if len(one.tables.rows[pipeline.TableRows]) < 10000 || len(one.tables.rows[pipeline.TablePersons]) == 0 || len(one.files) != 3 {
+		t.Fatalf("the run proves nothing: %d rows, %d persons, files %d", len(one.tables.rows[pipeline.TableRows]),
+			len(one.tables.rows[pipeline.TablePersons]), len(one.files))
+	}
+	four := read(4)
+	for tb, rows := range one.tables.rows {
+		if !reflect.DeepEqual(four.tables.rows[tb], rows) {
+			t.Errorf("table %s differs with 4 workers", tb)
+		}
+	}
+	if !reflect.DeepEqual(four.files, one.files) {
+		t.Errorf("output files differ with 4 workers")
+	}
+	if !reflect.DeepEqual(four.res, one.res) {
+		t.Errorf("result with 4 workers\n%+v\nwant\n%+v", four.res, one.res)
 	}
 }
