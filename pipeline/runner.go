@@ -672,9 +672,20 @@ func (s rowStage) Apply(ctx context.Context, mem memory.Allocator, t Table, rec 
 	return emit(t, out)
 }
 
-func (rowStage) Finish(context.Context, memory.Allocator, Emit) error { return nil }
+// Finish flushes a FlushStage: the rows are done.
+func (s rowStage) Finish(context.Context, memory.Allocator, Emit) error {
+	s.flush()
+	return nil
+}
 
-func (rowStage) Release() {}
+// Release flushes a FlushStage, in case the run ended before Finish.
+func (s rowStage) Release() { s.flush() }
+
+func (s rowStage) flush() {
+	if f, ok := s.Stage.(FlushStage); ok {
+		f.Flush()
+	}
+}
 
 // ms is a duration in milliseconds, to the microsecond.
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -524,3 +524,46 @@ func TestRunnerWorkersKeepTheRunsContext(t *testing.T) {
 		t.Errorf("sink %+v, %d writes", sink.memSink, len(sink.ctxs))
 	}
 }
+
+// flushing is a row stage with state to let go of, and counts its Flushes
+// and the batches it saw after one.
+type flushing struct {
+	widen
+	flushes, late int
+}
+
+func (f *flushing) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+	if f.flushes > 0 {
+		f.late++
+	}
+	return f.widen.Apply(ctx, mem, rec)
+}
+
+func (f *flushing) Flush() { f.flushes++ }
+
+// A FlushStage lets go of its state once the rows are done: at Finish in
+// a run that succeeds, at Release in one that fails; never before its
+// last batch.
+func TestRowStageFlushes(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		dedupe := &flushing{widen: widen{name: "dedupe", schema: RowSchema}}
+		stages := []TableStage{
+			RowStage(widen{name: "normalize", schema: NormSchema}),
+			RowStage(widen{name: "validate", schema: ValidSchema}),
+			RowStage(dedupe),
+		}
+		if fail {
+			stages = append(stages, &counter{name: "broken", ports: Ports{Reads: []Table{TableRows}}, fail: true})
+		}
+		r := &Runner{Source: fakeSource{}, Stages: stages, Sinks: []Sink{&memSink{rows: map[Table]int{}}}, BatchSize: 2}
+		_, err := r.Run(context.Background(), mem, []Input{input("a.csv", strings.Repeat("x ", 9)), input("b.csv", "x x x")})
+		if (err != nil) != fail {
+			t.Fatalf("fail=%v: Run: %v", fail, err)
+		}
+		if dedupe.flushes == 0 || dedupe.late != 0 {
+			t.Errorf("fail=%v: flushed %d times, %d batches after a flush; want flushed, none after", fail, dedupe.flushes, dedupe.late)
+		}
+		mem.AssertSize(t, 0)
+	}
+}

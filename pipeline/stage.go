@@ -51,6 +51,15 @@ type RowLocalStage interface {
 	RowLocal() bool
 }
 
+// FlushStage is a Stage that keeps state across batches (dedupe's keys
+// seen so far) and can let go of it: RowStage calls Flush once no more
+// batches come — when the stage finishes, or is released without
+// finishing.
+type FlushStage interface {
+	Stage
+	Flush()
+}
+
 // Emit passes one batch of table t to what follows the stage that calls
 // it. rec is borrowed: the caller keeps its reference and releases it
 // after Emit returns.

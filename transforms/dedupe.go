@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -27,6 +28,7 @@ type Dedupe struct {
 	seen   map[requestKey]struct{}
 	others map[otherRequestKey]struct{} // NIKs that are not 16 digits
 	events map[string]uint32            // event → id
+	done   bool                         // flushed: the keys are gone
 }
 
 // requestKey identifies a request of a 16-digit NIK exactly: the NIK as a
@@ -44,7 +46,7 @@ type otherRequestKey struct {
 	requestKey
 }
 
-var _ pipeline.Stage = (*Dedupe)(nil)
+var _ pipeline.FlushStage = (*Dedupe)(nil)
 
 // NewDedupe returns a dedupe stage with nothing seen.
 func NewDedupe() *Dedupe {
@@ -58,8 +60,22 @@ func NewDedupe() *Dedupe {
 // Name implements pipeline.Stage.
 func (*Dedupe) Name() string { return "dedupe" }
 
+// Flush implements pipeline.FlushStage: the rows are done, and the keys
+// seen (about 30 bytes a request) are let go. Apply fails after it.
+func (d *Dedupe) Flush() {
+	d.done = true
+	d.seen, d.others, d.events = nil, nil, nil
+}
+
+// errDedupeFlushed is Apply's error after Flush: a later batch would be
+// compared with nothing.
+var errDedupeFlushed = errors.New("dedupe: a batch after the rows were done")
+
 // Apply implements pipeline.Stage.
 func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Record) (arrow.Record, error) {
+	if d.done {
+		return nil, errDedupeFlushed
+	}
 	if err := requireColumns(d.Name(), rec, pipeline.ValidSchema,
 		pipeline.ColNIKClean, pipeline.ColEvent, pipeline.ColRequestDate, pipeline.ColReason); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"readiness/pipeline"
@@ -115,5 +116,29 @@ func TestDedupeWrongSchema(t *testing.T) {
 	if out, err := NewDedupe().Apply(context.Background(), mem, in); err == nil {
 		out.Release()
 		t.Fatal("no error on a RawSchema batch")
+	}
+}
+
+// Flush lets go of the keys once the rows are done; a batch after it is
+// an error, never compared with nothing.
+func TestDedupeFlush(t *testing.T) {
+	mem := checkedMem(t)
+	d := NewDedupe()
+	in := recordJSON(t, mem, pipeline.ValidSchema, `[{"nik_clean":"1771010501900001","event":"RUSAK","request_date":"2020-03-01"}]`)
+	defer in.Release()
+	out, err := d.Apply(context.Background(), mem, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Release()
+	d.Flush()
+	if d.seen != nil || d.others != nil || d.events != nil {
+		t.Error("Flush kept the keys")
+	}
+	if out, err := d.Apply(context.Background(), mem, in); !errors.Is(err, errDedupeFlushed) {
+		if out != nil {
+			out.Release()
+		}
+		t.Errorf("Apply after Flush: %v, want errDedupeFlushed", err)
 	}
 }

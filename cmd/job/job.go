@@ -44,8 +44,10 @@ type Spec struct {
 	RunTime time.Time
 	// Sinks are written after the file sinks: the console, a test's probe.
 	Sinks []pipeline.Sink
-	// Workers is how many input files are read at once (Runner.Workers);
-	// 0 means one per CPU.
+	// Workers is how many goroutines a stage of the run keeps busy: input
+	// files read at once (Runner.Workers), batches of persons resolved at
+	// once (classify), K3 blocks searched at once (ganda); 0 means one per
+	// CPU.
 	Workers int
 	// History is the run history (--history): the deltas stage, deltas.csv,
 	// the workbooks' history sheets and this run's stored day. nil without.
@@ -116,7 +118,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	}
 	classify, err := transforms.NewClassify(transforms.ClassifyConfig{
 		AsOf: cfg.AsOf, ElectionDate: election, NameThreshold: cfg.NameThreshold, BatchSize: cfg.BatchSize,
-		Spill: pipeline.DiskScratch(spec.TmpDir), SpillBudget: cfg.SpoolBudget,
+		Spill: pipeline.DiskScratch(spec.TmpDir), SpillBudget: cfg.SpoolBudget, Workers: spec.Workers,
 	})
 	if err != nil {
 		return nil, err
@@ -134,7 +136,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 		return nil, errors.New("job: a projection needs a stock plan")
 	}
 	spool := pipeline.DiskSpool(spec.TmpDir, cfg.SpoolBudget)
-	ganda, err := transforms.NewGanda(transforms.GandaConfig{NameThreshold: cfg.NameThreshold, NewSpool: spool})
+	ganda, err := transforms.NewGanda(transforms.GandaConfig{NameThreshold: cfg.NameThreshold, NewSpool: spool, Workers: spec.Workers})
 	if err != nil {
 		return nil, err
 	}
