@@ -46,13 +46,19 @@ func collectInputs(args []string) ([]pipeline.Input, error) {
 			add(a, st.Size())
 			continue
 		}
-		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+		root := a
+		if lst, err := os.Lstat(a); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+			// A folder named through a symbolic link: WalkDir does not
+			// follow its root, a trailing separator makes it.
+			root = filepath.Clean(a) + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			name := d.Name()
 			if d.IsDir() {
-				if p != a && strings.HasPrefix(name, ".") {
+				if p != root && strings.HasPrefix(name, ".") {
 					return filepath.SkipDir
 				}
 				return nil
