@@ -438,27 +438,45 @@ func (s *rowStore) writeRows(w io.Writer, from, to int) error {
 		return nil
 	}
 	data := s.buf.Bytes()
+	evict := func() {}
 	if s.spill != nil {
 		m, err := mapFile(s.spill, s.size)
 		if err != nil {
 			return err
 		}
 		defer func() { _ = m.close() }() // read only
-		data = m.data
+		data, evict = m.data, m.evict
 	}
 	if !s.sorted {
-		// Arrival order: one contiguous range.
-		_, err := w.Write(data[s.keys[from].off : s.keys[to-1].off+int64(s.keys[to-1].n)])
-		return err
+		// Arrival order: one contiguous range, written a window at a time.
+		for off, end := s.keys[from].off, s.keys[to-1].off+int64(s.keys[to-1].n); off < end; {
+			next := min(off+evictEvery, end)
+			if _, err := w.Write(data[off:next]); err != nil {
+				return err
+			}
+			evict()
+			off = next
+		}
+		return nil
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
+	var since int64
 	for _, k := range s.keys[from:to] {
 		if _, err := bw.Write(data[k.off : k.off+int64(k.n)]); err != nil {
 			return err
 		}
+		if since += int64(k.n); since >= evictEvery {
+			evict()
+			since = 0
+		}
 	}
 	return bw.Flush()
 }
+
+// evictEvery is how many bytes of a mapped spill file are written before
+// its pages are let go of (mapped.evict): what a list holds resident
+// while its sheet is written. A variable for the tests.
+var evictEvery int64 = 16 << 20
 
 // close removes the store's temporary file.
 func (s *rowStore) close() error {

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package sink
+
+// evict does nothing where the pages cannot be let go of (see the Linux
+// version).
+func (m *mapped) evict() {}
