@@ -45,7 +45,9 @@
 // the batches of a run reading one input after the other. A row-local
 // stage's Apply must be safe to call from several goroutines at once;
 // every other stage and every sink is called from one goroutine at a
-// time.
+// time. A sink wrapped in Async encodes in a goroutine of its own; a row
+// Stage with state across batches (a FlushStage: dedupe's keys) lets go
+// of it once the rows are done.
 //
 // Stages and sinks see tables by name (Table), and columns by name: a
 // stage requires the columns it reads, with their types, and passes every
@@ -63,9 +65,10 @@
 //   - A record returned by a function (Stage.Apply, a builder's NewRecord)
 //     is owned by the caller, who releases it. A stage that emits a record
 //     it made releases it after Emit returns.
-//   - A gathering stage (classify; any stage that holds batches until
-//     Finish) retains what it keeps and releases it in Finish or in
-//     Release, whichever comes first. A person stage that must see every
+//   - A gathering stage (any stage that holds batches until Finish)
+//     retains what it keeps and releases it in Finish or in Release,
+//     whichever comes first. Classify keeps nothing of a batch: it copies
+//     what it needs into a compact store, which spills to a Scratch file. A person stage that must see every
 //     person first (ganda, allocate) hands the batches to a Spool, which
 //     keeps them in memory or writes them to a temporary file, and keeps
 //     only the compact keys it computes on. The runner calls Release on every
