@@ -1,10 +1,12 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -508,5 +510,46 @@ func TestGandaCancelled(t *testing.T) {
 	}
 	if _, _, err := findK3(ctx, prepareK3(ps), 0.92, 2); err == nil {
 		t.Error("no error from a cancelled search")
+	}
+}
+
+// Comparing a large block by sex finds exactly the pairs of comparing
+// every pair: random blocks with few birthplaces, NKKs, names and mothers
+// (so that every rule of matchK3 decides some pairs), sexes known and not.
+func TestCompareBlockBySexFindsEveryPair(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 17))
+	names := []string{"BUDI SANTOSO", "BUDI SANTOSA", "SANTOSO BUDI", "SITI AMINAH", "SITI AMINA", "MUHAMMAD RIZKI", "M RIZKI", "AGUS"}
+	pick := func(vs ...string) string { return vs[r.IntN(len(vs))] }
+	nm := &nameMatcher{thr: newSimThreshold(0.92), thrFloat: 0.92}
+	birth := int32(arrow.Date32FromTime(day("1990-03-05")))
+	swapped := int32(arrow.Date32FromTime(day("1990-05-03")))
+	total := 0
+	for range 60 {
+		n := 1 + r.IntN(160)
+		ps := make([]k3Person, n)
+		for i := range ps {
+			ps[i] = k3Person{
+				name: pick(names...), mother: pick("", "SITI", "SITI AMINAH", "AMINAH SITI", "RATNA"),
+				place: pick("", "CURUP", "MANNA", "KEPAHIANG"), nkk: pick("", "1771010101900001", "1771010101900002"),
+				sex: []byte{0, 'L', 'P', 'L', 'P'}[r.IntN(5)], birth: []int32{birth, swapped, noDate}[r.IntN(3)],
+			}
+		}
+		recs := prepareK3(ps)
+		block := make([]int32, n)
+		for i := range block {
+			block[i] = int32(i)
+		}
+		want := compareBlockAll(nm, recs, block, nil)
+		got := compareBlockBySex(nm, recs, block, nil)
+		byPair := func(x, y k3Pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) }
+		slices.SortFunc(want, byPair)
+		slices.SortFunc(got, byPair)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("block of %d: %d pairs by sex, %d comparing all", n, len(got), len(want))
+		}
+		total += len(want)
+	}
+	if total < 1000 {
+		t.Fatalf("only %d pairs in all: the blocks decide too little", total)
 	}
 }

@@ -528,6 +528,18 @@ func nkkNumber(s string) uint64 {
 // compareBlock compares every pair of one block (person indexes in
 // increasing order) and appends the candidates to out.
 func compareBlock(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair) []k3Pair {
+	if len(block) >= splitBlock {
+		return compareBlockBySex(nm, recs, block, out)
+	}
+	return compareBlockAll(nm, recs, block, out)
+}
+
+// splitBlock is the size from which a block is compared by sex
+// (compareBlockBySex): below it, the lookups cost more than they save.
+const splitBlock = 48
+
+// compareBlockAll compares every pair of the block.
+func compareBlockAll(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair) []k3Pair {
 	for x, i := range block {
 		a := &recs[i]
 		if a.birth == noDate {
@@ -541,6 +553,74 @@ func compareBlock(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair) []
 			if p, ok := matchK3(nm, a, b); ok {
 				p.a, p.b = i, j
 				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// compareBlockBySex finds the same pairs as compareBlockAll with fewer
+// comparisons. matchK3 needs two agreements among birthplace, sex, NKK and
+// mother's name, and the mother's name gives at most one: so a man and a
+// woman (both sexes known, different) can pair only if they share a
+// birthplace or an NKK. Such pairs are looked up by birthplace and NKK
+// among the women; every other pair (same sex, or a sex unknown) is
+// compared. In a large block about half the pairs are of different sexes,
+// and few of them share a birthplace or an NKK.
+func compareBlockBySex(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair) []k3Pair {
+	var men []int // positions in block
+	byPlace := map[int32][]int{}
+	byNKK := map[uint64][]int{}
+	for x, i := range block {
+		switch r := &recs[i]; {
+		case r.birth == noDate:
+		case r.sex == 'L':
+			men = append(men, x)
+		case r.sex == 'P':
+			if r.place != 0 {
+				byPlace[r.place] = append(byPlace[r.place], x)
+			}
+			if r.nkk != 0 {
+				byNKK[r.nkk] = append(byNKK[r.nkk], x)
+			}
+		}
+	}
+	compare := func(x, y int) { // positions; the pair is (lower, higher)
+		if x > y {
+			x, y = y, x
+		}
+		i, j := block[x], block[y]
+		if p, ok := matchK3(nm, &recs[i], &recs[j]); ok {
+			p.a, p.b = i, j
+			out = append(out, p)
+		}
+	}
+	// Same sex, or a sex unknown: every pair.
+	for x, i := range block {
+		a := &recs[i]
+		if a.birth == noDate {
+			continue
+		}
+		for y := x + 1; y < len(block); y++ {
+			b := &recs[block[y]]
+			if b.birth == noDate || (a.sex == 'L' && b.sex == 'P') || (a.sex == 'P' && b.sex == 'L') {
+				continue
+			}
+			compare(x, y)
+		}
+	}
+	// A man and a woman: only through a shared birthplace or NKK, each
+	// pair once.
+	seen := make([]int, len(block)) // the man (position+1) a woman was last compared with
+	for _, x := range men {
+		r := &recs[block[x]]
+		// Missing values (0) are never keys: their lists are empty.
+		for _, list := range [2][]int{byPlace[r.place], byNKK[r.nkk]} {
+			for _, y := range list {
+				if seen[y] != x+1 {
+					seen[y] = x + 1
+					compare(x, y)
+				}
 			}
 		}
 	}
