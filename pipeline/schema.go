@@ -326,7 +326,7 @@ const (
 	StatPersonsCompared = "persons_compared" // of them with a birth date, the only ones that can pair
 	StatBlocks          = "blocks"           // distinct birth-date blocks (year, {day, month})
 	StatLargestBlock    = "largest_block"    // persons in the largest block
-	StatComparisons     = "comparisons"      // pairs compared: within blocks only
+	StatComparisons     = "comparisons"      // pairs within the blocks (the search space)
 	StatCandidates      = "candidates"       // pairs meeting the K3 rule
 )
 

@@ -108,7 +108,7 @@ type k3Stats struct {
 	Compared     int   // persons with a birth date, the only ones that can pair
 	Blocks       int   // distinct block keys among them
 	LargestBlock int   // persons in the largest block
-	Comparisons  int64 // pairs compared: Σ k(k−1)/2 over the blocks
+	Comparisons  int64 // pairs within the blocks, Σ k(k−1)/2 (a man and a woman are only compared through a shared birthplace or NKK)
 	Candidates   int   // pairs meeting the rule
 }
 

@@ -203,7 +203,7 @@ func printSummary(w io.Writer, s *settings, res *pipeline.Result, m *pipeline.Ma
 			p.DeliveryAllocation, m.WhatIf.TooLate, m.WhatIf.Surplus)
 	}
 	if g := m.Ganda; g != nil {
-		ew.printf("probable duplicates (K3): %d pairs of NIKs to review in %s (%d persons compared in %d birth-date blocks, %d pairs compared); none merged\n",
+		ew.printf("probable duplicates (K3): %d pairs of NIKs to review in %s (%d persons compared in %d birth-date blocks, %d pairs within them); none merged\n",
 			g.Candidates, sink.CandidatesFile, g.PersonsCompared, g.Blocks, g.Comparisons)
 	}
 	if m.History != nil {
