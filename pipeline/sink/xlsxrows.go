@@ -465,7 +465,9 @@ func (s *rowStore) writeRows(w io.Writer, from, to int) error {
 		if _, err := bw.Write(data[k.off : k.off+int64(k.n)]); err != nil {
 			return err
 		}
-		if since += int64(k.n); since >= evictEvery {
+		// Rows in key order lie anywhere in the file: each may map a
+		// page of its own.
+		if since += max(int64(k.n), pageSize); since >= evictEvery {
 			evict()
 			since = 0
 		}
@@ -473,10 +475,13 @@ func (s *rowStore) writeRows(w io.Writer, from, to int) error {
 	return bw.Flush()
 }
 
-// evictEvery is how many bytes of a mapped spill file are written before
-// its pages are let go of (mapped.evict): what a list holds resident
-// while its sheet is written. A variable for the tests.
+// evictEvery is how many bytes of a mapped spill file may be resident
+// before its pages are let go of (mapped.evict) while its sheet is
+// written. A variable for the tests.
 var evictEvery int64 = 16 << 20
+
+// pageSize is what reading a row maps at least.
+const pageSize = 4096
 
 // close removes the store's temporary file.
 func (s *rowStore) close() error {
