@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
@@ -47,30 +46,32 @@ func MemorySpool(memory.Allocator) Spool { return &spool{budget: math.MaxInt64} 
 
 // DiskSpool returns a NewSpool whose spools retain batches in memory while
 // their buffers total at most budget bytes, and write every later batch
-// to a temporary file in dir (empty: os.TempDir()) in the Arrow IPC stream
-// format; budget 0 writes every batch. The file, readable by its owner
-// only, is created at the first batch that goes to disk and removed by
-// Release, and by Append or Replay when they fail.
-func DiskSpool(dir string, budget int64) NewSpool {
-	return func(mem memory.Allocator) Spool { return &spool{mem: mem, dir: dir, budget: budget} }
+// to a scratch file from newScratch (DiskScratch: owner-only, in a given
+// folder) in the Arrow IPC stream format; budget 0 writes every batch.
+// The file is created at the first batch that goes to disk and closed
+// (removed) by Release, and by Append or Replay when they fail.
+func DiskSpool(newScratch NewScratch, budget int64) NewSpool {
+	return func(mem memory.Allocator) Spool { return &spool{mem: mem, newScratch: newScratch, budget: budget} }
 }
 
 // spool implements both: batches in memory up to budget bytes, the rest on
 // disk.
 type spool struct {
-	mem    memory.Allocator
-	dir    string
-	budget int64 // bytes of batches kept in memory
+	mem        memory.Allocator
+	newScratch NewScratch
+	budget     int64 // bytes of batches kept in memory
 
 	schema   *arrow.Schema
 	held     []arrow.Record // the first batches, within budget
 	heldSize int64
 	failed   error // a failure that removed the file: the spool is unusable
 
-	file     *os.File // the rest, on disk; nil until a batch goes there
+	file     Scratch // the rest, on disk; nil until a batch goes there
+	ow       *io.OffsetWriter
 	buf      *bufio.Writer
 	w        *ipc.Writer
-	written  int // batches on disk
+	written  int   // batches on disk
+	size     int64 // bytes on disk, once written
 	replayed bool
 }
 
@@ -98,7 +99,7 @@ func (s *spool) Append(rec arrow.Record) error {
 		}
 	}
 	if err := s.w.Write(rec); err != nil {
-		return s.fail(fmt.Errorf("spool: writing %s: %w", s.file.Name(), err))
+		return s.fail(fmt.Errorf("spool: writing: %w", err))
 	}
 	s.written++
 	return nil
@@ -106,12 +107,13 @@ func (s *spool) Append(rec arrow.Record) error {
 
 // create opens the spool's file and its IPC writer.
 func (s *spool) create() error {
-	f, err := os.CreateTemp(s.dir, "readiness-spool-*.arrows") // mode 0600
+	f, err := s.newScratch()
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
 	s.file = f
-	s.buf = bufio.NewWriterSize(f, 1<<20)
+	s.ow = io.NewOffsetWriter(f, 0)
+	s.buf = bufio.NewWriterSize(s.ow, 1<<20)
 	s.w = ipc.NewWriter(s.buf, ipc.WithSchema(s.schema), ipc.WithAllocator(s.mem))
 	return nil
 }
@@ -136,12 +138,10 @@ func (s *spool) Replay(ctx context.Context, fn func(rec arrow.Record) error) err
 	if s.file == nil {
 		return nil
 	}
-	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
-		return s.fail(fmt.Errorf("spool: %w", err))
-	}
-	r, err := ipc.NewReader(bufio.NewReaderSize(s.file, 1<<20), ipc.WithSchema(s.schema), ipc.WithAllocator(s.mem))
+	r, err := ipc.NewReader(bufio.NewReaderSize(io.NewSectionReader(s.file, 0, s.size), 1<<20),
+		ipc.WithSchema(s.schema), ipc.WithAllocator(s.mem))
 	if err != nil {
-		return s.fail(fmt.Errorf("spool: reading %s: %w", s.file.Name(), err))
+		return s.fail(fmt.Errorf("spool: reading back: %w", err))
 	}
 	defer r.Release()
 	n := 0
@@ -155,10 +155,10 @@ func (s *spool) Replay(ctx context.Context, fn func(rec arrow.Record) error) err
 		n++
 	}
 	if err := r.Err(); err != nil {
-		return s.fail(fmt.Errorf("spool: reading %s: %w", s.file.Name(), err))
+		return s.fail(fmt.Errorf("spool: reading back: %w", err))
 	}
 	if n != s.written {
-		return s.fail(fmt.Errorf("spool: %s holds %d batches, want %d", s.file.Name(), n, s.written))
+		return s.fail(fmt.Errorf("spool: the file holds %d batches, want %d", n, s.written))
 	}
 	return nil
 }
@@ -173,8 +173,11 @@ func (s *spool) finishWriting() error {
 	if err == nil {
 		err = s.buf.Flush()
 	}
+	if err == nil {
+		s.size, err = s.ow.Seek(0, io.SeekCurrent)
+	}
 	if err != nil {
-		return fmt.Errorf("spool: writing %s: %w", s.file.Name(), err)
+		return fmt.Errorf("spool: writing: %w", err)
 	}
 	return nil
 }
@@ -198,9 +201,8 @@ func (s *spool) Release() {
 		s.w = nil
 	}
 	if s.file != nil {
-		_ = s.file.Close()
-		_ = os.Remove(s.file.Name())
-		s.file, s.buf = nil, nil
+		_ = s.file.Close() // removes it; nothing of it is wanted any more
+		s.file, s.ow, s.buf = nil, nil, nil
 	}
 	if s.failed == nil {
 		s.failed = errors.New("spool: used after release")

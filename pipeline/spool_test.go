@@ -124,7 +124,7 @@ func TestSpoolRoundTrip(t *testing.T) {
 			if tt.budget < 0 {
 				s = MemorySpool(mem)
 			} else {
-				s = DiskSpool(dir, tt.budget*recordSize(recs[0]))(mem)
+				s = DiskSpool(DiskScratch(dir), tt.budget*recordSize(recs[0]))(mem)
 			}
 			defer s.Release()
 			for _, r := range recs {
@@ -192,7 +192,7 @@ func TestSpoolFailures(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				mem := spoolMem(t)
 				dir := t.TempDir()
-				s := DiskSpool(dir, budget)(mem)
+				s := DiskSpool(DiskScratch(dir), budget)(mem)
 				for _, r := range spoolBatches(t, mem, 3) {
 					if err := s.Append(r); err != nil {
 						t.Fatal(err)
@@ -212,7 +212,7 @@ func TestSpoolFailures(t *testing.T) {
 	}
 	t.Run("schema differs", func(t *testing.T) {
 		mem := spoolMem(t)
-		s := DiskSpool(t.TempDir(), 0)(mem)
+		s := DiskSpool(DiskScratch(t.TempDir()), 0)(mem)
 		defer s.Release()
 		recs := spoolBatches(t, mem, 1)
 		if err := s.Append(recs[0]); err != nil {
@@ -234,7 +234,7 @@ func TestSpoolFailures(t *testing.T) {
 func TestSpoolFileFailure(t *testing.T) {
 	mem := spoolMem(t)
 	dir := filepath.Join(t.TempDir(), "missing")
-	s := DiskSpool(dir, 0)(mem)
+	s := DiskSpool(DiskScratch(dir), 0)(mem)
 	defer s.Release()
 	recs := spoolBatches(t, mem, 2)
 	err := s.Append(recs[0])
@@ -253,25 +253,24 @@ func TestSpoolFileFailure(t *testing.T) {
 func TestSpoolBrokenFile(t *testing.T) {
 	mem := spoolMem(t)
 	dir := t.TempDir()
-	s := DiskSpool(dir, 0)(mem)
+	s := DiskSpool(DiskScratch(dir), 0)(mem)
 	defer s.Release()
 	for _, r := range spoolBatches(t, mem, 3) {
 		if err := s.Append(r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f := s.(*spool).file
 	if err := s.(*spool).finishWriting(); err != nil {
 		t.Fatal(err)
 	}
-	fi, err := f.Stat()
-	if err != nil {
+	files := spoolFiles(t, dir)
+	if len(files) != 1 {
+		t.Fatalf("files %v, want the spool's", files)
+	}
+	if err := os.Truncate(filepath.Join(dir, files[0]), s.(*spool).size/2); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Truncate(fi.Size() / 2); err != nil {
-		t.Fatal(err)
-	}
-	err = s.Replay(context.Background(), func(arrow.Record) error { return nil })
+	err := s.Replay(context.Background(), func(arrow.Record) error { return nil })
 	if err == nil {
 		t.Error("Replay of a truncated file succeeded")
 	}

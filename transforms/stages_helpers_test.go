@@ -126,7 +126,9 @@ type spoolCase struct {
 // budget of 0), whose folder must be empty again when the test ends.
 var spoolCases = []spoolCase{
 	{"memory", func(*testing.T) pipeline.NewSpool { return nil }},
-	{"disk", func(t *testing.T) pipeline.NewSpool { return pipeline.DiskSpool(emptiedDir(t), 0) }},
+	{"disk", func(t *testing.T) pipeline.NewSpool {
+		return pipeline.DiskSpool(pipeline.DiskScratch(emptiedDir(t)), 0)
+	}},
 }
 
 // emptiedDir returns a temporary folder that must be empty again when the

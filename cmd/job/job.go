@@ -135,7 +135,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if spec.Stock == nil {
 		return nil, errors.New("job: a projection needs a stock plan")
 	}
-	spool := pipeline.DiskSpool(spec.TmpDir, cfg.SpoolBudget)
+	spool := pipeline.DiskSpool(pipeline.DiskScratch(spec.TmpDir), cfg.SpoolBudget)
 	ganda, err := transforms.NewGanda(transforms.GandaConfig{NameThreshold: cfg.NameThreshold, NewSpool: spool, Workers: spec.Workers})
 	if err != nil {
 		return nil, err
