@@ -142,12 +142,13 @@ func (c *Classify) Finish(ctx context.Context, mem memory.Allocator, emit pipeli
 	defer c.Release()
 	c.rows.seal()
 	heads, size := c.rows.heads, c.cfg.BatchSize
-	if len(heads) == 0 {
-		pb := newPersonBuilder(mem)
-		defer pb.release()
-		rec := pb.newRecord()
-		defer rec.Release()
-		return emit(pipeline.TablePersons, rec)
+	if len(heads) == 0 { // an empty batch: the persons table exists
+		res := c.resolveBatch(ctx, mem, nil)
+		if res.err != nil {
+			return res.err
+		}
+		defer res.rec.Release()
+		return emit(pipeline.TablePersons, res.rec)
 	}
 	nb := (len(heads) + size - 1) / size
 	results := make([]chan personBatch, nb)
