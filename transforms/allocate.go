@@ -16,15 +16,13 @@ import (
 	"readiness/pipeline/stock"
 )
 
-// AllocateConfig configures the allocate stage.
+// AllocateConfig configures the allocation's two stages.
 type AllocateConfig struct {
 	Regions      *regions.Reference
 	Stock        *stock.Plan
 	AsOf         time.Time // printing starts on the as-of date
 	ElectionDate time.Time // and ends the day before the election
 	Holidays     []time.Time
-	// NewSpool holds the persons until Finish; nil keeps them in memory.
-	NewSpool pipeline.NewSpool
 }
 
 func (c AllocateConfig) validate() error {
@@ -47,14 +45,28 @@ func (c AllocateConfig) validate() error {
 // tier by tier (planAllocation), and answers the what-if of the incoming
 // deliveries the same way.
 //
-// It rewrites the persons table: it gathers every person (the buffer can
-// only be shared once every need is known), and when it finishes emits
-// them again, in the same batches and order, with the columns of
-// pipeline.AllocationColumns appended: tier, blank (STOCK, BUFFER or
-// null), blank_if_delivered (the same with the deliveries, or DELIVERY)
-// and print_order. Then it emits the allocation table
-// (pipeline.AllocationSchema), one row per regency of the reference and
-// tier, with the reason for its number.
+// The buffer can only be shared once every need is known, so the
+// allocation is two stages of one chain sharing one plan, and the persons
+// are never held for it:
+//
+//   - Planner (allocate_plan) reads the persons table: it notes, for
+//     each person in input order, the compact keys the plan needs (tier,
+//     region, request date) and lets the batch pass on unchanged, keeping
+//     nothing of it. Its Finish makes the plan and emits nothing.
+//   - Annotator (allocate) rewrites the persons table: to each batch it
+//     appends the columns of pipeline.AllocationColumns — tier, blank
+//     (STOCK, BUFFER or null), blank_if_delivered (the same with the
+//     deliveries, or DELIVERY) and print_order — from the plan, by the
+//     person's position, and emits it at once. Its Finish emits the
+//     allocation table (pipeline.AllocationSchema), one row per regency
+//     of the reference and tier, with the reason for its number.
+//
+// The annotator must get the persons only after the planner has
+// finished, in the order the planner saw them, each once: a stage between
+// them that gathers every person before emitting it (ganda) guarantees
+// that, since the runner finishes the stages in chain order (see
+// pipeline.TableStage). A person reaching the annotator before the plan,
+// or more or fewer persons than the planner saw, fail the run.
 //
 // Tiers, from the request the blank is for (card_event): 1 — no card at
 // all (NEEDS_RECORDING, and NEEDS_PRINT for REKAM); 2 — no valid card in
@@ -64,17 +76,23 @@ func (c AllocateConfig) validate() error {
 type Allocate struct {
 	cfg       AllocateConfig
 	printDays int
-	spool     pipeline.Spool
-	// needy is, for every person in input order, the index into persons,
-	// -1 for a person who needs no blank; persons are those who need one.
+
+	// The planner's, until it finishes: needy is, for every person in
+	// input order, the index into persons, -1 for a person who needs no
+	// blank; persons are those who need one.
 	needy   []int32
 	persons []allocPerson
 	regions map[string]string // region codes, held apart from the batches
+
+	// The annotator's, from the planner's Finish: the plan, needy handed
+	// over as marks, and how many persons it has annotated.
+	plan      *allocPlan
+	marks     []int32
+	annotated int
 }
 
-var _ pipeline.TableStage = (*Allocate)(nil)
-
-// NewAllocate returns an allocate stage.
+// NewAllocate returns the allocation; its Planner and Annotator are the
+// stages of the chain.
 func NewAllocate(cfg AllocateConfig) (*Allocate, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -82,12 +100,32 @@ func NewAllocate(cfg AllocateConfig) (*Allocate, error) {
 	return &Allocate{cfg: cfg, printDays: pipeline.PrintDays(cfg.AsOf, cfg.ElectionDate, cfg.Holidays)}, nil
 }
 
-// Name implements pipeline.TableStage.
-func (*Allocate) Name() string { return "allocate" }
+// Planner returns the stage that notes every person's needs and makes
+// the plan; it goes before the stage that gathers the persons (ganda).
+func (a *Allocate) Planner() pipeline.TableStage { return allocPlanner{a} }
 
-// Ports implements pipeline.TableStage.
-func (*Allocate) Ports() pipeline.Ports {
-	return pipeline.Ports{Rewrites: []pipeline.Table{pipeline.TablePersons}}
+// Annotator returns the stage that appends the allocation's columns and
+// emits the allocation table; it goes after the stage that gathers the
+// persons.
+func (a *Allocate) Annotator() pipeline.TableStage { return allocAnnotator{a} }
+
+// allocPlanner is Allocate's first stage.
+type allocPlanner struct{ *Allocate }
+
+// allocAnnotator is Allocate's second stage.
+type allocAnnotator struct{ *Allocate }
+
+var (
+	_ pipeline.TableStage = allocPlanner{}
+	_ pipeline.TableStage = allocAnnotator{}
+)
+
+// Name implements pipeline.TableStage.
+func (allocPlanner) Name() string { return "allocate_plan" }
+
+// Ports implements pipeline.TableStage: the persons pass on unchanged.
+func (allocPlanner) Ports() pipeline.Ports {
+	return pipeline.Ports{Reads: []pipeline.Table{pipeline.TablePersons}}
 }
 
 // allocateReads are the person columns the allocation reads.
@@ -95,14 +133,13 @@ var allocateReads = []string{
 	pipeline.ColRegionCode, pipeline.ColStatus, pipeline.ColCardEvent, pipeline.ColCardRequestDate,
 }
 
-// Apply implements pipeline.TableStage: it notes who needs a blank and
-// spools rec until Finish.
-func (a *Allocate) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
-	if err := requireColumns(a.Name(), rec, pipeline.PersonSchema, allocateReads...); err != nil {
+// Apply implements pipeline.TableStage: it notes who needs a blank.
+func (pl allocPlanner) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
+	a := pl.Allocate
+	if err := requireColumns(pl.Name(), rec, pipeline.PersonSchema, allocateReads...); err != nil {
 		return err
 	}
-	if a.spool == nil {
-		a.spool = newSpool(a.cfg.NewSpool, mem)
+	if a.regions == nil {
 		a.regions = map[string]string{}
 	}
 	region, status := stringCol(rec, pipeline.ColRegionCode), stringCol(rec, pipeline.ColStatus)
@@ -120,11 +157,32 @@ func (a *Allocate) Apply(ctx context.Context, mem memory.Allocator, t pipeline.T
 		a.needy = append(a.needy, int32(len(a.persons)))
 		a.persons = append(a.persons, p)
 	}
-	return a.spool.Append(rec)
+	return nil
 }
 
-// region returns code as a string of its own: the batch's text goes to
-// the spool.
+// Finish implements pipeline.TableStage: it makes the plan and hands it
+// to the annotator.
+func (pl allocPlanner) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
+	a := pl.Allocate
+	defer pl.Release()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	in := a.input()
+	in.Persons = a.persons
+	plan := planAllocation(in)
+	a.plan, a.marks, a.annotated = &plan, a.needy, 0
+	a.needy = nil
+	return nil
+}
+
+// Release implements pipeline.TableStage: it drops what the planner
+// gathered; a plan already made stays the annotator's.
+func (pl allocPlanner) Release() {
+	pl.needy, pl.persons, pl.regions = nil, nil, nil
+}
+
+// region returns code as a string of its own: the batch is not kept.
 func (a *Allocate) region(code string) string {
 	s, ok := a.regions[code]
 	if !ok {
@@ -158,36 +216,56 @@ var eventTier = map[string]int8{
 	pipeline.EventUbahData: 3,
 }
 
-// Finish implements pipeline.TableStage.
-func (a *Allocate) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
-	defer a.Release()
+// Name implements pipeline.TableStage.
+func (allocAnnotator) Name() string { return "allocate" }
+
+// Ports implements pipeline.TableStage.
+func (allocAnnotator) Ports() pipeline.Ports {
+	return pipeline.Ports{Rewrites: []pipeline.Table{pipeline.TablePersons}}
+}
+
+// Apply implements pipeline.TableStage: it emits rec with the
+// allocation's columns appended.
+func (n allocAnnotator) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
+	a := n.Allocate
+	if a.plan == nil {
+		return fmt.Errorf("%s: persons came before the plan was made (the planner must finish first)", n.Name())
+	}
+	if err := requireColumns(n.Name(), rec, pipeline.PersonSchema, pipeline.ColStatus, pipeline.ColCardEvent); err != nil {
+		return err
+	}
+	rows := int(rec.NumRows())
+	if a.annotated+rows > len(a.marks) {
+		return fmt.Errorf("%s: got persons beyond the %d the planner saw", n.Name(), len(a.marks))
+	}
+	out, err := a.annotate(mem, rec, *a.plan, a.marks[a.annotated:a.annotated+rows])
+	if err != nil {
+		return err
+	}
+	defer out.Release()
+	a.annotated += rows
+	return emit(pipeline.TablePersons, out)
+}
+
+// Finish implements pipeline.TableStage: it emits the allocation table.
+func (n allocAnnotator) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
+	a := n.Allocate
+	defer n.Release()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	in := a.input()
-	in.Persons = a.persons
-	plan := planAllocation(in)
-
-	if a.spool != nil {
-		k := 0 // person index over all batches
-		err := a.spool.Replay(ctx, func(rec arrow.Record) error {
-			n := int(rec.NumRows())
-			if k+n > len(a.needy) {
-				return fmt.Errorf("%s: the spool gives back more persons than were given", a.Name())
-			}
-			out, err := a.annotate(mem, rec, plan, a.needy[k:k+n])
-			if err != nil {
-				return err
-			}
-			k += n
-			defer out.Release()
-			return emit(pipeline.TablePersons, out)
-		})
-		if err != nil {
-			return err
-		}
+	if a.plan == nil {
+		return fmt.Errorf("%s: the plan was not made (the planner must finish first)", n.Name())
 	}
-	return a.emitAllocation(mem, plan, emit)
+	if a.annotated != len(a.marks) {
+		return fmt.Errorf("%s: got %d of the %d persons the planner saw", n.Name(), a.annotated, len(a.marks))
+	}
+	return a.emitAllocation(mem, *a.plan, emit)
+}
+
+// Release implements pipeline.TableStage: it drops the plan.
+func (n allocAnnotator) Release() {
+	n.plan, n.marks, n.annotated = nil, nil, 0
 }
 
 // input is the allocation's view of the regions and the stock.
@@ -286,12 +364,4 @@ func (a *Allocate) emitAllocation(mem memory.Allocator, plan allocPlan, emit pip
 	rec := b.NewRecord()
 	defer rec.Release()
 	return emit(pipeline.TableAllocation, rec)
-}
-
-// Release implements pipeline.TableStage: it drops the gathered persons.
-func (a *Allocate) Release() {
-	if a.spool != nil {
-		a.spool.Release()
-	}
-	a.spool, a.needy, a.persons, a.regions = nil, nil, nil, nil
 }

@@ -5,10 +5,14 @@
 //
 // The chain, in order (see pipeline/doc.go for the flow):
 //
-//	normalize → validate → dedupe → classify → ganda → allocate → [deltas] → aggregate
+//	normalize → validate → dedupe → classify → allocate_plan → ganda → allocate → [deltas] → aggregate
 //
-// deltas only with a history (Spec.History). A stage added later is a new
-// file in transforms and one line in Stages.
+// deltas only with a history (Spec.History). allocate_plan and allocate
+// are the two stages of one transforms.Allocate: the plan is made from
+// the persons on their way into ganda, which gathers them, and allocate
+// annotates them as ganda gives them back, so the persons are held
+// (spooled) once. A stage added later is a new file in transforms and one
+// line in Stages.
 package job
 
 import (
@@ -33,8 +37,8 @@ type Spec struct {
 	// staging folder); empty means no files (readiness validate).
 	OutDir string
 	// TmpDir is where large workbook parts are inflated while reading,
-	// where classify spills the rows it gathers and the person stages
-	// spool persons beyond their memory budget (Config.SpoolBudget); empty
+	// where classify spills the rows it gathers and ganda spools the
+	// persons beyond their memory budget (Config.SpoolBudget); empty
 	// means the system's temporary folder.
 	TmpDir string
 	// Outputs names the output files to write (OutputNames); nil means
@@ -142,7 +146,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	}
 	allocate, err := transforms.NewAllocate(transforms.AllocateConfig{
 		Regions: spec.Regions, Stock: spec.Stock, AsOf: cfg.AsOf,
-		ElectionDate: cfg.Projection.ElectionDate, Holidays: cfg.Projection.Holidays, NewSpool: spool,
+		ElectionDate: cfg.Projection.ElectionDate, Holidays: cfg.Projection.Holidays,
 	})
 	if err != nil {
 		return nil, err
@@ -153,7 +157,7 @@ func Stages(spec Spec) ([]pipeline.TableStage, error) {
 	if err != nil {
 		return nil, err
 	}
-	stages = append(stages, ganda, allocate)
+	stages = append(stages, allocate.Planner(), ganda, allocate.Annotator())
 	if spec.History != nil {
 		deltas, err := transforms.NewDeltas(transforms.DeltasConfig{Prior: spec.History.Prior, BatchSize: cfg.BatchSize})
 		if err != nil {
