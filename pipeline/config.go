@@ -44,8 +44,8 @@ type Config struct {
 	BatchSize     int       // rows per batch, > 0
 	NameThreshold float64   // Jaro-Winkler similarity at or above which names are similar, in (0, 1]
 	MaxUnzipSize  int64     // bound on the inflated size of a whole xlsx (one part may take half), > 0
-	// SpoolBudget is the bytes of person batches a gathering person stage
-	// (ganda, allocate) keeps in memory, and of the rows classify gathers;
+	// SpoolBudget is the bytes of person batches the gathering person
+	// stage (ganda) keeps in memory, and of the rows classify gathers;
 	// beyond it they go to a temporary file until the stage finishes.
 	// >= 0; 0 spools every batch, and every full 1 MiB chunk of rows.
 	SpoolBudget int64

@@ -21,8 +21,14 @@
 //	classify     reads rows (they pass on); gathers them by NIK;
 //	   │         Finish ▶ persons (PersonSchema)
 //	   ▼
-//	[person stages: rewrite persons (add columns), may gather every person
-//	 first, may emit tables of their own — allocation, K3 candidates, deltas]
+//	[person stages: read persons, or rewrite them (add columns); may
+//	 gather every person first, may emit tables of their own:
+//	   allocate_plan  reads persons (they pass on); Finish ▶ the plan
+//	   ganda          gathers persons (spooled); Finish ▶ persons + k3_with,
+//	                  candidates
+//	   allocate       persons + tier, blank… as they come, from the plan;
+//	                  Finish ▶ allocation
+//	   deltas         with a history: reads persons; Finish ▶ deltas]
 //	   │
 //	   ▼
 //	aggregate    reads rows and persons; Finish ▶ summary (SummarySchema)
@@ -68,12 +74,18 @@
 //   - A gathering stage (any stage that holds batches until Finish)
 //     retains what it keeps and releases it in Finish or in Release,
 //     whichever comes first. Classify keeps nothing of a batch: it copies
-//     what it needs into a compact store, which spills to a Scratch file. A person stage that must see every
-//     person first (ganda, allocate) hands the batches to a Spool, which
-//     keeps them in memory or writes them to a temporary file, and keeps
-//     only the compact keys it computes on. The runner calls Release on every
-//     stage exactly once when the run ends — succeeded, failed, cancelled
-//     — so nothing a stage holds outlives a failed run.
+//     what it needs into a compact store, which spills to a Scratch file.
+//     A person stage that must see every person first (ganda) hands the
+//     batches to a Spool, which keeps them in memory or writes them to a
+//     temporary file, and keeps only the compact keys it computes on. The
+//     persons are spooled once in a run: the allocation, which must also
+//     know every person before it annotates one, is two stages around
+//     ganda (its planner notes compact keys as the persons go in, its
+//     annotator annotates them as ganda gives them back), relying on the
+//     order in which the runner finishes stages (TableStage). The runner
+//     calls Release on every stage exactly once when the run ends —
+//     succeeded, failed, cancelled — so nothing a stage holds outlives a
+//     failed run.
 //   - Anything made with New… or Copy… is released by whoever made it.
 //
 // Row problems are data: a rejected row carries a reason code through the

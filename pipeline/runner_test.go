@@ -567,3 +567,82 @@ func TestRowStageFlushes(t *testing.T) {
 		mem.AssertSize(t, 0)
 	}
 }
+
+// logged stands in for a person stage and notes in log when it is called:
+// Apply of the tables in its ports, Finish as it starts and returns. A
+// gathering one (gathers) holds the batches it gets and emits them from
+// Finish; one that rewrites without gathering emits each batch at once.
+type logged struct {
+	name    string
+	ports   Ports
+	gathers bool
+	log     *[]string
+	held    []arrow.Record
+}
+
+func (s *logged) Name() string { return s.name }
+func (s *logged) Ports() Ports { return s.ports }
+func (s *logged) Apply(ctx context.Context, mem memory.Allocator, t Table, rec arrow.Record, emit Emit) error {
+	*s.log = append(*s.log, fmt.Sprintf("%s apply %s", s.name, t))
+	switch {
+	case s.gathers:
+		rec.Retain()
+		s.held = append(s.held, rec)
+	case slices.Contains(s.ports.Rewrites, t):
+		return emit(t, rec)
+	}
+	return nil
+}
+func (s *logged) Finish(ctx context.Context, mem memory.Allocator, emit Emit) error {
+	*s.log = append(*s.log, s.name+" finish")
+	defer s.Release()
+	for _, rec := range s.held {
+		if err := emit(TablePersons, rec); err != nil {
+			return err
+		}
+	}
+	*s.log = append(*s.log, s.name+" finished")
+	return nil
+}
+func (s *logged) Release() {
+	for _, rec := range s.held {
+		rec.Release()
+	}
+	s.held = nil
+}
+
+// The runner finishes the stages in chain order, each Finish returning
+// before the next begins, so what a gathering stage emits from its Finish
+// reaches a stage after it only once every stage before the gathering
+// one has finished: a pair of stages around it can hand state from the
+// first's Finish to the second's Apply (allocate_plan, ganda, allocate).
+func TestRunnerFinishesInChainOrder(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var log []string
+	persons := Ports{Reads: []Table{TablePersons}}
+	rewrites := Ports{Rewrites: []Table{TablePersons}}
+	r := &Runner{
+		Source: fakeSource{},
+		Stages: []TableStage{
+			RowStage(widen{name: "dedupe", schema: RowSchema}),
+			&counter{name: "classify", ports: Ports{Reads: []Table{TableRows}}, emits: TablePersons},
+			&logged{name: "plan", ports: persons, log: &log},
+			&logged{name: "gather", ports: rewrites, gathers: true, log: &log},
+			&logged{name: "annotate", ports: rewrites, log: &log},
+		},
+		Sinks: []Sink{&memSink{rows: map[Table]int{}}}, BatchSize: 4,
+	}
+	if _, err := r.Run(context.Background(), mem, []Input{input("a.csv", "x x x")}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"plan apply persons", "gather apply persons", // classify's Finish
+		"plan finish", "plan finished",
+		"gather finish", "annotate apply persons", "gather finished",
+		"annotate finish", "annotate finished",
+	}
+	if !slices.Equal(log, want) {
+		t.Errorf("calls\n%q\nwant\n%q", log, want)
+	}
+}

@@ -93,7 +93,14 @@ type Ports struct {
 //   - Finish is called once, after every stage before it has finished, so
 //     a stage that gathers (classify gathers rows into persons; a stage
 //     that must see every person before annotating them) has seen its
-//     whole input. It emits what it holds.
+//     whole input. It emits what it holds. The runner finishes the stages
+//     one at a time in chain order, each Finish returning before the next
+//     is called; so what a stage emits from Finish reaches the stages
+//     after it only once every stage before it has finished. Two stages
+//     built together around a gathering one may rely on that: the first's
+//     Finish hands state to the second, whose Apply gets the gathered
+//     batches only from the gathering stage's Finish (the allocation's
+//     planner and annotator, around ganda).
 //   - Release drops whatever the stage still holds. The runner calls it
 //     exactly once for every stage when the run ends, whether the run
 //     succeeded, failed or was cancelled; a stage must not rely on Finish

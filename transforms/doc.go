@@ -5,14 +5,16 @@
 // returns (pipeline/schema.go):
 //
 //	source ─RawSchema→ normalize ─NormSchema→ validate ─ValidSchema→ dedupe ─RowSchema→ classify ─PersonSchema→
-//	       ganda ─persons (+ k3_with), candidates→ allocate ─persons (+ tier, blank)→ aggregate ─SummarySchema→
+//	       allocate_plan ─persons→ ganda ─persons (+ k3_with), candidates→ allocate ─persons (+ tier, blank), allocation→
+//	       aggregate ─SummarySchema→
 //
 // normalize reads values (NIKs, dates, names, codes, regions) without
 // judging them; validate marks every row with a reject reason or its
 // warnings (SPEC §3); dedupe marks repeated requests (SPEC §5 K1);
 // classify resolves persons and their status (SPEC §5–§6); ganda lists
 // probable duplicates across NIKs (SPEC §5 K3, gandamatch.go the search);
-// allocate shares the blanks (SPEC §7); with a run history, deltas
+// allocate shares the blanks (SPEC §7) in two stages around ganda, which
+// holds the persons for both (Allocate); with a run history, deltas
 // compares the persons with the latest earlier run (deltas.go); aggregate
 // counts per region (SPEC §7). A bad row is data: it travels on with its
 // reason. An error from Apply means the run cannot go on.
