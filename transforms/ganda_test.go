@@ -32,7 +32,7 @@ func TestGandaConfig(t *testing.T) {
 }
 
 func TestSimilarNameForms(t *testing.T) {
-	nm := &nameMatcher{thr: newSimThreshold(0.92), thrFloat: 0.92}
+	nm := newNameMatcher(0.92)
 	tests := []struct {
 		a, b string
 		want bool
@@ -90,8 +90,9 @@ func TestSimilarMatchesExactRule(t *testing.T) {
 		}
 		return strings.Join(ps, " ")
 	}
-	for _, thr := range []float64{0.92, 0.85, 0.97, 1} {
-		nm := &nameMatcher{thr: newSimThreshold(thr), thrFloat: thr}
+	ruledOut := map[float64]int{}
+	for _, thr := range []float64{0.92, 0.85, 0.97, 1, 0.6} {
+		nm := newNameMatcher(thr)
 		for range 3000 {
 			x, y := newNameKey(name()), newNameKey(name())
 			exact := similarNames(x.plain, y.plain, thr) || similarNames(x.joined, y.joined, thr) ||
@@ -99,9 +100,22 @@ func TestSimilarMatchesExactRule(t *testing.T) {
 			if got := nm.similar(x, y); got != exact {
 				t.Fatalf("threshold %v: similar(%q, %q) = %v, exact rule %v", thr, x.plain, y.plain, got, exact)
 			}
-			if max(x.canon.runes, y.canon.runes, x.raw.runes, y.raw.runes) <= maxHistRunes && exact && upperBound(x, y) < thr {
+			if max(x.canon.runes, y.canon.runes, x.raw.runes, y.raw.runes) <= maxHistRunes && exact && upperBound(x, y) < thr-1e-9 {
 				t.Fatalf("bound %.4f below %v for similar %q, %q", upperBound(x, y), thr, x.plain, y.plain)
 			}
+			switch meet := nm.mayMeet(&x.bound, &y.bound); {
+			case exact && !meet:
+				t.Fatalf("threshold %v: the block bound rules out similar %q, %q", thr, x.plain, y.plain)
+			case !meet:
+				ruledOut[thr]++
+			}
+		}
+	}
+	// The bound must also rule pairs out, or the block search compares
+	// everything.
+	for thr, n := range ruledOut {
+		if thr < 1 && n < 300 {
+			t.Errorf("threshold %v: the block bound ruled out only %d pairs of 3000", thr, n)
 		}
 	}
 }
@@ -232,7 +246,7 @@ func TestK3Properties(t *testing.T) {
 		return s
 	}
 	births := []int32{date("1980-01-02"), date("1980-02-01"), date("1980-01-03"), date("1981-01-02")}
-	nm := &nameMatcher{thr: newSimThreshold(0.92), thrFloat: 0.92}
+	nm := newNameMatcher(0.92)
 	for round := range 30 {
 		var ps []k3Person
 		for range 120 {
@@ -513,14 +527,16 @@ func TestGandaCancelled(t *testing.T) {
 	}
 }
 
-// Comparing a large block by sex finds exactly the pairs of comparing
+// Searching a large block by its keys finds exactly the pairs of comparing
 // every pair: random blocks with few birthplaces, NKKs, names and mothers
-// (so that every rule of matchK3 decides some pairs), sexes known and not.
-func TestCompareBlockBySexFindsEveryPair(t *testing.T) {
+// (so that every rule of matchK3 decides some pairs, mothers' names
+// similar without being equal among them), sexes known and not.
+func TestCompareBlockByKeysFindsEveryPair(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 17))
-	names := []string{"BUDI SANTOSO", "BUDI SANTOSA", "SANTOSO BUDI", "SITI AMINAH", "SITI AMINA", "MUHAMMAD RIZKI", "M RIZKI", "AGUS"}
+	names := []string{"BUDI SANTOSO", "BUDI SANTOSA", "SANTOSO BUDI", "SITI AMINAH", "SITI AMINA", "MUHAMMAD RIZKI", "M RIZKI",
+		"MUHAMAD RIZKY", "AGUS", "AGUS SALIM"}
 	pick := func(vs ...string) string { return vs[r.IntN(len(vs))] }
-	nm := &nameMatcher{thr: newSimThreshold(0.92), thrFloat: 0.92}
+	nm := newNameMatcher(0.92)
 	birth := int32(arrow.Date32FromTime(day("1990-03-05")))
 	swapped := int32(arrow.Date32FromTime(day("1990-05-03")))
 	total := 0
@@ -529,7 +545,7 @@ func TestCompareBlockBySexFindsEveryPair(t *testing.T) {
 		ps := make([]k3Person, n)
 		for i := range ps {
 			ps[i] = k3Person{
-				name: pick(names...), mother: pick("", "SITI", "SITI AMINAH", "AMINAH SITI", "RATNA"),
+				name: pick(names...), mother: pick("", "SITI", "SITI AMINAH", "AMINAH SITI", "SITI AMINA", "RATNA", "RATNA SARI"),
 				place: pick("", "CURUP", "MANNA", "KEPAHIANG"), nkk: pick("", "1771010101900001", "1771010101900002"),
 				sex: []byte{0, 'L', 'P', 'L', 'P'}[r.IntN(5)], birth: []int32{birth, swapped, noDate}[r.IntN(3)],
 			}
@@ -540,12 +556,12 @@ func TestCompareBlockBySexFindsEveryPair(t *testing.T) {
 			block[i] = int32(i)
 		}
 		want := compareBlockAll(nm, recs, block, nil)
-		got := compareBlockBySex(nm, recs, block, nil)
+		got := compareBlockByKeys(nm, recs, block, &blockScratch{}, nil)
 		byPair := func(x, y k3Pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) }
 		slices.SortFunc(want, byPair)
 		slices.SortFunc(got, byPair)
 		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("block of %d: %d pairs by sex, %d comparing all", n, len(got), len(want))
+			t.Fatalf("block of %d: %d pairs by keys, %d comparing all", n, len(got), len(want))
 		}
 		total += len(want)
 	}

@@ -108,7 +108,7 @@ type k3Stats struct {
 	Compared     int   // persons with a birth date, the only ones that can pair
 	Blocks       int   // distinct block keys among them
 	LargestBlock int   // persons in the largest block
-	Comparisons  int64 // pairs within the blocks, Σ k(k−1)/2 (a man and a woman are only compared through a shared birthplace or NKK)
+	Comparisons  int64 // pairs within the blocks, Σ k(k−1)/2, visited or not (compareBlockByKeys looks at few of them)
 	Candidates   int   // pairs meeting the rule
 }
 
@@ -120,6 +120,95 @@ type nameKey struct {
 	joined string    // the parts as normalised (not read through nameVariants), without spaces
 	canon  formStats // of plain (and sorted: the same runes)
 	raw    formStats // of joined
+	bound  nameBound // of every form, for the block search
+}
+
+// nameBound bounds the similarity of a name's forms to another's with
+// one histogram meeting (mayMeet): the bucket-wise larger count of the
+// plain and joined forms' runes in 16 byte buckets (boundBucket), and the
+// fewest runes of any form. runes is 0 when a form is too long for its
+// histogram to be exact: such a name is never ruled out.
+type nameBound struct {
+	hist  [2]uint64
+	runes uint8
+}
+
+// boundBucket is the bucket of nameBound's histogram of each byte of a
+// form: the letters most frequent in Indonesian names a bucket each, the
+// others shared, every rune beyond ASCII in the last letters' bucket, and
+// spaces in bucket 15. Sharing a bucket loosens the bound (the smaller of
+// two sums is at least the sum of the smaller counts) and never breaks
+// it; two words of histogram meet twice as fast as four.
+var boundBucket = func() (b [256]uint8) {
+	for i := range b {
+		b[i] = 14
+	}
+	for bucket, letters := range []string{"A", "I", "U", "N", "R", "H", "S", "M", "E", "T", "DO", "YL", "KPB", "GJWC"} {
+		for _, c := range []byte(letters) {
+			b[c] = uint8(bucket)
+		}
+	}
+	b[' '] = 15
+	return b
+}()
+
+func newNameBound(k *nameKey) nameBound {
+	if max(k.canon.runes, k.raw.runes) > maxHistRunes {
+		return nameBound{}
+	}
+	hist := func(s string) (h [16]uint8) {
+		for _, r := range s {
+			if r < utf8.RuneSelf {
+				h[boundBucket[r]]++
+			} else {
+				h[14]++
+			}
+		}
+		return h
+	}
+	plain, joined := hist(k.plain), hist(k.joined)
+	var b nameBound
+	for i := range plain {
+		b.hist[i/8] |= uint64(max(plain[i], joined[i])) << (i % 8 * 8)
+	}
+	b.runes = uint8(min(k.canon.runes, k.raw.runes))
+	return b
+}
+
+// mayMeet reports whether the names of bounds a and b can have a form
+// pair at Jaro-Winkler similarity nm's threshold or more. Jaro matches
+// pair equal runes, so a form pair's matches are at most the runes their
+// histograms share, and each form's histogram lies within its name's
+// bound; a form has at least runes runes; the prefix bonus is at most
+// jwMaxPrefix runes. It returns false only when no form pair can.
+func (nm *nameMatcher) mayMeet(a, b *nameBound) bool {
+	return commonBytes(a.hist[0], b.hist[0])+commonBytes(a.hist[1], b.hist[1]) >= int(nm.need[a.runes][b.runes])
+}
+
+// newNeedTable fills need: for bounds of la and lb runes, the fewest
+// common runes c for which the Jaro similarity (min(c,la)/la +
+// min(c,lb)/lb + 1)/3 reaches jaroMin; 255, more than any two bounds
+// share, when none does. A bound of 0 runes (not exact) needs nothing.
+func newNeedTable(jaroMin float64) *[maxHistRunes + 1][maxHistRunes + 1]uint8 {
+	var need [maxHistRunes + 1][maxHistRunes + 1]uint8
+	jaro := func(c, la, lb int) float64 {
+		return (float64(min(c, la))/float64(la) + float64(min(c, lb))/float64(lb) + 1) / 3
+	}
+	for la := 1; la <= maxHistRunes; la++ {
+		for lb := 1; lb <= maxHistRunes; lb++ {
+			lo, hi := 0, 255 // the answer lies in [lo, hi]; 255: never
+			for lo < hi {
+				mid := (lo + hi) / 2
+				if jaro(mid, la, lb) >= jaroMin {
+					hi = mid
+				} else {
+					lo = mid + 1
+				}
+			}
+			need[la][lb] = uint8(lo)
+		}
+	}
+	return &need
 }
 
 // formStats counts the runes of a form: all, spaces, and a histogram of
@@ -165,15 +254,20 @@ func newFormStats(s string) formStats {
 // over the buckets of the smaller count. Bytes are below 128, so a | 0x80
 // minus b never borrows across bytes, and its top bit says a ≥ b.
 func commonRunes(a, b *[4]uint64) int {
-	const high, low = 0x8080808080808080, 0x0101010101010101
 	sum := 0
 	for i := range a {
-		x, y := a[i], b[i]
-		geq := (((x | high) - y) & high) >> 7 * 0xFF // 0xFF in the bytes where x ≥ y
-		m := y&geq | x&^geq
-		sum += int((m * low) >> 56) // the byte sum: below 256
+		sum += commonBytes(a[i], b[i])
 	}
 	return sum
+}
+
+// commonBytes is the sum over the bytes of x and y of the smaller one,
+// the bytes below 128 and the sum below 256.
+func commonBytes(x, y uint64) int {
+	const high, low = 0x8080808080808080, 0x0101010101010101
+	geq := (((x | high) - y) & high) >> 7 * 0xFF // 0xFF in the bytes where x ≥ y
+	m := y&geq | x&^geq
+	return int((m * low) >> 56) // the byte sum
 }
 
 func newNameKey(norm string) *nameKey {
@@ -194,6 +288,7 @@ func newNameKey(norm string) *nameKey {
 		k.joined = k.plain
 	}
 	k.canon, k.raw = newFormStats(k.plain), newFormStats(k.joined)
+	k.bound = newNameBound(k)
 	return k
 }
 
@@ -201,6 +296,14 @@ func newNameKey(norm string) *nameKey {
 type nameMatcher struct {
 	thr      simThreshold
 	thrFloat float64
+	// need is mayMeet's table, for the least Jaro similarity that can
+	// meet thr with the largest prefix bonus, less a margin for rounding.
+	need *[maxHistRunes + 1][maxHistRunes + 1]uint8
+}
+
+func newNameMatcher(threshold float64) *nameMatcher {
+	bonus := jwMaxPrefix * jwPrefixScale
+	return &nameMatcher{thr: newSimThreshold(threshold), thrFloat: threshold, need: newNeedTable((threshold-bonus)/(1-bonus) - 1e-9)}
 }
 
 // upperBound bounds the Jaro-Winkler similarity of every form pair of a
@@ -373,7 +476,7 @@ func k3Block(days int32) int64 {
 func findK3(ctx context.Context, recs []k3Rec, threshold float64, workers int) ([]k3Pair, k3Stats, error) {
 	members, blocks, st := blockK3(recs)
 	workers = workersOr(workers)
-	nm := &nameMatcher{thr: newSimThreshold(threshold), thrFloat: threshold}
+	nm := newNameMatcher(threshold)
 	var next atomic.Int64
 	results := make([][]k3Pair, workers)
 	errs := make([]error, workers)
@@ -382,6 +485,7 @@ func findK3(ctx context.Context, recs []k3Rec, threshold float64, workers int) (
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var sc blockScratch
 			const chunk = 64
 			for {
 				first := int(next.Add(chunk)) - chunk
@@ -393,7 +497,7 @@ func findK3(ctx context.Context, recs []k3Rec, threshold float64, workers int) (
 					return
 				}
 				for _, bl := range blocks[first:min(first+chunk, len(blocks))] {
-					results[w] = compareBlock(nm, recs, members[bl[0]:bl[1]], results[w])
+					results[w] = compareBlock(nm, recs, members[bl[0]:bl[1]], &sc, results[w])
 				}
 			}
 		}()
@@ -525,17 +629,18 @@ func nkkNumber(s string) uint64 {
 	return n
 }
 
-// compareBlock compares every pair of one block (person indexes in
-// increasing order) and appends the candidates to out.
-func compareBlock(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair) []k3Pair {
+// compareBlock finds the candidates of one block (person indexes in
+// increasing order) and appends them to out. sc is the caller's, reused
+// from block to block.
+func compareBlock(nm *nameMatcher, recs []k3Rec, block []int32, sc *blockScratch, out []k3Pair) []k3Pair {
 	if len(block) >= splitBlock {
-		return compareBlockBySex(nm, recs, block, out)
+		return compareBlockByKeys(nm, recs, block, sc, out)
 	}
 	return compareBlockAll(nm, recs, block, out)
 }
 
-// splitBlock is the size from which a block is compared by sex
-// (compareBlockBySex): below it, the lookups cost more than they save.
+// splitBlock is the size from which a block is searched by its keys
+// (compareBlockByKeys): below it, the grouping costs more than it saves.
 const splitBlock = 48
 
 // compareBlockAll compares every pair of the block.
@@ -559,68 +664,140 @@ func compareBlockAll(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair)
 	return out
 }
 
-// compareBlockBySex finds the same pairs as compareBlockAll with fewer
-// comparisons. matchK3 needs two agreements among birthplace, sex, NKK and
-// mother's name, and the mother's name gives at most one: so a man and a
-// woman (both sexes known, different) can pair only if they share a
-// birthplace or an NKK. Such pairs are looked up by birthplace and NKK
-// among the women; every other pair (same sex, or a sex unknown) is
-// compared. In a large block about half the pairs are of different sexes,
-// and few of them share a birthplace or an NKK.
-func compareBlockBySex(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair) []k3Pair {
-	var men []int // positions in block
-	byPlace := map[int32][]int{}
-	byNKK := map[uint64][]int{}
-	for x, i := range block {
-		switch r := &recs[i]; {
-		case r.birth == noDate:
-		case r.sex == 'L':
-			men = append(men, x)
-		case r.sex == 'P':
-			if r.place != 0 {
-				byPlace[r.place] = append(byPlace[r.place], x)
-			}
-			if r.nkk != 0 {
-				byNKK[r.nkk] = append(byNKK[r.nkk], x)
-			}
-		}
-	}
-	compare := func(x, y int) { // positions; the pair is (lower, higher)
-		if x > y {
-			x, y = y, x
-		}
-		i, j := block[x], block[y]
-		if p, ok := matchK3(nm, &recs[i], &recs[j]); ok {
-			p.a, p.b = i, j
-			out = append(out, p)
-		}
-	}
-	// Same sex, or a sex unknown: every pair.
-	for x, i := range block {
-		a := &recs[i]
-		if a.birth == noDate {
+// k3Member is a person of a block as compareBlockByKeys reads it, copied
+// together with the others of a group so that the pairs of a large
+// block are ruled out without reaching for their names.
+type k3Member struct {
+	name, mother nameBound // mother: runes 0 and an empty histogram when missing
+	nkk          uint64
+	place        int32
+	i            int32 // index into recs
+	sex          byte
+	hasMother    bool
+}
+
+// The groups of compareBlockByKeys.
+const (
+	placeGroup = iota // persons born in one place: every pair
+	nkkGroup          // persons of one NKK: the pairs not born in one place
+	sexGroup          // persons of one sex with a mother's name: the pairs sharing neither
+	numGroupKinds
+)
+
+// compareBlockByKeys finds the same pairs as compareBlockAll with fewer
+// comparisons. matchK3 needs similar names and two agreements among
+// birthplace, sex, NKK and mother's name; sex agrees or not, so a pair
+// that shares neither a birthplace nor an NKK needs the same sex and
+// similar mothers' names. So the pairs are taken from three kinds of
+// group, each pair once:
+//   - persons born in one place;
+//   - persons of one NKK, less the pairs that also share a birthplace;
+//   - persons of one sex who have a mother's name, less the pairs that
+//     share a birthplace or an NKK.
+//
+// Before matchK3, a pair's names, and in the last kind its mothers'
+// names, must pass their bounds (nameMatcher.mayMeet), a few word
+// operations on the copied members. In a block of n persons from p
+// birthplaces, about n²/2p pairs of the first kind and n²/4 of the last
+// are bounded, and few of them compared.
+func compareBlockByKeys(nm *nameMatcher, recs []k3Rec, block []int32, sc *blockScratch, out []k3Pair) []k3Pair {
+	members := sc.members[:0]
+	for _, i := range block {
+		r := &recs[i]
+		if r.birth == noDate {
 			continue
 		}
-		for y := x + 1; y < len(block); y++ {
-			b := &recs[block[y]]
-			if b.birth == noDate || (a.sex == 'L' && b.sex == 'P') || (a.sex == 'P' && b.sex == 'L') {
-				continue
+		m := k3Member{name: r.name.bound, nkk: r.nkk, place: r.place, sex: r.sex, i: i}
+		if r.mother != nil {
+			m.mother = r.mother.bound
+			m.hasMother = true
+		}
+		members = append(members, m)
+	}
+	sc.members = members
+	for kind := range numGroupKinds {
+		// The members with a key (not 0), ordered by it: each run of one
+		// key is a group.
+		keys := sc.keys[:0]
+		for x := range members {
+			if k := members[x].groupKey(kind); k != 0 {
+				keys = append(keys, memberKey{k, int32(x)})
 			}
-			compare(x, y)
+		}
+		slices.SortFunc(keys, func(a, b memberKey) int { return cmp.Compare(a.key, b.key) })
+		group := sc.group[:0]
+		for _, k := range keys {
+			group = append(group, members[k.x])
+		}
+		sc.keys, sc.group = keys, group
+		for lo := 0; lo < len(group); {
+			hi := lo + 1
+			for hi < len(group) && keys[hi].key == keys[lo].key {
+				hi++
+			}
+			out = compareGroup(nm, recs, group[lo:hi], kind, out)
+			lo = hi
 		}
 	}
-	// A man and a woman: only through a shared birthplace or NKK, each
-	// pair once.
-	seen := make([]int, len(block)) // the man (position+1) a woman was last compared with
-	for _, x := range men {
-		r := &recs[block[x]]
-		// Missing values (0) are never keys: their lists are empty.
-		for _, list := range [2][]int{byPlace[r.place], byNKK[r.nkk]} {
-			for _, y := range list {
-				if seen[y] != x+1 {
-					seen[y] = x + 1
-					compare(x, y)
+	return out
+}
+
+// groupKey is m's key in the groups of kind; 0 when m is in none.
+func (m *k3Member) groupKey(kind int) uint64 {
+	switch kind {
+	case placeGroup:
+		return uint64(m.place)
+	case nkkGroup:
+		return m.nkk
+	}
+	if !m.hasMother {
+		return 0
+	}
+	return uint64(m.sex)
+}
+
+// memberKey is a member's group key and its position among the block's
+// members.
+type memberKey struct {
+	key uint64
+	x   int32
+}
+
+// blockScratch is the memory compareBlockByKeys reuses from block to
+// block.
+type blockScratch struct {
+	members, group []k3Member
+	keys           []memberKey
+}
+
+// compareGroup compares the pairs of one group of compareBlockByKeys that
+// belong to its kind and pass the bounds, and appends the candidates to
+// out.
+func compareGroup(nm *nameMatcher, recs []k3Rec, group []k3Member, kind int, out []k3Pair) []k3Pair {
+	for x := range group {
+		a := &group[x]
+		need, needMother := &nm.need[a.name.runes], &nm.need[a.mother.runes]
+		for y := x + 1; y < len(group); y++ {
+			b := &group[y]
+			if commonBytes(a.name.hist[0], b.name.hist[0])+commonBytes(a.name.hist[1], b.name.hist[1]) < int(need[b.name.runes]) {
+				continue
+			}
+			samePlace := a.place != 0 && a.place == b.place
+			switch kind {
+			case nkkGroup:
+				if samePlace {
+					continue
 				}
+			case sexGroup:
+				if samePlace || (a.nkk != 0 && a.nkk == b.nkk) ||
+					commonBytes(a.mother.hist[0], b.mother.hist[0])+commonBytes(a.mother.hist[1], b.mother.hist[1]) < int(needMother[b.mother.runes]) {
+					continue
+				}
+			}
+			i, j := min(a.i, b.i), max(a.i, b.i)
+			if p, ok := matchK3(nm, &recs[i], &recs[j]); ok {
+				p.a, p.b = i, j
+				out = append(out, p)
 			}
 		}
 	}
