@@ -201,7 +201,7 @@ func planAllocation(in allocInput) allocPlan {
 		queue[r] = append(queue[r], i)
 	}
 	for r := range queue {
-		slices.SortFunc(queue[r], func(a, b int) int { return comparePrintOrder(in.Persons, a, b) })
+		sortPrintOrder(in.Persons, queue[r])
 		for k, i := range queue[r] {
 			plan.Rank[i] = k
 		}
@@ -330,20 +330,34 @@ func tierReason(tp tierPlan, full bool, buffer, atTier int) string {
 	}
 }
 
-// comparePrintOrder orders persons a and b of one region: tier, then
-// request date oldest first with missing dates last, then Seq, then index.
-func comparePrintOrder(ps []allocPerson, a, b int) int {
-	pa, pb := ps[a], ps[b]
-	if c := cmp.Compare(pa.Tier, pb.Tier); c != 0 {
-		return c
+// sortPrintOrder sorts the indexes q of persons of one region into print
+// order: tier, then request date oldest first with missing dates last,
+// then Seq, then index. It sorts the persons' keys packed side by
+// side, not the indexes: a comparison then reads two adjacent entries
+// instead of two persons anywhere in ps.
+func sortPrintOrder(ps []allocPerson, q []int) {
+	type entry struct {
+		key uint64 // tier, then whether the request date is missing, then the date
+		seq int
+		i   int
 	}
-	if (pa.Request == noDate) != (pb.Request == noDate) {
-		if pa.Request == noDate {
-			return 1
+	es := make([]entry, len(q))
+	for k, i := range q {
+		p := &ps[i]
+		key := uint64(uint8(p.Tier)) << 34
+		if p.Request == noDate {
+			key |= 1 << 33
+		} else {
+			key |= uint64(uint32(p.Request) ^ 1<<31) // int32 order as uint32 order
 		}
-		return -1
+		es[k] = entry{key, p.Seq, i}
 	}
-	return cmp.Or(cmp.Compare(pa.Request, pb.Request), cmp.Compare(pa.Seq, pb.Seq), cmp.Compare(a, b))
+	slices.SortFunc(es, func(a, b entry) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.seq, b.seq), cmp.Compare(a.i, b.i))
+	})
+	for k := range es {
+		q[k] = es[k].i
+	}
 }
 
 // mulSat returns a × b for a, b ≥ 0, saturated at math.MaxInt64.

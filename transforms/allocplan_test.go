@@ -869,3 +869,42 @@ func checkPlan(t *testing.T, in allocInput, p allocPlan) bool {
 	}
 	return ok
 }
+
+// comparePrintOrder is print order written as a comparison of two
+// persons, the reference for sortPrintOrder.
+func comparePrintOrder(ps []allocPerson, a, b int) int {
+	pa, pb := ps[a], ps[b]
+	if c := cmp.Compare(pa.Tier, pb.Tier); c != 0 {
+		return c
+	}
+	if (pa.Request == noDate) != (pb.Request == noDate) {
+		if pa.Request == noDate {
+			return 1
+		}
+		return -1
+	}
+	return cmp.Or(cmp.Compare(pa.Request, pb.Request), cmp.Compare(pa.Seq, pb.Seq), cmp.Compare(a, b))
+}
+
+// sortPrintOrder orders persons as comparePrintOrder does: random regions
+// with few tiers and dates (so that every key decides some comparisons),
+// missing dates, dates at the ends of int32, and Seq out of index order.
+func TestSortPrintOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 8))
+	dates := []int32{noDate, noDate + 1, -1, 0, 1, 18000, 18001, math.MaxInt32}
+	for range 200 {
+		n := r.IntN(300)
+		ps := make([]allocPerson, n)
+		seqs := r.Perm(n)
+		for i := range ps {
+			ps[i] = allocPerson{Tier: int8(1 + r.IntN(3)), Request: dates[r.IntN(len(dates))], Seq: seqs[i] / 2}
+		}
+		got, want := r.Perm(n), []int(nil)
+		want = append(want, got...)
+		sortPrintOrder(ps, got)
+		slices.SortFunc(want, func(a, b int) int { return comparePrintOrder(ps, a, b) })
+		if !slices.Equal(got, want) {
+			t.Fatalf("%d persons: print order %v, want %v", n, got, want)
+		}
+	}
+}
