@@ -19,6 +19,13 @@ const PersonsFile = "persons.parquet"
 // written (about 40 MB of persons).
 const parquetRowGroup = 128 * 1024
 
+// plainColumns are the column paths written without a dictionary and
+// without statistics: a NIK, an NKK and a row's source are all but
+// unique, so a dictionary would be built for each row group only to be
+// given up when it outgrows its page, and their minimum and maximum help
+// no reader skip a row group.
+var plainColumns = []string{pipeline.ColNIK, pipeline.ColNKK, pipeline.ColSources + ".list.element"}
+
 // PersonsParquet writes persons.parquet from the persons table, every
 // column it has (PersonSchema's and any a later stage appended): strings
 // as UTF-8 strings, dates as DATE, lists as LIST, snappy-compressed (zstd's encoders cost 320 MB of allocations per
@@ -86,11 +93,15 @@ func (s *tableParquet) open(schema *arrow.Schema) error {
 	if err != nil {
 		return err
 	}
-	props := parquet.NewWriterProperties(
+	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Snappy),
 		parquet.WithMaxRowGroupLength(parquetRowGroup),
 		parquet.WithCreatedBy("readiness"),
-	)
+	}
+	for _, col := range plainColumns {
+		opts = append(opts, parquet.WithDictionaryFor(col, false), parquet.WithStatsFor(col, false))
+	}
+	props := parquet.NewWriterProperties(opts...)
 	// out has no Close method, so the parquet writer leaves the file to us.
 	fw, err := pqarrow.NewFileWriter(schema, out, props,
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
