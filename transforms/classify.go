@@ -217,6 +217,7 @@ type personBatch struct {
 func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads []int32) personBatch {
 	pb := newPersonBuilder(mem)
 	defer pb.release()
+	pb.reserve(len(heads))
 	rows := make([]row, 0, 8)
 	for n, head := range heads {
 		if n%4096 == 0 {
@@ -229,7 +230,8 @@ func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads
 		if rows, nik, err = c.rows.group(head, rows[:0]); err != nil {
 			return personBatch{err: err}
 		}
-		pb.append(c.resolve(nik, rows))
+		p := c.resolve(nik, rows)
+		pb.append(&p)
 	}
 	return personBatch{rec: pb.newRecord()}
 }

@@ -399,7 +399,8 @@ func testClassifyMatchesPreviousGathering(t *testing.T, sc storeCase, seed uint6
 	pb := newPersonBuilder(mem)
 	defer pb.release()
 	for k := range niks {
-		pb.append(c.resolve(niks[k], groups[k]))
+		p := c.resolve(niks[k], groups[k])
+		pb.append(&p)
 	}
 	wantRec := pb.newRecord()
 	defer wantRec.Release()
