@@ -219,6 +219,7 @@ func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads
 	defer pb.release()
 	pb.reserve(len(heads))
 	rows := make([]row, 0, 8)
+	var sc resolveScratch
 	for n, head := range heads {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -230,7 +231,7 @@ func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads
 		if rows, nik, err = c.rows.group(head, rows[:0]); err != nil {
 			return personBatch{err: err}
 		}
-		p := c.resolve(nik, rows)
+		p := c.resolve(nik, rows, &sc)
 		pb.append(&p)
 	}
 	return personBatch{rec: pb.newRecord()}
@@ -351,21 +352,58 @@ type person struct {
 	rows                                             int32
 }
 
-// resolve turns the rows of one NIK (in input order) into a person.
-func (c *Classify) resolve(nik string, all []row) person {
-	p := person{nik: nik, birth: noDate, firstReq: noDate, lastReq: noDate, death: noDate, lastPrint: noDate}
-	kept := make([]row, 0, len(all))
-	for _, r := range all {
-		p.sources = append(p.sources, r.source)
+// resolveScratch is the memory resolve reuses from one person to the
+// next. The zero value is ready to use; one goroutine uses it at a time.
+type resolveScratch struct {
+	kept, byDate           []row
+	sources, events, flags []string
+}
+
+// keptRows returns the rows of all that are not duplicates, in order:
+// all itself when there is no duplicate, else sc's memory (valid until
+// the next keptRows).
+func (sc *resolveScratch) keptRows(all []row) []row {
+	i := slices.IndexFunc(all, func(r row) bool { return r.dup })
+	if i < 0 {
+		return all
+	}
+	kept := append(sc.kept[:0], all[:i]...)
+	for _, r := range all[i+1:] {
 		if !r.dup {
 			kept = append(kept, r)
 		}
 	}
+	sc.kept = kept
+	return kept
+}
+
+// byRequestDate returns rows stably sorted by request date (a missing
+// one first): rows itself when already so, else a sorted copy in sc's
+// memory (valid until the next byRequestDate).
+func (sc *resolveScratch) byRequestDate(rows []row) []row {
+	if slices.IsSortedFunc(rows, compareRequest) {
+		return rows
+	}
+	sc.byDate = append(sc.byDate[:0], rows...)
+	slices.SortStableFunc(sc.byDate, compareRequest)
+	return sc.byDate
+}
+
+// resolve turns the rows of one NIK (in input order) into a person. The
+// person's lists are sc's memory: they stay valid until the next resolve
+// with sc.
+func (c *Classify) resolve(nik string, all []row, sc *resolveScratch) person {
+	p := person{nik: nik, birth: noDate, firstReq: noDate, lastReq: noDate, death: noDate, lastPrint: noDate,
+		sources: sc.sources[:0], events: sc.events[:0], flags: sc.flags[:0]}
+	defer func() { sc.sources, sc.events, sc.flags = p.sources, p.events, p.flags }()
+	for _, r := range all {
+		p.sources = append(p.sources, r.source)
+	}
+	kept := sc.keptRows(all)
 	p.rows = int32(len(kept))
 
 	// Attributes: the latest non-empty value by request date, then input order.
-	byDate := slices.Clone(kept)
-	slices.SortStableFunc(byDate, func(a, b row) int { return cmpInt32(a.request, b.request) })
+	byDate := sc.byRequestDate(kept)
 	for _, r := range byDate {
 		set(&p.nkk, r.nkk)
 		set(&p.name, r.name)
@@ -389,12 +427,17 @@ func (c *Classify) resolve(nik string, all []row) person {
 			p.lastReq = r.request
 		}
 	}
-	nikDate, female, nikOK := nikBirth(nik, c.cfg.AsOf)
-	if p.birth == noDate && nikOK {
-		p.birth = int32(arrow.Date32FromTime(nikDate))
-	}
-	if p.sex == "" && nikOK {
-		p.sex = map[bool]string{false: "L", true: "P"}[female]
+	if p.birth == noDate || p.sex == "" {
+		nikDate, female, nikOK := nikBirth(nik, c.cfg.AsOf)
+		if p.birth == noDate && nikOK {
+			p.birth = int32(arrow.Date32FromTime(nikDate))
+		}
+		if p.sex == "" && nikOK {
+			p.sex = "L"
+			if female {
+				p.sex = "P"
+			}
+		}
 	}
 
 	if c.conflict(all) {
@@ -601,6 +644,9 @@ func set(dst *string, v string) {
 		*dst = v
 	}
 }
+
+// compareRequest orders rows by request date, a missing one first.
+func compareRequest(a, b row) int { return cmpInt32(a.request, b.request) }
 
 func cmpInt32(a, b int32) int {
 	switch {
