@@ -459,25 +459,44 @@ func (s *rowStore) decode(b []byte, p int, i int32) (r row, nik string) {
 	d := recordReader{b: b, p: p}
 	hdr := d.b[d.p]
 	d.p++
+	var nik16 uint64
 	switch {
 	case hdr&flagNIK16 != 0:
-		nik = string(appendDigits16(nil, d.fixed64()))
+		nik16 = d.fixed64()
 	case hdr&flagHead != 0:
 		nik = d.text()
 	}
 	r.seq, r.dup = int(i), hdr&flagDup != 0
 	line := d.varint()
 	file, sheet := s.interned(&d, internFile), s.interned(&d, internSheet)
-	src := make([]byte, 0, len(file)+len(sheet)+12)
-	src = strconv.AppendInt(append(append(append(append(src, file...), '|'), sheet...), '|'), line, 10)
-	r.source = unsafe.String(unsafe.SliceData(src), len(src))
+	// One allocation holds the text made here rather than read from b:
+	// the source, and the digits of a packed NIK and NKK. The strings are
+	// slices of it, never written once made.
+	n := len(file) + len(sheet) + 2 + 11 // "file|sheet|" and an int32
+	if hdr&flagNIK16 != 0 {
+		n += nikLen
+	}
+	if hdr&flagNKK16 != 0 {
+		n += nikLen
+	}
+	text := make([]byte, 0, n)
+	text = strconv.AppendInt(append(append(append(append(text, file...), '|'), sheet...), '|'), line, 10)
+	r.source = unsafe.String(unsafe.SliceData(text), len(text))
+	made := func(start int) string { return unsafe.String(&text[start], len(text)-start) }
+	if hdr&flagNIK16 != 0 {
+		start := len(text)
+		text = appendDigits16(text, nik16)
+		nik = made(start)
+	}
 	r.name = d.text()
 	r.nameNorm = r.name
 	if hdr&flagNameSame == 0 {
 		r.nameNorm = d.text()
 	}
 	if hdr&flagNKK16 != 0 {
-		r.nkk = string(appendDigits16(nil, d.fixed64()))
+		start := len(text)
+		text = appendDigits16(text, d.fixed64())
+		r.nkk = made(start)
 	} else {
 		r.nkk = d.text()
 	}
