@@ -574,15 +574,32 @@ func appendText(b []byte, s string) []byte {
 type interner struct {
 	ids    map[string]uint32
 	values []string
-	last   uint32 // id+1 of the value asked for last, 0 before any
+	// recent caches the id+1 (0: none) of a value asked for before, at
+	// the slot recentSlot picks for it: most fields have a few values, and
+	// comparing one string is cheaper than a map lookup.
+	recent [recentSlots]uint32
+}
+
+// recentSlots is the size of an interner's cache of recent values.
+const recentSlots = 256
+
+// recentSlot picks v's slot in an interner's cache from its length and
+// three of its bytes.
+func recentSlot(v string) int {
+	n := len(v)
+	if n == 0 {
+		return 0
+	}
+	return (n*37 + int(v[0])*31 + int(v[n/2])*7 + int(v[n-1])) & (recentSlots - 1)
 }
 
 // id returns v's id, giving it one if there is room; ok is false when the
 // table is full and v is not in it. v may alias reused memory: the table
 // keeps a copy.
 func (t *interner) id(v string) (id uint32, ok bool) {
-	if t.last > 0 && t.values[t.last-1] == v {
-		return t.last - 1, true
+	slot := recentSlot(v)
+	if c := t.recent[slot]; c > 0 && t.values[c-1] == v {
+		return c - 1, true
 	}
 	id, ok = t.ids[v]
 	if !ok {
@@ -596,7 +613,7 @@ func (t *interner) id(v string) (id uint32, ok bool) {
 		t.ids[v] = id
 		t.values = append(t.values, v)
 	}
-	t.last = id + 1
+	t.recent[slot] = id + 1
 	return id, true
 }
 

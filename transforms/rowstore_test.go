@@ -3,6 +3,7 @@ package transforms
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
@@ -466,5 +467,61 @@ func TestRowStoreSeal(t *testing.T) {
 	r := row{birth: noDate, request: noDate, service: noDate}
 	if err := s.add("0000000000000001", "a.csv", "", 99, &r); !errors.Is(err, errSealed) {
 		t.Errorf("add after seal: %v, want errSealed", err)
+	}
+}
+
+// TestInterner asks for values that share a slot of the cache of recent
+// values, and others, in an order that makes the cache hit, miss and
+// evict: each value keeps the id it got first, and once the table is full
+// only the values in it have one.
+func TestInterner(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var values []string
+	for i := range 3000 {
+		values = append(values, fmt.Sprint("V", i))
+	}
+	// The same length and first, middle and last bytes: one slot.
+	values = append(values, "AXYB", "AZYB", "AQYB", "", "A", "AAB")
+	if recentSlot("AXYB") != recentSlot("AZYB") || recentSlot("AXYB") != recentSlot("AQYB") {
+		t.Fatal("the test wants values sharing a slot")
+	}
+	var in interner
+	ids := map[string]uint32{}
+	for range 20000 {
+		v := values[r.IntN(len(values))]
+		if r.IntN(2) == 0 {
+			v = values[len(values)-1-r.IntN(6)] // the colliding ones, often
+		}
+		buf := []byte(v) // v may alias reused memory
+		id, ok := in.id(string(buf))
+		clear(buf)
+		if !ok {
+			t.Fatalf("%q has no id", v)
+		}
+		if want, seen := ids[v]; seen && id != want {
+			t.Fatalf("%q: id %d, earlier %d", v, id, want)
+		}
+		ids[v] = id
+		if in.values[id] != v {
+			t.Fatalf("%q: id %d is %q", v, id, in.values[id])
+		}
+	}
+	if len(in.values) != len(ids) {
+		t.Fatalf("%d values for %d distinct ones", len(in.values), len(ids))
+	}
+
+	var full interner
+	for i := range internLimit {
+		if id, ok := full.id(fmt.Sprint("F", i)); !ok || id != uint32(i) {
+			t.Fatalf("value %d: id %d, %v", i, id, ok)
+		}
+	}
+	if _, ok := full.id("NEW"); ok {
+		t.Fatal("a value beyond the limit got an id")
+	}
+	for _, i := range []int{0, 1, internLimit - 1, 12345} {
+		if id, ok := full.id(fmt.Sprint("F", i)); !ok || id != uint32(i) {
+			t.Fatalf("value %d once full: id %d, %v", i, id, ok)
+		}
 	}
 }
