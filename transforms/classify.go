@@ -69,17 +69,18 @@ func (c ClassifyConfig) validate() error {
 // arrives, into a compact store (rowStore) of the fields person
 // resolution reads, and nothing of the batch is retained: about the
 // row's free text (name, mother's name, address; a name equal to its
-// normalised form is kept once) plus 20 to 30 bytes (provenance, dates,
-// codes, the low-cardinality text as ids) per row, and one map entry per
-// NIK, until Finish or Release. Finish lets the store go as the persons
-// are emitted.
+// normalised form is kept once) plus 20 to 40 bytes (NIK, provenance,
+// dates, codes, the low-cardinality text as ids) and 16 bytes of index
+// per row, until Finish or Release. Finish links the rows of each NIK
+// (the index drops to 8 bytes a row and 4 a NIK) and lets the store go as
+// the persons are emitted.
 //
 // With Spill set, the encoded rows beyond SpillBudget bytes go to a
 // scratch file as they are gathered, a full 1 MiB chunk at a time, and
 // Finish reads each chunk back once, in order, as the persons being
 // resolved reach it, holding only the chunks of the batches in flight (a
-// person's rows far ahead of their first are read alone). The index, 8
-// bytes per row and a map entry per NIK, stays in memory. The file is
+// person's rows far ahead of their first are read alone). The index
+// stays in memory. The file is
 // removed by Finish and Release, and on every failure; a failed write or
 // read is Apply's or Finish's error.
 type Classify struct {

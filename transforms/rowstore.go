@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +26,8 @@ import (
 // or slack. A row's record is, in order:
 //
 //	header      1 byte of rowFlag bits
-//	NIK         first row of a NIK only: 8 bytes if 16 digits, else text
+//	NIK         8 bytes if 16 digits (every row); else text, on the
+//	            first row of the NIK only
 //	row         varint
 //	file, sheet interned
 //	name        text; name_norm follows as text unless equal to the name
@@ -43,16 +45,23 @@ import (
 // empty one are the same ("").
 //
 // Beside the arena, each row costs 8 bytes (its offset in its chunk and
-// the next row of its NIK) and each NIK one map entry (its last row so
-// far) and 4 bytes (its first row). Rows group into a chain per NIK:
-// next[i] is the following row of row i's NIK, 0 at the end (row 0 is
-// never anyone's next).
+// the next row of its NIK) and each NIK 4 bytes (its first row). Rows
+// group into a chain per NIK: next[i] is the following row of row i's
+// NIK, 0 at the end (row 0 is never anyone's next).
+//
+// The chains of 16-digit NIKs (every accepted row's, validate sees to
+// that) are linked by seal, not as rows arrive: until then each row
+// keeps its NIK as a number (8 bytes), and seal sorts the rows into
+// buckets by a hash of the NIK and links each bucket with a map small
+// enough to stay in the cache, where one map of every NIK missed it on
+// almost every row. Other NIKs are linked as they arrive, with a map of
+// their text. Heads, groups and loads are therefore read after seal.
 //
 // Chunks in memory are bounded when the store has a NewScratch (see
 // newRowStore): full chunks are kept while they total at most budget
 // bytes, and every later full chunk is written to the scratch file (once,
 // in order, one after the other) and let go; the chunk being filled stays
-// in memory. The index (offsets, next, heads, tails) stays in memory.
+// in memory. The index (offsets, next, heads) stays in memory.
 // Reading back serves Finish's access pattern (see group): a spilled
 // chunk is read back whole, once, when the sweep through the heads
 // reaches it, and kept until dropBefore lets it go; a row far ahead of
@@ -67,13 +76,15 @@ import (
 // keeps them for as long as a string refers to them, so the strings stay
 // valid after the store is dropped.
 type rowStore struct {
-	chunks     [][]byte // nil once spilled and not read back, or dropped
-	chunkFirst []int32  // index of the first row of each chunk
-	offsets    []uint32 // row i begins at offsets[i] in its chunk
-	next       []int32  // the next row of the same NIK, 0 at the end
-	heads      []int32  // the first row of each NIK, by first appearance
-	tails      map[uint64]int32
-	otherTails map[string]int32 // NIKs that are not 16 digits
+	chunks     [][]byte         // nil once spilled and not read back, or dropped
+	chunkFirst []int32          // index of the first row of each chunk
+	offsets    []uint32         // row i begins at offsets[i] in its chunk
+	next       []int32          // the next row of the same NIK, 0 at the end
+	heads      []int32          // the first row of each NIK, by first appearance; set by seal
+	headBits   []uint64         // bit i: row i is the first of its NIK; set by seal
+	niks       [][]uint64       // until seal: each row's NIK as a number, or notNIK16; chunks of nikChunk
+	otherTails map[string]int32 // NIKs that are not 16 digits: their last row so far
+	otherHeads []int32          // their first rows
 	sealed     bool             // seal was called: no more rows
 	fields     [numInterned]interner
 	warnings   interner // lists of warnings, encoded by warningKey
@@ -109,12 +120,15 @@ func newRowStore(newScratch pipeline.NewScratch, budget int64) rowStore {
 const (
 	storeChunkSize = 1 << 20
 	internLimit    = 1 << 16 // values an interned field's table holds at most
+	nikChunk       = 1 << 16 // NIKs per chunk of rowStore.niks
+	linkBits       = 10      // seal links the rows in 1<<linkBits buckets
+	notNIK16       = math.MaxUint64
 )
 
 // The rowFlag bits of a record's header.
 const (
 	flagDup       = 1 << iota // the row is a duplicate (K1)
-	flagHead                  // the first row of its NIK: the NIK follows
+	flagHead                  // the first row of a NIK not of 16 digits: its text follows
 	flagNIK16                 // the NIK is 16 digits, stored as 8 bytes
 	flagNameSame              // name_norm equals the display name
 	flagNKK16                 // the NKK is 16 digits, stored as 8 bytes
@@ -162,17 +176,14 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	}
 	head := false
 	packed, nik16 := packNIK(nik)
+	if last := len(s.niks) - 1; last < 0 || len(s.niks[last]) == nikChunk {
+		s.niks = append(s.niks, make([]uint64, 0, nikChunk))
+	}
+	last := len(s.niks) - 1
 	if nik16 {
-		if s.tails == nil {
-			s.tails = make(map[uint64]int32)
-		}
-		if t, ok := s.tails[packed]; ok {
-			s.next[t] = int32(i)
-		} else {
-			head = true
-		}
-		s.tails[packed] = int32(i)
+		s.niks[last] = append(s.niks[last], packed) // linked by seal
 	} else {
+		s.niks[last] = append(s.niks[last], notNIK16)
 		if s.otherTails == nil {
 			s.otherTails = make(map[string]int32)
 		}
@@ -186,7 +197,7 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	}
 	s.next = append(s.next, 0)
 	if head {
-		s.heads = append(s.heads, int32(i))
+		s.otherHeads = append(s.otherHeads, int32(i))
 	}
 
 	var hdr byte
@@ -198,7 +209,7 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	nkk, nkk16 := packNIK(in.nkk)
 	flag(flagDup, in.dup)
 	flag(flagHead, head)
-	flag(flagNIK16, head && nik16)
+	flag(flagNIK16, nik16)
 	flag(flagNameSame, in.nameNorm == in.name)
 	flag(flagNKK16, nkk16)
 	flag(flagNoBirth, in.birth == noDate)
@@ -206,7 +217,7 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	flag(flagNoService, in.service == noDate)
 
 	b := append(s.buf[:0], hdr)
-	if head && nik16 {
+	if nik16 {
 		b = binary.LittleEndian.AppendUint64(b, packed)
 	} else if head {
 		b = appendText(b, nik)
@@ -317,16 +328,88 @@ func (s *rowStore) release() {
 	s.spare = nil
 }
 
-// seal ends the gathering: it drops the tables only add uses (the NIKs'
-// last rows, the interned values' lookups), which at millions of rows are
-// a large part of what the index holds. add fails after it.
+// seal ends the gathering: it links the rows of each 16-digit NIK, finds
+// the heads, and drops the tables only add uses (the NIKs, the interned
+// values' lookups), which at millions of rows are a large part of what
+// the index holds. add fails after it; a second seal does nothing.
 func (s *rowStore) seal() {
+	if s.sealed {
+		return
+	}
 	s.sealed = true
-	s.tails, s.otherTails = nil, nil
+	s.link()
+	s.niks, s.otherTails, s.otherHeads = nil, nil, nil
 	for f := range s.fields {
 		s.fields[f].ids = nil
 	}
 	s.warnings.ids = nil
+}
+
+// link links the rows of each 16-digit NIK into its chain and sets heads
+// and headBits. The rows are sorted into buckets by a hash of their NIK,
+// keeping their order within a bucket; each bucket is then linked with a
+// map of its NIKs' last rows, cleared between buckets.
+func (s *rowStore) link() {
+	n := len(s.next)
+	first := make([]uint64, (n+63)/64)
+	for _, h := range s.otherHeads {
+		first[h>>6] |= 1 << (h & 63)
+	}
+	bucket := func(nik uint64) int { return int((nik * 0x9E3779B97F4A7C15) >> (64 - linkBits)) }
+	var start [1<<linkBits + 1]int
+	for _, c := range s.niks {
+		for _, nik := range c {
+			if nik != notNIK16 {
+				start[bucket(nik)+1]++
+			}
+		}
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	keys, rows := make([]uint64, start[len(start)-1]), make([]int32, start[len(start)-1])
+	at := start
+	i := int32(0)
+	for k, c := range s.niks {
+		for _, nik := range c {
+			if nik != notNIK16 {
+				b := bucket(nik)
+				keys[at[b]], rows[at[b]] = nik, i
+				at[b]++
+			}
+			i++
+		}
+		s.niks[k] = nil
+	}
+	tails := make(map[uint64]int32)
+	for b := 0; b+1 < len(start); b++ {
+		clear(tails)
+		for j := start[b]; j < start[b+1]; j++ {
+			nik, r := keys[j], rows[j]
+			if t, ok := tails[nik]; ok {
+				s.next[t] = r
+			} else {
+				first[r>>6] |= 1 << (r & 63)
+			}
+			tails[nik] = r
+		}
+	}
+	heads := 0
+	for _, w := range first {
+		heads += bits.OnesCount64(w)
+	}
+	s.heads = make([]int32, 0, heads)
+	for w, word := range first {
+		for ; word != 0; word &= word - 1 {
+			s.heads = append(s.heads, int32(w*64+bits.TrailingZeros64(word)))
+		}
+	}
+	s.headBits = first
+}
+
+// isHead reports whether row i is the first of its NIK (after seal).
+func (s *rowStore) isHead(i int32) bool {
+	return int(i>>6) < len(s.headBits) && s.headBits[i>>6]&(1<<(i&63)) != 0
 }
 
 // dropBefore lets go of the chunks that hold only rows before row i.
@@ -391,7 +474,7 @@ func (s *rowStore) loadNear(i int32, near int) (row, string, error) {
 	if err != nil {
 		return row{}, "", err
 	}
-	r, nik := s.decode(b, p, i)
+	r, nik := s.decode(b, p, i, s.isHead(i))
 	return r, nik, nil
 }
 
@@ -453,9 +536,10 @@ func (s *rowStore) readAt(b []byte, off int64) error {
 	return fmt.Errorf("classify: reading gathered rows back: %w", err)
 }
 
-// decode decodes row i from its record at b[p:], and its NIK when it is
-// the first row of its NIK. The strings alias b.
-func (s *rowStore) decode(b []byte, p int, i int32) (r row, nik string) {
+// decode decodes row i from its record at b[p:], and its NIK when head
+// (the first row of its NIK). The strings alias b, or one allocation of
+// the text decode makes.
+func (s *rowStore) decode(b []byte, p int, i int32, head bool) (r row, nik string) {
 	d := recordReader{b: b, p: p}
 	hdr := d.b[d.p]
 	d.p++
@@ -473,7 +557,7 @@ func (s *rowStore) decode(b []byte, p int, i int32) (r row, nik string) {
 	// the source, and the digits of a packed NIK and NKK. The strings are
 	// slices of it, never written once made.
 	n := len(file) + len(sheet) + 2 + 11 // "file|sheet|" and an int32
-	if hdr&flagNIK16 != 0 {
+	if head && hdr&flagNIK16 != 0 {
 		n += nikLen
 	}
 	if hdr&flagNKK16 != 0 {
@@ -483,7 +567,7 @@ func (s *rowStore) decode(b []byte, p int, i int32) (r row, nik string) {
 	text = strconv.AppendInt(append(append(append(append(text, file...), '|'), sheet...), '|'), line, 10)
 	r.source = unsafe.String(unsafe.SliceData(text), len(text))
 	made := func(start int) string { return unsafe.String(&text[start], len(text)-start) }
-	if hdr&flagNIK16 != 0 {
+	if head && hdr&flagNIK16 != 0 {
 		start := len(text)
 		text = appendDigits16(text, nik16)
 		nik = made(start)
