@@ -68,13 +68,14 @@ import (
 // its head is read alone, record by record.
 //
 // The zero value is empty, keeps everything in memory and is ready to
-// use. Rows are added by one goroutine; once every row is added, group
-// and load may be called from several goroutines at once, beside
-// dropBefore from another one. Strings that load returns alias the chunk
-// (or, for a row read alone, the buffer) they were decoded from: those
-// are never written again once loading begins, and the garbage collector
-// keeps them for as long as a string refers to them, so the strings stay
-// valid after the store is dropped.
+// use. Rows are added by one goroutine, then seal links them; after it
+// heads is set, and group and load may be called from several goroutines
+// at once, beside dropBefore from another one. Strings that load returns
+// alias the chunk (or, for a row read alone, the buffer) or the one
+// allocation they were decoded from: those are never written again once
+// loading begins, and the garbage collector keeps them for as long as a
+// string refers to them, so the strings stay valid after the store is
+// dropped.
 type rowStore struct {
 	chunks     [][]byte         // nil once spilled and not read back, or dropped
 	chunkFirst []int32          // index of the first row of each chunk
@@ -454,7 +455,7 @@ func (s *rowStore) group(head int32, dst []row) ([]row, string, error) {
 }
 
 // load decodes row i, and its NIK when it is the first row of its NIK,
-// reading its chunk back whole if it was spilled.
+// reading its chunk back whole if it was spilled. The store is sealed.
 func (s *rowStore) load(i int32) (row, string, error) {
 	return s.loadNear(i, s.chunkOf(i))
 }
