@@ -69,17 +69,18 @@ func (c ClassifyConfig) validate() error {
 // arrives, into a compact store (rowStore) of the fields person
 // resolution reads, and nothing of the batch is retained: about the
 // row's free text (name, mother's name, address; a name equal to its
-// normalised form is kept once) plus 20 to 30 bytes (provenance, dates,
-// codes, the low-cardinality text as ids) per row, and one map entry per
-// NIK, until Finish or Release. Finish lets the store go as the persons
-// are emitted.
+// normalised form is kept once) plus 20 to 40 bytes (NIK, provenance,
+// dates, codes, the low-cardinality text as ids) and 16 bytes of index
+// per row, until Finish or Release. Finish links the rows of each NIK
+// (the index drops to 8 bytes a row and 4 a NIK) and lets the store go as
+// the persons are emitted.
 //
 // With Spill set, the encoded rows beyond SpillBudget bytes go to a
 // scratch file as they are gathered, a full 1 MiB chunk at a time, and
 // Finish reads each chunk back once, in order, as the persons being
 // resolved reach it, holding only the chunks of the batches in flight (a
-// person's rows far ahead of their first are read alone). The index, 8
-// bytes per row and a map entry per NIK, stays in memory. The file is
+// person's rows far ahead of their first are read alone). The index
+// stays in memory. The file is
 // removed by Finish and Release, and on every failure; a failed write or
 // read is Apply's or Finish's error.
 type Classify struct {
@@ -217,7 +218,9 @@ type personBatch struct {
 func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads []int32) personBatch {
 	pb := newPersonBuilder(mem)
 	defer pb.release()
+	pb.reserve(len(heads))
 	rows := make([]row, 0, 8)
+	var sc resolveScratch
 	for n, head := range heads {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -229,7 +232,8 @@ func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads
 		if rows, nik, err = c.rows.group(head, rows[:0]); err != nil {
 			return personBatch{err: err}
 		}
-		pb.append(c.resolve(nik, rows))
+		p := c.resolve(nik, rows, &sc)
+		pb.append(&p)
 	}
 	return personBatch{rec: pb.newRecord()}
 }
@@ -349,21 +353,58 @@ type person struct {
 	rows                                             int32
 }
 
-// resolve turns the rows of one NIK (in input order) into a person.
-func (c *Classify) resolve(nik string, all []row) person {
-	p := person{nik: nik, birth: noDate, firstReq: noDate, lastReq: noDate, death: noDate, lastPrint: noDate}
-	kept := make([]row, 0, len(all))
-	for _, r := range all {
-		p.sources = append(p.sources, r.source)
+// resolveScratch is the memory resolve reuses from one person to the
+// next. The zero value is ready to use; one goroutine uses it at a time.
+type resolveScratch struct {
+	kept, byDate           []row
+	sources, events, flags []string
+}
+
+// keptRows returns the rows of all that are not duplicates, in order:
+// all itself when there is no duplicate, else sc's memory (valid until
+// the next keptRows).
+func (sc *resolveScratch) keptRows(all []row) []row {
+	i := slices.IndexFunc(all, func(r row) bool { return r.dup })
+	if i < 0 {
+		return all
+	}
+	kept := append(sc.kept[:0], all[:i]...)
+	for _, r := range all[i+1:] {
 		if !r.dup {
 			kept = append(kept, r)
 		}
 	}
+	sc.kept = kept
+	return kept
+}
+
+// byRequestDate returns rows stably sorted by request date (a missing
+// one first): rows itself when already so, else a sorted copy in sc's
+// memory (valid until the next byRequestDate).
+func (sc *resolveScratch) byRequestDate(rows []row) []row {
+	if slices.IsSortedFunc(rows, compareRequest) {
+		return rows
+	}
+	sc.byDate = append(sc.byDate[:0], rows...)
+	slices.SortStableFunc(sc.byDate, compareRequest)
+	return sc.byDate
+}
+
+// resolve turns the rows of one NIK (in input order) into a person. The
+// person's lists are sc's memory: they stay valid until the next resolve
+// with sc.
+func (c *Classify) resolve(nik string, all []row, sc *resolveScratch) person {
+	p := person{nik: nik, birth: noDate, firstReq: noDate, lastReq: noDate, death: noDate, lastPrint: noDate,
+		sources: sc.sources[:0], events: sc.events[:0], flags: sc.flags[:0]}
+	defer func() { sc.sources, sc.events, sc.flags = p.sources, p.events, p.flags }()
+	for _, r := range all {
+		p.sources = append(p.sources, r.source)
+	}
+	kept := sc.keptRows(all)
 	p.rows = int32(len(kept))
 
 	// Attributes: the latest non-empty value by request date, then input order.
-	byDate := slices.Clone(kept)
-	slices.SortStableFunc(byDate, func(a, b row) int { return cmpInt32(a.request, b.request) })
+	byDate := sc.byRequestDate(kept)
 	for _, r := range byDate {
 		set(&p.nkk, r.nkk)
 		set(&p.name, r.name)
@@ -387,12 +428,17 @@ func (c *Classify) resolve(nik string, all []row) person {
 			p.lastReq = r.request
 		}
 	}
-	nikDate, female, nikOK := nikBirth(nik, c.cfg.AsOf)
-	if p.birth == noDate && nikOK {
-		p.birth = int32(arrow.Date32FromTime(nikDate))
-	}
-	if p.sex == "" && nikOK {
-		p.sex = map[bool]string{false: "L", true: "P"}[female]
+	if p.birth == noDate || p.sex == "" {
+		nikDate, female, nikOK := nikBirth(nik, c.cfg.AsOf)
+		if p.birth == noDate && nikOK {
+			p.birth = int32(arrow.Date32FromTime(nikDate))
+		}
+		if p.sex == "" && nikOK {
+			p.sex = "L"
+			if female {
+				p.sex = "P"
+			}
+		}
 	}
 
 	if c.conflict(all) {
@@ -599,6 +645,9 @@ func set(dst *string, v string) {
 		*dst = v
 	}
 }
+
+// compareRequest orders rows by request date, a missing one first.
+func compareRequest(a, b row) int { return cmpInt32(a.request, b.request) }
 
 func cmpInt32(a, b int32) int {
 	switch {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -375,6 +376,7 @@ func testClassifyMatchesPreviousGathering(t *testing.T, sc storeCase, seed uint6
 		in.Release()
 	}
 	niks, groups := ref.groups()
+	c.rows.seal() // as Finish does first; it seals again, which does nothing
 	if len(c.rows.heads) != len(niks) {
 		t.Fatalf("%d NIKs gathered, the reference has %d", len(c.rows.heads), len(niks))
 	}
@@ -399,7 +401,9 @@ func testClassifyMatchesPreviousGathering(t *testing.T, sc storeCase, seed uint6
 	pb := newPersonBuilder(mem)
 	defer pb.release()
 	for k := range niks {
-		pb.append(c.resolve(niks[k], groups[k]))
+		var sc resolveScratch // fresh each time: the reference shares nothing
+		p := c.resolve(niks[k], groups[k], &sc)
+		pb.append(&p)
 	}
 	wantRec := pb.newRecord()
 	defer wantRec.Release()
@@ -639,3 +643,47 @@ func TestClassifySpillFails(t *testing.T) {
 		})
 	}
 }
+
+// TestResolveScratchRows checks the kept rows and their order by request
+// date that resolve works from against their plain definitions, with one
+// scratch reused across groups as resolveBatch does: groups with and
+// without duplicates (the first row too), sorted and not, with missing
+// dates and ties.
+func TestResolveScratchRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	var sc resolveScratch
+	for g := range 2000 {
+		n := 1 + r.IntN(6)
+		if g%10 == 0 {
+			n = 1 + r.IntN(40) // beyond where a sort is stable anyway
+		}
+		all := make([]row, n)
+		for i := range all {
+			all[i] = row{seq: i, dup: r.IntN(4) == 0, request: int32(r.IntN(4))}
+			if r.IntN(5) == 0 {
+				all[i].request = noDate
+			}
+		}
+		input := slices.Clone(all)
+		wantKept := slices.DeleteFunc(slices.Clone(all), func(r row) bool { return r.dup })
+		wantByDate := slices.Clone(wantKept)
+		slices.SortStableFunc(wantByDate, func(a, b row) int { return cmpInt32(a.request, b.request) })
+
+		kept := sc.keptRows(all)
+		if !slices.EqualFunc(kept, wantKept, sameRow) {
+			t.Fatalf("group %d: kept %v, want %v", g, kept, wantKept)
+		}
+		byDate := sc.byRequestDate(kept)
+		if !slices.EqualFunc(byDate, wantByDate, sameRow) {
+			t.Fatalf("group %d: by date %v, want %v", g, byDate, wantByDate)
+		}
+		if !slices.EqualFunc(kept, wantKept, sameRow) {
+			t.Fatalf("group %d: sorting changed the kept rows to %v", g, kept)
+		}
+		if !slices.EqualFunc(all, input, sameRow) {
+			t.Fatalf("group %d: the group's rows changed to %v", g, all)
+		}
+	}
+}
+
+func sameRow(a, b row) bool { return a.seq == b.seq && a.dup == b.dup && a.request == b.request }

@@ -29,6 +29,7 @@ type Dedupe struct {
 	others map[otherRequestKey]struct{} // NIKs that are not 16 digits
 	events map[string]uint32            // event → id
 	done   bool                         // flushed: the keys are gone
+	dups   []bool                       // scratch: a batch's duplicate column
 }
 
 // requestKey identifies a request of a 16-digit NIK exactly: the NIK as a
@@ -64,7 +65,7 @@ func (*Dedupe) Name() string { return "dedupe" }
 // seen (about 30 bytes a request) are let go. Apply fails after it.
 func (d *Dedupe) Flush() {
 	d.done = true
-	d.seen, d.others, d.events = nil, nil, nil
+	d.seen, d.others, d.events, d.dups = nil, nil, nil, nil
 }
 
 // errDedupeFlushed is Apply's error after Flush: a later batch would be
@@ -85,12 +86,10 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 	reqDate := dateCol(rec, pipeline.ColRequestDate)
 	reason := stringCol(rec, pipeline.ColReason)
 
-	b := array.NewBooleanBuilder(mem)
-	defer b.Release()
-	b.Reserve(int(rec.NumRows()))
+	dups := d.dups[:0]
 	for i := 0; i < int(rec.NumRows()); i++ {
 		if reason.IsValid(i) {
-			b.Append(false)
+			dups = append(dups, false)
 			continue
 		}
 		key := requestKey{event: d.eventID(event.Value(i)) << 1}
@@ -99,12 +98,14 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 		}
 		var dup bool
 		if n, ok := packNIK(nik.Value(i)); ok {
+			// One probe: inserting a key already there leaves the
+			// length as it was.
 			key.nik = n
-			_, dup = d.seen[key]
-			if !dup {
-				d.seen[key] = struct{}{}
-			}
+			before := len(d.seen)
+			d.seen[key] = struct{}{}
+			dup = len(d.seen) == before
 		} else {
+			// The NIK text aliases the batch: it is copied only when new.
 			other := otherRequestKey{nik: nik.Value(i), requestKey: key}
 			_, dup = d.others[other]
 			if !dup {
@@ -112,8 +113,12 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 				d.others[other] = struct{}{}
 			}
 		}
-		b.Append(dup)
+		dups = append(dups, dup)
 	}
+	d.dups = dups
+	b := array.NewBooleanBuilder(mem)
+	defer b.Release()
+	b.AppendValues(dups, nil)
 	dup := b.NewArray()
 	defer dup.Release()
 	return appendColumns(rec, []arrow.Field{pipeline.DuplicateColumn()}, dup)

@@ -47,6 +47,19 @@ func TestDedupe(t *testing.T) {
 			want: [][]bool{{false, false, false}},
 		},
 		{
+			name: "every repeat after the first, in and across batches",
+			batches: []string{`[
+				{"nik_clean":"1771014501900001","event":"RUSAK","request_date":"2020-06-01"},
+				{"nik_clean":"1771014501900001","event":"RUSAK","request_date":"2020-06-01"},
+				{"nik_clean":"1771014501900002","event":"RUSAK","request_date":"2020-06-01"},
+				{"nik_clean":"1771014501900001","event":"RUSAK","request_date":"2020-06-01"}]`,
+				`[{"nik_clean":"1771014501900002","event":"RUSAK","request_date":"2020-06-01"},
+				  {"nik_clean":"1771014501900001","event":"RUSAK","request_date":"2020-06-01"},
+				  {"nik_clean":"1771014501900003","event":"RUSAK","request_date":"2020-06-01"}]`,
+			},
+			want: [][]bool{{false, true, false, true}, {true, true, false}},
+		},
+		{
 			name: "two missing request dates are the same date",
 			batches: []string{`[
 				{"nik_clean":"1771014501900001","event":"SUKET"},

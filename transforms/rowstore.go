@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +26,8 @@ import (
 // or slack. A row's record is, in order:
 //
 //	header      1 byte of rowFlag bits
-//	NIK         first row of a NIK only: 8 bytes if 16 digits, else text
+//	NIK         8 bytes if 16 digits (every row); else text, on the
+//	            first row of the NIK only
 //	row         varint
 //	file, sheet interned
 //	name        text; name_norm follows as text unless equal to the name
@@ -43,37 +45,47 @@ import (
 // empty one are the same ("").
 //
 // Beside the arena, each row costs 8 bytes (its offset in its chunk and
-// the next row of its NIK) and each NIK one map entry (its last row so
-// far) and 4 bytes (its first row). Rows group into a chain per NIK:
-// next[i] is the following row of row i's NIK, 0 at the end (row 0 is
-// never anyone's next).
+// the next row of its NIK) and each NIK 4 bytes (its first row). Rows
+// group into a chain per NIK: next[i] is the following row of row i's
+// NIK, 0 at the end (row 0 is never anyone's next).
+//
+// The chains of 16-digit NIKs (every accepted row's, validate sees to
+// that) are linked by seal, not as rows arrive: until then each row
+// keeps its NIK as a number (8 bytes), and seal sorts the rows into
+// buckets by a hash of the NIK and links each bucket with a map small
+// enough to stay in the cache, where one map of every NIK missed it on
+// almost every row. Other NIKs are linked as they arrive, with a map of
+// their text. Heads, groups and loads are therefore read after seal.
 //
 // Chunks in memory are bounded when the store has a NewScratch (see
 // newRowStore): full chunks are kept while they total at most budget
 // bytes, and every later full chunk is written to the scratch file (once,
 // in order, one after the other) and let go; the chunk being filled stays
-// in memory. The index (offsets, next, heads, tails) stays in memory.
+// in memory. The index (offsets, next, heads) stays in memory.
 // Reading back serves Finish's access pattern (see group): a spilled
 // chunk is read back whole, once, when the sweep through the heads
 // reaches it, and kept until dropBefore lets it go; a row far ahead of
 // its head is read alone, record by record.
 //
 // The zero value is empty, keeps everything in memory and is ready to
-// use. Rows are added by one goroutine; once every row is added, group
-// and load may be called from several goroutines at once, beside
-// dropBefore from another one. Strings that load returns alias the chunk
-// (or, for a row read alone, the buffer) they were decoded from: those
-// are never written again once loading begins, and the garbage collector
-// keeps them for as long as a string refers to them, so the strings stay
-// valid after the store is dropped.
+// use. Rows are added by one goroutine, then seal links them; after it
+// heads is set, and group and load may be called from several goroutines
+// at once, beside dropBefore from another one. Strings that load returns
+// alias the chunk (or, for a row read alone, the buffer) or the one
+// allocation they were decoded from: those are never written again once
+// loading begins, and the garbage collector keeps them for as long as a
+// string refers to them, so the strings stay valid after the store is
+// dropped.
 type rowStore struct {
-	chunks     [][]byte // nil once spilled and not read back, or dropped
-	chunkFirst []int32  // index of the first row of each chunk
-	offsets    []uint32 // row i begins at offsets[i] in its chunk
-	next       []int32  // the next row of the same NIK, 0 at the end
-	heads      []int32  // the first row of each NIK, by first appearance
-	tails      map[uint64]int32
-	otherTails map[string]int32 // NIKs that are not 16 digits
+	chunks     [][]byte         // nil once spilled and not read back, or dropped
+	chunkFirst []int32          // index of the first row of each chunk
+	offsets    []uint32         // row i begins at offsets[i] in its chunk
+	next       []int32          // the next row of the same NIK, 0 at the end
+	heads      []int32          // the first row of each NIK, by first appearance; set by seal
+	headBits   []uint64         // bit i: row i is the first of its NIK; set by seal
+	niks       [][]uint64       // until seal: each row's NIK as a number, or notNIK16; chunks of nikChunk
+	otherTails map[string]int32 // NIKs that are not 16 digits: their last row so far
+	otherHeads []int32          // their first rows
 	sealed     bool             // seal was called: no more rows
 	fields     [numInterned]interner
 	warnings   interner // lists of warnings, encoded by warningKey
@@ -109,12 +121,15 @@ func newRowStore(newScratch pipeline.NewScratch, budget int64) rowStore {
 const (
 	storeChunkSize = 1 << 20
 	internLimit    = 1 << 16 // values an interned field's table holds at most
+	nikChunk       = 1 << 16 // NIKs per chunk of rowStore.niks
+	linkBits       = 10      // seal links the rows in 1<<linkBits buckets
+	notNIK16       = math.MaxUint64
 )
 
 // The rowFlag bits of a record's header.
 const (
 	flagDup       = 1 << iota // the row is a duplicate (K1)
-	flagHead                  // the first row of its NIK: the NIK follows
+	flagHead                  // the first row of a NIK not of 16 digits: its text follows
 	flagNIK16                 // the NIK is 16 digits, stored as 8 bytes
 	flagNameSame              // name_norm equals the display name
 	flagNKK16                 // the NKK is 16 digits, stored as 8 bytes
@@ -162,17 +177,14 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	}
 	head := false
 	packed, nik16 := packNIK(nik)
+	if last := len(s.niks) - 1; last < 0 || len(s.niks[last]) == nikChunk {
+		s.niks = append(s.niks, make([]uint64, 0, nikChunk))
+	}
+	last := len(s.niks) - 1
 	if nik16 {
-		if s.tails == nil {
-			s.tails = make(map[uint64]int32)
-		}
-		if t, ok := s.tails[packed]; ok {
-			s.next[t] = int32(i)
-		} else {
-			head = true
-		}
-		s.tails[packed] = int32(i)
+		s.niks[last] = append(s.niks[last], packed) // linked by seal
 	} else {
+		s.niks[last] = append(s.niks[last], notNIK16)
 		if s.otherTails == nil {
 			s.otherTails = make(map[string]int32)
 		}
@@ -186,7 +198,7 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	}
 	s.next = append(s.next, 0)
 	if head {
-		s.heads = append(s.heads, int32(i))
+		s.otherHeads = append(s.otherHeads, int32(i))
 	}
 
 	var hdr byte
@@ -198,7 +210,7 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	nkk, nkk16 := packNIK(in.nkk)
 	flag(flagDup, in.dup)
 	flag(flagHead, head)
-	flag(flagNIK16, head && nik16)
+	flag(flagNIK16, nik16)
 	flag(flagNameSame, in.nameNorm == in.name)
 	flag(flagNKK16, nkk16)
 	flag(flagNoBirth, in.birth == noDate)
@@ -206,7 +218,7 @@ func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	flag(flagNoService, in.service == noDate)
 
 	b := append(s.buf[:0], hdr)
-	if head && nik16 {
+	if nik16 {
 		b = binary.LittleEndian.AppendUint64(b, packed)
 	} else if head {
 		b = appendText(b, nik)
@@ -317,16 +329,88 @@ func (s *rowStore) release() {
 	s.spare = nil
 }
 
-// seal ends the gathering: it drops the tables only add uses (the NIKs'
-// last rows, the interned values' lookups), which at millions of rows are
-// a large part of what the index holds. add fails after it.
+// seal ends the gathering: it links the rows of each 16-digit NIK, finds
+// the heads, and drops the tables only add uses (the NIKs, the interned
+// values' lookups), which at millions of rows are a large part of what
+// the index holds. add fails after it; a second seal does nothing.
 func (s *rowStore) seal() {
+	if s.sealed {
+		return
+	}
 	s.sealed = true
-	s.tails, s.otherTails = nil, nil
+	s.link()
+	s.niks, s.otherTails, s.otherHeads = nil, nil, nil
 	for f := range s.fields {
 		s.fields[f].ids = nil
 	}
 	s.warnings.ids = nil
+}
+
+// link links the rows of each 16-digit NIK into its chain and sets heads
+// and headBits. The rows are sorted into buckets by a hash of their NIK,
+// keeping their order within a bucket; each bucket is then linked with a
+// map of its NIKs' last rows, cleared between buckets.
+func (s *rowStore) link() {
+	n := len(s.next)
+	first := make([]uint64, (n+63)/64)
+	for _, h := range s.otherHeads {
+		first[h>>6] |= 1 << (h & 63)
+	}
+	bucket := func(nik uint64) int { return int((nik * 0x9E3779B97F4A7C15) >> (64 - linkBits)) }
+	var start [1<<linkBits + 1]int
+	for _, c := range s.niks {
+		for _, nik := range c {
+			if nik != notNIK16 {
+				start[bucket(nik)+1]++
+			}
+		}
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	keys, rows := make([]uint64, start[len(start)-1]), make([]int32, start[len(start)-1])
+	at := start
+	i := int32(0)
+	for k, c := range s.niks {
+		for _, nik := range c {
+			if nik != notNIK16 {
+				b := bucket(nik)
+				keys[at[b]], rows[at[b]] = nik, i
+				at[b]++
+			}
+			i++
+		}
+		s.niks[k] = nil
+	}
+	tails := make(map[uint64]int32)
+	for b := 0; b+1 < len(start); b++ {
+		clear(tails)
+		for j := start[b]; j < start[b+1]; j++ {
+			nik, r := keys[j], rows[j]
+			if t, ok := tails[nik]; ok {
+				s.next[t] = r
+			} else {
+				first[r>>6] |= 1 << (r & 63)
+			}
+			tails[nik] = r
+		}
+	}
+	heads := 0
+	for _, w := range first {
+		heads += bits.OnesCount64(w)
+	}
+	s.heads = make([]int32, 0, heads)
+	for w, word := range first {
+		for ; word != 0; word &= word - 1 {
+			s.heads = append(s.heads, int32(w*64+bits.TrailingZeros64(word)))
+		}
+	}
+	s.headBits = first
+}
+
+// isHead reports whether row i is the first of its NIK (after seal).
+func (s *rowStore) isHead(i int32) bool {
+	return int(i>>6) < len(s.headBits) && s.headBits[i>>6]&(1<<(i&63)) != 0
 }
 
 // dropBefore lets go of the chunks that hold only rows before row i.
@@ -371,7 +455,7 @@ func (s *rowStore) group(head int32, dst []row) ([]row, string, error) {
 }
 
 // load decodes row i, and its NIK when it is the first row of its NIK,
-// reading its chunk back whole if it was spilled.
+// reading its chunk back whole if it was spilled. The store is sealed.
 func (s *rowStore) load(i int32) (row, string, error) {
 	return s.loadNear(i, s.chunkOf(i))
 }
@@ -391,7 +475,7 @@ func (s *rowStore) loadNear(i int32, near int) (row, string, error) {
 	if err != nil {
 		return row{}, "", err
 	}
-	r, nik := s.decode(b, p, i)
+	r, nik := s.decode(b, p, i, s.isHead(i))
 	return r, nik, nil
 }
 
@@ -453,31 +537,51 @@ func (s *rowStore) readAt(b []byte, off int64) error {
 	return fmt.Errorf("classify: reading gathered rows back: %w", err)
 }
 
-// decode decodes row i from its record at b[p:], and its NIK when it is
-// the first row of its NIK. The strings alias b.
-func (s *rowStore) decode(b []byte, p int, i int32) (r row, nik string) {
+// decode decodes row i from its record at b[p:], and its NIK when head
+// (the first row of its NIK). The strings alias b, or one allocation of
+// the text decode makes.
+func (s *rowStore) decode(b []byte, p int, i int32, head bool) (r row, nik string) {
 	d := recordReader{b: b, p: p}
 	hdr := d.b[d.p]
 	d.p++
+	var nik16 uint64
 	switch {
 	case hdr&flagNIK16 != 0:
-		nik = string(appendDigits16(nil, d.fixed64()))
+		nik16 = d.fixed64()
 	case hdr&flagHead != 0:
 		nik = d.text()
 	}
 	r.seq, r.dup = int(i), hdr&flagDup != 0
 	line := d.varint()
 	file, sheet := s.interned(&d, internFile), s.interned(&d, internSheet)
-	src := make([]byte, 0, len(file)+len(sheet)+12)
-	src = strconv.AppendInt(append(append(append(append(src, file...), '|'), sheet...), '|'), line, 10)
-	r.source = unsafe.String(unsafe.SliceData(src), len(src))
+	// One allocation holds the text made here rather than read from b:
+	// the source, and the digits of a packed NIK and NKK. The strings are
+	// slices of it, never written once made.
+	n := len(file) + len(sheet) + 2 + 11 // "file|sheet|" and an int32
+	if head && hdr&flagNIK16 != 0 {
+		n += nikLen
+	}
+	if hdr&flagNKK16 != 0 {
+		n += nikLen
+	}
+	text := make([]byte, 0, n)
+	text = strconv.AppendInt(append(append(append(append(text, file...), '|'), sheet...), '|'), line, 10)
+	r.source = unsafe.String(unsafe.SliceData(text), len(text))
+	made := func(start int) string { return unsafe.String(&text[start], len(text)-start) }
+	if head && hdr&flagNIK16 != 0 {
+		start := len(text)
+		text = appendDigits16(text, nik16)
+		nik = made(start)
+	}
 	r.name = d.text()
 	r.nameNorm = r.name
 	if hdr&flagNameSame == 0 {
 		r.nameNorm = d.text()
 	}
 	if hdr&flagNKK16 != 0 {
-		r.nkk = string(appendDigits16(nil, d.fixed64()))
+		start := len(text)
+		text = appendDigits16(text, d.fixed64())
+		r.nkk = made(start)
 	} else {
 		r.nkk = d.text()
 	}
@@ -555,15 +659,32 @@ func appendText(b []byte, s string) []byte {
 type interner struct {
 	ids    map[string]uint32
 	values []string
-	last   uint32 // id+1 of the value asked for last, 0 before any
+	// recent caches the id+1 (0: none) of a value asked for before, at
+	// the slot recentSlot picks for it: most fields have a few values, and
+	// comparing one string is cheaper than a map lookup.
+	recent [recentSlots]uint32
+}
+
+// recentSlots is the size of an interner's cache of recent values.
+const recentSlots = 256
+
+// recentSlot picks v's slot in an interner's cache from its length and
+// three of its bytes.
+func recentSlot(v string) int {
+	n := len(v)
+	if n == 0 {
+		return 0
+	}
+	return (n*37 + int(v[0])*31 + int(v[n/2])*7 + int(v[n-1])) & (recentSlots - 1)
 }
 
 // id returns v's id, giving it one if there is room; ok is false when the
 // table is full and v is not in it. v may alias reused memory: the table
 // keeps a copy.
 func (t *interner) id(v string) (id uint32, ok bool) {
-	if t.last > 0 && t.values[t.last-1] == v {
-		return t.last - 1, true
+	slot := recentSlot(v)
+	if c := t.recent[slot]; c > 0 && t.values[c-1] == v {
+		return c - 1, true
 	}
 	id, ok = t.ids[v]
 	if !ok {
@@ -577,7 +698,7 @@ func (t *interner) id(v string) (id uint32, ok bool) {
 		t.ids[v] = id
 		t.values = append(t.values, v)
 	}
-	t.last = id + 1
+	t.recent[slot] = id + 1
 	return id, true
 }
 

@@ -3,6 +3,7 @@ package transforms
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
@@ -109,6 +110,7 @@ func testRowStoreRoundTrip(t *testing.T, sc storeCase) {
 		w.seq, w.source = len(want), fmt.Sprintf("%s|%s|%d", tc.in.file, tc.in.sheet, tc.in.line)
 		want, niks = append(want, w), append(niks, tc.in.nik)
 	}
+	s.seal() // heads, groups and loads are read once every row is in
 	if s.len() != len(tests) {
 		t.Fatalf("%d rows stored, want %d", s.len(), len(tests))
 	}
@@ -185,6 +187,7 @@ func TestRowStoreManyValues(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	s.seal()
 	if len(s.chunks) < 3 {
 		t.Fatalf("%d chunks; the test wants rows over several", len(s.chunks))
 	}
@@ -235,6 +238,7 @@ func TestRowStoreDropBefore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	s.seal()
 	for k, head := range s.heads {
 		rows, _, err := s.group(head, nil)
 		if err != nil {
@@ -281,6 +285,7 @@ func spillRows(t *testing.T, s *rowStore, n, nNIK, chunk int) []row {
 		r.seq, r.source = i, fmt.Sprintf("a.csv||%d", i+2)
 		want = append(want, r)
 	}
+	s.seal()
 	return want
 }
 
@@ -427,8 +432,9 @@ func TestRowStoreConcurrentLoads(t *testing.T) {
 	}
 }
 
-// seal drops what only add uses; the rows read back the same, and a row
-// added after it is an error, not a silent regrouping.
+// seal links the groups (16-digit NIKs and others, mixed) and drops what
+// only add uses; a second seal changes nothing, and a row added after it
+// is an error, not a silent regrouping.
 func TestRowStoreSeal(t *testing.T) {
 	var s rowStore
 	for i := range 50 {
@@ -442,29 +448,96 @@ func TestRowStoreSeal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var before [][]row
-	for _, head := range s.heads {
-		rows, _, err := s.group(head, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before = append(before, rows)
-	}
 	s.seal()
-	if s.tails != nil || s.otherTails != nil || s.fields[internKecamatan].ids != nil || s.warnings.ids != nil {
+	if s.niks != nil || s.otherTails != nil || s.otherHeads != nil || s.fields[internKecamatan].ids != nil || s.warnings.ids != nil {
 		t.Error("seal kept a lookup table")
 	}
-	for k, head := range s.heads {
-		rows, _, err := s.group(head, nil)
-		if err != nil {
-			t.Fatal(err)
+	check := func(when string) {
+		t.Helper()
+		if !reflect.DeepEqual(s.heads, []int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+			t.Fatalf("%s: heads %v", when, s.heads)
 		}
-		if !reflect.DeepEqual(rows, before[k]) {
-			t.Fatalf("NIK %d reads differently after seal", k)
+		for k, head := range s.heads {
+			rows, nik, err := s.group(head, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantNIK := fmt.Sprintf("%016d", k)
+			if k%5 == 0 {
+				wantNIK = fmt.Sprint("X", k)
+			}
+			if nik != wantNIK || len(rows) != 5 {
+				t.Fatalf("%s: NIK %d is %q with %d rows", when, k, nik, len(rows))
+			}
+			for j, r := range rows {
+				i := k + 10*j
+				if r.seq != i || r.name != fmt.Sprint("N", i%7) || r.kecamatan != fmt.Sprint("K", i%3) {
+					t.Fatalf("%s: NIK %d row %d: %+v", when, k, j, r)
+				}
+			}
 		}
 	}
+	check("sealed")
+	s.seal()
+	check("sealed twice")
 	r := row{birth: noDate, request: noDate, service: noDate}
 	if err := s.add("0000000000000001", "a.csv", "", 99, &r); !errors.Is(err, errSealed) {
 		t.Errorf("add after seal: %v, want errSealed", err)
+	}
+}
+
+// TestInterner asks for values that share a slot of the cache of recent
+// values, and others, in an order that makes the cache hit, miss and
+// evict: each value keeps the id it got first, and once the table is full
+// only the values in it have one.
+func TestInterner(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var values []string
+	for i := range 3000 {
+		values = append(values, fmt.Sprint("V", i))
+	}
+	// The same length and first, middle and last bytes: one slot.
+	values = append(values, "AXYB", "AZYB", "AQYB", "", "A", "AAB")
+	if recentSlot("AXYB") != recentSlot("AZYB") || recentSlot("AXYB") != recentSlot("AQYB") {
+		t.Fatal("the test wants values sharing a slot")
+	}
+	var in interner
+	ids := map[string]uint32{}
+	for range 20000 {
+		v := values[r.IntN(len(values))]
+		if r.IntN(2) == 0 {
+			v = values[len(values)-1-r.IntN(6)] // the colliding ones, often
+		}
+		buf := []byte(v) // v may alias reused memory
+		id, ok := in.id(string(buf))
+		clear(buf)
+		if !ok {
+			t.Fatalf("%q has no id", v)
+		}
+		if want, seen := ids[v]; seen && id != want {
+			t.Fatalf("%q: id %d, earlier %d", v, id, want)
+		}
+		ids[v] = id
+		if in.values[id] != v {
+			t.Fatalf("%q: id %d is %q", v, id, in.values[id])
+		}
+	}
+	if len(in.values) != len(ids) {
+		t.Fatalf("%d values for %d distinct ones", len(in.values), len(ids))
+	}
+
+	var full interner
+	for i := range internLimit {
+		if id, ok := full.id(fmt.Sprint("F", i)); !ok || id != uint32(i) {
+			t.Fatalf("value %d: id %d, %v", i, id, ok)
+		}
+	}
+	if _, ok := full.id("NEW"); ok {
+		t.Fatal("a value beyond the limit got an id")
+	}
+	for _, i := range []int{0, 1, internLimit - 1, 12345} {
+		if id, ok := full.id(fmt.Sprint("F", i)); !ok || id != uint32(i) {
+			t.Fatalf("value %d once full: id %d, %v", i, id, ok)
+		}
 	}
 }
