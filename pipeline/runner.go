@@ -417,7 +417,9 @@ func (r *Runner) snapshot(in Input) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if in.Size > 0 {
-		buf.Grow(int(in.Size))
+		// ReadFrom wants bytes.MinRead free before it sees the end: without
+		// them it would double a buffer the file just fills.
+		buf.Grow(int(in.Size) + bytes.MinRead)
 	}
 	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
 	if cerr := f.Close(); err == nil {

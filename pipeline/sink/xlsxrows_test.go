@@ -42,11 +42,18 @@ func TestRowStoreSpillsAndSorts(t *testing.T) {
 }
 
 // A spilled store's pages are let go of as its rows are written
-// (mapped.evict); the rows read the same, in either order, however often.
+// (mapped.evict), and a sorted list is gathered a window at a time
+// (writeSorted); the rows read the same, in either order, however often,
+// whether a window holds many rows or only one (a row larger than the
+// window).
 func TestRowStoreEvictsAsItWrites(t *testing.T) {
 	defer func(e int64) { evictEvery = e }(evictEvery)
-	evictEvery = 4096
-	for _, sorted := range []bool{false, true} {
+	for _, c := range []struct {
+		sorted bool
+		window int64
+	}{{false, 4096}, {true, 4096}, {true, 16}} {
+		evictEvery = c.window
+		sorted := c.sorted
 		dir := t.TempDir()
 		s := newRowStore(dir, []colSpec{{label: "x", min: 5, max: 30}}, sorted, "…")
 		const n = 30_000
@@ -71,7 +78,7 @@ func TestRowStoreEvictsAsItWrites(t *testing.T) {
 			want.Write(data[k.off : k.off+int64(k.n)])
 		}
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
-			t.Errorf("sorted=%v: rows written with eviction differ from the file's", sorted)
+			t.Errorf("sorted=%v, window %d: rows written with eviction differ from the file's", sorted, c.window)
 		}
 		if !sorted && !strings.HasPrefix(got.String(), `<row><c s="1" t="inlineStr"><is><t>row 000000</t>`) {
 			t.Errorf("arrival order does not begin with the first row: %.80s", got.String())

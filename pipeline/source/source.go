@@ -186,9 +186,14 @@ func openErr(file string, err error) error {
 }
 
 // readAllLimit reads r to the end, failing when it holds more than limit
-// bytes.
-func readAllLimit(file string, r io.Reader, limit int64) ([]byte, error) {
+// bytes. size is how many bytes r is expected to hold (0: unknown), so
+// that the buffer is made once, at its size.
+func readAllLimit(file string, r io.Reader, size, limit int64) ([]byte, error) {
 	var buf bytes.Buffer
+	if size > 0 {
+		// ReadFrom wants bytes.MinRead free before it sees the end.
+		buf.Grow(int(min(size, limit)) + bytes.MinRead)
+	}
 	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, openErr(file, err)

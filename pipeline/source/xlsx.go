@@ -72,7 +72,7 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 
 	// Every part is within the per-part limit (checked above), so excelize
 	// keeps them all in memory, where the fast reader finds them.
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+	f, err := openWorkbook(zr, excelize.Options{
 		RawCellValue:      true,
 		UnzipSizeLimit:    total,
 		UnzipXMLSizeLimit: part,
@@ -132,6 +132,68 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 		return results, &pipeline.InputError{File: in.Path, Err: fmt.Errorf("no sheet could be read: %w", sentinel)}
 	}
 	return results, nil
+}
+
+// openWorkbook opens a workbook with excelize, which keeps every part
+// inflated in memory (File.Pkg). excelize inflates a part into a buffer
+// of its size that doubles as it meets the part's end (bytes.Buffer's
+// ReadFrom wants room to spare), after copying the whole file: a
+// workbook of a 62 MB sheet held 124 MB for it, two such workbooks being
+// read at once. So excelize opens a copy of the archive whose worksheet
+// parts (those excelize counts as worksheets) are empty, and each
+// worksheet is inflated here into a buffer of its size and stored in
+// File.Pkg in place of the empty part: the bytes excelize would hold,
+// what inflates before a corrupt stream's error included, as excelize
+// keeps it.
+func openWorkbook(zr *zip.Reader, opts excelize.Options) (*excelize.File, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	var sheets []*zip.File
+	for _, zf := range zr.File {
+		if !strings.HasPrefix(strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/")), "xl/worksheets/sheet") {
+			if err := zw.Copy(zf); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		sheets = append(sheets, zf)
+		if _, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Store}); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(&buf, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, zf := range sheets {
+		x, err := inflatePart(zf)
+		if err != nil {
+			_ = f.Close() // nothing written yet
+			return nil, err
+		}
+		f.Pkg.Store(strings.ReplaceAll(zf.Name, "\\", "/"), x)
+	}
+	return f, nil
+}
+
+// inflatePart inflates a part of at most the per-part limit (checked by
+// the caller) as excelize does: it reads the part to the end of its
+// stream, keeps what inflates before an error reading it, and fails with
+// the error opening or closing it (a corrupt deflate stream).
+func inflatePart(zf *zip.File) ([]byte, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	x := make([]byte, zf.UncompressedSize64)
+	n, err := io.ReadFull(rc, x)
+	if err == nil {
+		_, _ = io.Copy(io.Discard, rc) // to the stream's end, where its errors show
+	}
+	return x[:n], rc.Close()
 }
 
 // fastSST returns the workbook's shared strings for the fast reader, nil
@@ -346,7 +408,7 @@ func readInput(in pipeline.Input, limit int64) ([]byte, error) {
 		return nil, openErr(in.Path, err)
 	}
 	defer func() { _ = rc.Close() }() // read only
-	return readAllLimit(in.Path, rc, limit)
+	return readAllLimit(in.Path, rc, in.Size, limit)
 }
 
 // wbSheet is one worksheet of a workbook: its name, the path of its part,

@@ -726,3 +726,94 @@ func FuzzCheckChunk(f *testing.F) {
 		}
 	})
 }
+
+// openWorkbook holds the parts excelize.OpenReader holds, byte for byte,
+// the worksheets included (inflated here, not by excelize), and excelize
+// reads the same rows from them; a workbook excelize cannot open (a
+// worksheet's deflate stream cut short) fails with excelize's error.
+func TestOpenWorkbookHoldsWhatExcelizeHolds(t *testing.T) {
+	good := twoSheets(t)
+	// The first worksheet's deflate stream cut in half: a corrupt part.
+	cut := func() []byte {
+		zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, zf := range zr.File {
+			if zf.Name != "xl/worksheets/sheet1.xml" {
+				if err := zw.Copy(zf); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			raw, err := zf.OpenRaw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(raw)
+			hdr := zf.FileHeader
+			w, err := zw.CreateRaw(&hdr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(body[:len(body)/2])
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}()
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{{"good", good}, {"worksheet cut short", cut}} {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := excelize.Options{RawCellValue: true}
+			want, werr := excelize.OpenReader(bytes.NewReader(tt.data), opts)
+			zr, err := zip.NewReader(bytes.NewReader(tt.data), int64(len(tt.data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := openWorkbook(zr, opts)
+			if fmt.Sprint(err) != fmt.Sprint(werr) {
+				t.Fatalf("error %v, excelize's %v", err, werr)
+			}
+			if werr != nil {
+				return
+			}
+			defer want.Close()
+			defer got.Close()
+			n := 0
+			want.Pkg.Range(func(k, v any) bool {
+				n++
+				g, ok := got.Pkg.Load(k)
+				if !ok || !bytes.Equal(g.([]byte), v.([]byte)) {
+					t.Errorf("part %s: %d bytes held, excelize holds %d", k, len(asBytes(g)), len(v.([]byte)))
+				}
+				return true
+			})
+			if n == 0 {
+				t.Fatal("excelize holds no part")
+			}
+			if tt.name == "good" {
+				if x, _ := got.Pkg.Load("xl/worksheets/sheet1.xml"); len(asBytes(x)) == 0 {
+					t.Fatal("worksheet empty")
+				}
+			}
+			for _, sheet := range want.GetSheetList() {
+				w, werr := want.GetRows(sheet)
+				g, gerr := got.GetRows(sheet)
+				if fmt.Sprint(g, gerr) != fmt.Sprint(w, werr) {
+					t.Errorf("sheet %s: rows %q (%v), excelize %q (%v)", sheet, g, gerr, w, werr)
+				}
+			}
+		})
+	}
+}
+
+func asBytes(v any) []byte {
+	b, _ := v.([]byte)
+	return b
+}
