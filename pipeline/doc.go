@@ -51,7 +51,9 @@
 // the batches of a run reading one input after the other. A row-local
 // stage's Apply must be safe to call from several goroutines at once;
 // every other stage and every sink is called from one goroutine at a
-// time. A sink wrapped in Async encodes in a goroutine of its own; a row
+// time. A sink wrapped in Async encodes in a goroutine of its own, and
+// the Async sinks are closed at the same time (a workbook is laid out
+// and zipped as it closes), so they must not share a file; a row
 // Stage with state across batches (a FlushStage: dedupe's keys) lets go
 // of it once the rows are done.
 //

@@ -26,7 +26,9 @@ const DefaultMaxInputSize = 4 << 30
 // and handed to the Source, whose rows (TableRows) flow down the chain of
 // Stages and then into every Sink. When the inputs are done, each stage in
 // turn finishes (a gathering stage emits what it gathered; see
-// TableStage), then the sinks are closed.
+// TableStage), then the sinks are closed: those made with Async (each
+// writing files of its own) at the same time, each in a goroutine, then
+// the others in order (see closeSinks).
 //
 // Inputs are read Workers at a time. The head of the chain — the Source
 // and the leading run of stages whose Ports are RowLocal (normalize,
@@ -108,13 +110,8 @@ func (r *Runner) Run(ctx context.Context, mem memory.Allocator, inputs []Input) 
 			return nil, err
 		}
 	}
-	for _, s := range r.Sinks {
-		r.Progress.setPhase("writing " + s.Name())
-		start := time.Now()
-		if err := s.Close(ctx); err != nil {
-			return nil, fmt.Errorf("writing %s: %w", s.Name(), err)
-		}
-		log.Debug().Str("sink", s.Name()).Float64("duration_ms", ms(time.Since(start))).Msg("output written")
+	if err := r.closeSinks(ctx); err != nil {
+		return nil, err
 	}
 
 	for _, s := range c.stages {
@@ -126,6 +123,50 @@ func (r *Runner) Run(ctx context.Context, mem memory.Allocator, inputs []Input) 
 	}
 	res.Accounting.balance()
 	return res, nil
+}
+
+// closeSinks closes the sinks. Those made with Async write files of their
+// own and are closed at once, each in a goroutine (a workbook is laid out
+// and zipped in its Close); the others (the console's) in order, once
+// those are done and only if none failed. The error is that of the first
+// sink, in order, that failed.
+func (r *Runner) closeSinks(ctx context.Context) error {
+	log := zerolog.Ctx(ctx)
+	errs := make([]error, len(r.Sinks))
+	closeSink := func(i int) {
+		s := r.Sinks[i]
+		start := time.Now()
+		if err := s.Close(ctx); err != nil {
+			errs[i] = fmt.Errorf("writing %s: %w", s.Name(), err)
+			return
+		}
+		log.Debug().Str("sink", s.Name()).Float64("duration_ms", ms(time.Since(start))).Msg("output written")
+	}
+	r.Progress.setPhase("writing the outputs")
+	var wg sync.WaitGroup
+	for i, s := range r.Sinks {
+		if _, ok := s.(*asyncSink); ok {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				closeSink(i)
+			}()
+		}
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	for i, s := range r.Sinks {
+		if _, ok := s.(*asyncSink); !ok {
+			if closeSink(i); errs[i] != nil {
+				return errs[i]
+			}
+		}
+	}
+	return nil
 }
 
 // inputBuffer is how many batches of one input may wait for the serial

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -644,5 +645,82 @@ func TestRunnerFinishesInChainOrder(t *testing.T) {
 	}
 	if !slices.Equal(log, want) {
 		t.Errorf("calls\n%q\nwant\n%q", log, want)
+	}
+}
+
+// barrierSink's Close waits until every barrierSink of its group has
+// begun closing, so a runner closing them one after another would wait
+// forever (until the test's timeout). fail makes Close fail after that.
+type barrierSink struct {
+	memSink
+	name    string
+	started *sync.WaitGroup
+	fail    bool
+	order   *[]string
+	mu      *sync.Mutex
+}
+
+func (s *barrierSink) Name() string { return s.name }
+func (s *barrierSink) Close(ctx context.Context) error {
+	if s.started != nil {
+		s.started.Done()
+		done := make(chan struct{})
+		go func() { s.started.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			return errors.New("the other file sinks were not closed meanwhile")
+		}
+	}
+	s.mu.Lock()
+	*s.order = append(*s.order, s.name)
+	s.mu.Unlock()
+	if s.fail {
+		return errors.New("disk full")
+	}
+	s.closed = true
+	return nil
+}
+
+// The file sinks (Async) are closed together; the others after them, in
+// order, and not at all when a file sink failed, whose error is the run's.
+func TestRunnerClosesFileSinksTogether(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		var started sync.WaitGroup
+		started.Add(2)
+		var order []string
+		var mu sync.Mutex
+		sink := func(name string, file, fail bool) (*barrierSink, Sink) {
+			s := &barrierSink{memSink: memSink{rows: map[Table]int{}}, name: name, fail: fail, order: &order, mu: &mu}
+			if !file {
+				return s, s
+			}
+			s.started = &started
+			return s, Async(s, 2)
+		}
+		console1, c1 := sink("console 1", false, false)
+		report, rs := sink("report", true, fail)
+		console2, c2 := sink("console 2", false, false)
+		regions, gs := sink("regions", true, false)
+		r := &Runner{Source: fakeSource{}, Stages: []TableStage{RowStage(widen{name: "normalize", schema: NormSchema})},
+			Sinks: []Sink{c1, rs, c2, gs}, BatchSize: 4}
+		_, err := r.Run(context.Background(), mem, []Input{input("a.csv", "x x")})
+		mem.AssertSize(t, 0)
+		if fail {
+			if err == nil || !strings.Contains(err.Error(), "writing report: disk full") {
+				t.Fatalf("err = %v, want the report's", err)
+			}
+			if console1.closed || console2.closed || !console1.aborted || !regions.closed {
+				t.Errorf("after a failed file sink: console %+v %+v, regions %+v", console1.memSink, console2.memSink, regions.memSink)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !report.closed || !regions.closed || len(order) != 4 || order[2] != "console 1" || order[3] != "console 2" {
+			t.Errorf("closed in order %v", order)
+		}
 	}
 }
