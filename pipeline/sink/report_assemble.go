@@ -11,7 +11,6 @@ package sink
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -252,7 +252,10 @@ func (r *Report) assemble(w io.Writer, fixes map[string]*sheetFix) error {
 	}
 	zw := zip.NewWriter(w)
 	// Speed over size: level 1 deflates the lists several times faster
-	// than the default for a file about a fifth larger.
+	// than the default for a file about a fifth larger. klauspost's
+	// flate (already in the build through Arrow's Parquet) is about a
+	// third faster than the standard library's at level 1 and smaller
+	// (1M rows: report.xlsx 43.4 MB against 47.0).
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
 	})
