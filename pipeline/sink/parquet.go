@@ -7,7 +7,6 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/compress"
-	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 
 	"readiness/pipeline"
 )
@@ -44,7 +43,7 @@ type tableParquet struct {
 	table     pipeline.Table
 	empty     *arrow.Schema // the schema of a file without rows
 	out       *atomicFile
-	fw        *pqarrow.FileWriter
+	fw        *columnsWriter
 	schema    *arrow.Schema // of the first batch
 	done      bool
 	committed bool
@@ -103,8 +102,7 @@ func (s *tableParquet) open(schema *arrow.Schema) error {
 	}
 	props := parquet.NewWriterProperties(opts...)
 	// out has no Close method, so the parquet writer leaves the file to us.
-	fw, err := pqarrow.NewFileWriter(schema, out, props,
-		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := newColumnsWriter(schema, out, props, parquetRowGroup)
 	if err != nil {
 		out.abort()
 		return err
@@ -128,7 +126,7 @@ func (s *tableParquet) Write(ctx context.Context, t pipeline.Table, rec arrow.Re
 		return fmt.Errorf("%s batch with columns %v after %v: %w",
 			s.table, pipeline.ColumnNames(rec.Schema()), pipeline.ColumnNames(s.schema), ErrSchema)
 	}
-	if err := s.fw.WriteBuffered(rec); err != nil {
+	if err := s.fw.write(rec); err != nil {
 		s.Abort()
 		return err
 	}
@@ -153,7 +151,7 @@ func (s *tableParquet) Close(ctx context.Context) error {
 	s.done = true
 	// The v17 writer drops the error of writing the footer; a failed
 	// write still shows in out.err, which commit reports.
-	if err := s.fw.Close(); err != nil {
+	if err := s.fw.close(); err != nil {
 		s.out.abort()
 		return err
 	}
@@ -168,7 +166,7 @@ func (s *tableParquet) Close(ctx context.Context) error {
 func (s *tableParquet) Abort() {
 	s.done = true
 	if s.fw != nil {
-		_ = s.fw.Close() // releases buffers; the output is removed below
+		_ = s.fw.close() // releases buffers; the output is removed below
 	}
 	s.out.abort()
 }
