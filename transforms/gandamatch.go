@@ -182,7 +182,18 @@ func newNameBound(k *nameKey) nameBound {
 // bound; a form has at least runes runes; the prefix bonus is at most
 // jwMaxPrefix runes. It returns false only when no form pair can.
 func (nm *nameMatcher) mayMeet(a, b *nameBound) bool {
-	return commonBytes(a.hist[0], b.hist[0])+commonBytes(a.hist[1], b.hist[1]) >= int(nm.need[a.runes][b.runes])
+	return a.common(b) >= int(nm.need[a.runes][b.runes])
+}
+
+// common is the runes the histograms of a and b share: what mayMeet
+// holds against its table. The block search calls it with the table's
+// row looked up once for many names; mayMeet itself is past Go's
+// inlining budget, which cost the search about an eighth of its time.
+func (a *nameBound) common(b *nameBound) int {
+	// Each byte of either word's minima is below 128, so their byte-wise
+	// sum carries nothing, and the total is below 256 (a bound's counts
+	// add up to 254 at most).
+	return byteSum(minBytes(a.hist[0], b.hist[0]) + minBytes(a.hist[1], b.hist[1]))
 }
 
 // newNeedTable fills need: for bounds of la and lb runes, the fewest
@@ -263,12 +274,18 @@ func commonRunes(a, b *[4]uint64) int {
 
 // commonBytes is the sum over the bytes of x and y of the smaller one,
 // the bytes below 128 and the sum below 256.
-func commonBytes(x, y uint64) int {
-	const high, low = 0x8080808080808080, 0x0101010101010101
+func commonBytes(x, y uint64) int { return byteSum(minBytes(x, y)) }
+
+// minBytes is, byte by byte, the smaller of x and y, whose bytes are
+// below 128.
+func minBytes(x, y uint64) uint64 {
+	const high = 0x8080808080808080
 	geq := (((x | high) - y) & high) >> 7 * 0xFF // 0xFF in the bytes where x ≥ y
-	m := y&geq | x&^geq
-	return int((m * low) >> 56) // the byte sum
+	return y&geq | x&^geq
 }
+
+// byteSum is the sum of the bytes of m, which must be below 256.
+func byteSum(m uint64) int { return int((m * 0x0101010101010101) >> 56) }
 
 func newNameKey(norm string) *nameKey {
 	parts := strings.Fields(norm)
@@ -779,7 +796,7 @@ func compareGroup(nm *nameMatcher, recs []k3Rec, group []k3Member, kind int, out
 		need, needMother := &nm.need[a.name.runes], &nm.need[a.mother.runes]
 		for y := x + 1; y < len(group); y++ {
 			b := &group[y]
-			if commonBytes(a.name.hist[0], b.name.hist[0])+commonBytes(a.name.hist[1], b.name.hist[1]) < int(need[b.name.runes]) {
+			if a.name.common(&b.name) < int(need[b.name.runes]) {
 				continue
 			}
 			samePlace := a.place != 0 && a.place == b.place
@@ -789,8 +806,7 @@ func compareGroup(nm *nameMatcher, recs []k3Rec, group []k3Member, kind int, out
 					continue
 				}
 			case sexGroup:
-				if samePlace || (a.nkk != 0 && a.nkk == b.nkk) ||
-					commonBytes(a.mother.hist[0], b.mother.hist[0])+commonBytes(a.mother.hist[1], b.mother.hist[1]) < int(needMother[b.mother.runes]) {
+				if samePlace || (a.nkk != 0 && a.nkk == b.nkk) || a.mother.common(&b.mother) < int(needMother[b.mother.runes]) {
 					continue
 				}
 			}
