@@ -12,8 +12,9 @@
 // judging them; validate marks every row with a reject reason or its
 // warnings (SPEC §3); dedupe marks repeated requests (SPEC §5 K1);
 // classify resolves persons and their status (SPEC §5–§6); ganda lists
-// probable duplicates across NIKs (SPEC §5 K3, gandamatch.go the rule, gandablock.go the search);
-// allocate shares the blanks (SPEC §7) in two stages around ganda, which
+// probable duplicates across NIKs (SPEC §5 K3; gandamatch.go the rule,
+// gandablock.go the search within a block); allocate shares the blanks
+// (SPEC §7) in two stages around ganda, which
 // holds the persons for both (Allocate); with a run history, deltas
 // compares the persons with the latest earlier run (deltas.go); aggregate
 // counts per region (SPEC §7). A bad row is data: it travels on with its
