@@ -134,6 +134,8 @@ func (r *colReader) fail(err error) {
 // cell is the date at i as a date cell of the given style, empty when
 // null.
 func (c dateCol) cell(style, i int) xcell {
-	t, ok := c.at(i)
-	return dateCell(style, t, ok)
+	if c.a == nil || c.a.IsNull(i) {
+		return xcell{}
+	}
+	return numCell(style, serialOfDay(int64(c.a.Value(i))))
 }

@@ -64,15 +64,22 @@ func dateCell(style int, t time.Time, ok bool) xcell {
 }
 
 // excelSerial is the serial number Excel gives t's day (the 1900 date
-// system, with its fictitious 1900-02-29: days before 1900-03-01 are one
-// less than their distance from 1899-12-30).
+// system): see serialOfDay.
 func excelSerial(t time.Time) float64 {
-	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	days := math.Round(t.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
-	if t.Before(time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)) {
-		days--
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400
+	return serialOfDay(day)
+}
+
+// serialOfDay is the serial number Excel gives the day that is day days
+// after 1970-01-01 (an Arrow date32), in the 1900 date system with its
+// fictitious 1900-02-29: 1970-01-01 is 25569, and days before 1900-03-01
+// (serial 61) are one less than their distance from 1899-12-30.
+func serialOfDay(day int64) float64 {
+	const epoch, march1900 = 25569, -25508 // 1970-01-01's serial; 1900-03-01 in days from 1970
+	if day < march1900 {
+		day--
 	}
-	return days
+	return float64(day + epoch)
 }
 
 // colSpec is one column of a list: its header, its width in characters —
@@ -197,12 +204,23 @@ func (s *rowStore) encode(b []byte, cells []xcell) []byte {
 		if c.kind != cellText || i >= len(s.cols) {
 			continue
 		}
-		n := longestLine(c.text)
+		oneLine := strings.IndexByte(c.text, '\n') < 0
+		var n float64
+		if oneLine {
+			n = textWidth(c.text)
+		} else {
+			n = longestLine(c.text)
+		}
 		if n+1 > s.widths[i] {
 			s.widths[i] = min(n+1, max(s.cols[i].max, s.cols[i].min))
 		}
 		if s.cols[i].wrap {
-			lines = max(lines, wrappedLines(c.text, max(s.cols[i].max, s.cols[i].min)*0.95-1))
+			perLine := max(s.cols[i].max, s.cols[i].min)*0.95 - 1
+			if oneLine {
+				lines = max(lines, linesOf(n, perLine))
+			} else {
+				lines = max(lines, wrappedLines(c.text, perLine))
+			}
 		}
 	}
 	if lines > 1 {
@@ -275,12 +293,17 @@ func longestLine(s string) float64 {
 // wrappedLines estimates the lines s takes in a column perLine units
 // wide.
 func wrappedLines(s string, perLine float64) int {
-	perLine = max(perLine, 1)
 	n := 0
 	for line := range strings.SplitSeq(s, "\n") {
-		n += max(1, int(math.Ceil(textWidth(line)/perLine)))
+		n += linesOf(textWidth(line), perLine)
 	}
 	return n
+}
+
+// linesOf is the lines a line of text width units wide takes in a column
+// perLine units wide: at least one.
+func linesOf(width, perLine float64) int {
+	return max(1, int(math.Ceil(width/max(perLine, 1))))
 }
 
 // textWidth estimates the width of one line of Calibri 11 text in column

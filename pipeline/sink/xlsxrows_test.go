@@ -3,9 +3,15 @@ package sink
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
 // A sorted store past its memory share spills to a temporary file and
@@ -86,5 +92,52 @@ func TestRowStoreEvictsAsItWrites(t *testing.T) {
 		if err := s.close(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestSerialOfDay(t *testing.T) {
+	day := func(y int, m time.Month, d int) int64 { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400 }
+	for _, c := range []struct {
+		y      int
+		m      time.Month
+		d      int
+		serial float64
+	}{
+		{1900, 1, 1, 1}, {1900, 2, 28, 59}, {1900, 3, 1, 61}, {1970, 1, 1, 25569},
+		{2020, 1, 1, 43831}, {2020, 12, 9, 44174}, {9999, 12, 31, 2958465},
+	} {
+		if got := serialOfDay(day(c.y, c.m, c.d)); got != c.serial {
+			t.Errorf("%d-%02d-%02d: serial %v, want %v", c.y, c.m, c.d, got, c.serial)
+		}
+	}
+	// The serial from an Arrow date32 is the one the workbook always gave
+	// through time.Time, wherever a duration holds the distance.
+	old := func(t time.Time) float64 {
+		days := math.Round(t.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+		if t.Before(time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)) {
+			days--
+		}
+		return days
+	}
+	b := array.NewDate32Builder(memory.DefaultAllocator)
+	defer b.Release()
+	for d := day(1850, 1, 1); d <= day(2150, 12, 31); d++ {
+		b.Append(arrow.Date32(d))
+	}
+	b.AppendNull()
+	a := b.NewDate32Array()
+	defer a.Release()
+	col := dateCol{a}
+	for i := range a.Len() - 1 {
+		want := old(a.Value(i).ToTime())
+		if c := col.cell(3, i); c.kind != cellNumber || c.style != 3 || c.num != want {
+			t.Fatalf("%s: cell %+v, want the number %v", a.Value(i).FormattedString(), c, want)
+		}
+		if got := excelSerial(a.Value(i).ToTime().Add(13 * time.Hour)); got != want {
+			t.Fatalf("%s 13:00: serial %v, want %v", a.Value(i).FormattedString(), got, want)
+		}
+	}
+	if c := col.cell(3, a.Len()-1); c.kind != cellEmpty {
+		t.Errorf("null date: cell %+v, want an empty cell", c)
 	}
 }
