@@ -569,3 +569,21 @@ func TestCompareBlockByKeysFindsEveryPair(t *testing.T) {
 		t.Fatalf("only %d pairs in all: the blocks decide too little", total)
 	}
 }
+
+// sortBlockKeyed orders persons as sorting by (key, index) does, whether
+// the keys span few values (counting) or many (comparison).
+func TestSortBlockKeyed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, c := range []struct{ n, span int64 }{{0, 1}, {1, 1}, {50, 3}, {5000, 40000}, {5000, 1 << 40}, {3, 1 << 62}} {
+		order := make([]blockKeyed, c.n)
+		for i := range order {
+			order[i] = blockKeyed{key: rng.Int64N(c.span) - c.span/2, i: int32(i)}
+		}
+		want := slices.Clone(order)
+		slices.SortFunc(want, func(x, y blockKeyed) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.i, y.i)) })
+		sortBlockKeyed(order)
+		if !slices.Equal(order, want) {
+			t.Errorf("%d persons, keys spanning %d: not in (key, index) order", c.n, c.span)
+		}
+	}
+}

@@ -441,17 +441,13 @@ func findK3(ctx context.Context, recs []k3Rec, threshold float64, workers int) (
 // every block, single persons included.
 func blockK3(recs []k3Rec) (members []int32, blocks [][2]int32, st k3Stats) {
 	st.Persons = len(recs)
-	type keyed struct {
-		key int64
-		i   int32
-	}
-	order := make([]keyed, 0, len(recs))
+	order := make([]blockKeyed, 0, len(recs))
 	for i, r := range recs {
 		if r.birth != noDate {
-			order = append(order, keyed{k3Block(r.birth), int32(i)})
+			order = append(order, blockKeyed{k3Block(r.birth), int32(i)})
 		}
 	}
-	slices.SortFunc(order, func(x, y keyed) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.i, y.i)) })
+	sortBlockKeyed(order)
 	st.Compared = len(order)
 	for lo := 0; lo < len(order); {
 		hi := lo + 1
@@ -472,6 +468,45 @@ func blockK3(recs []k3Rec) (members []int32, blocks [][2]int32, st k3Stats) {
 		members[i] = k.i
 	}
 	return members, blocks, st
+}
+
+// blockKeyed is a person (its index) with its block key.
+type blockKeyed struct {
+	key int64
+	i   int32
+}
+
+// sortBlockKeyed sorts persons by block key, then index. The indices come
+// in increasing order, so a stable counting sort on the key does it when
+// the keys span few values next to the persons (birth dates over a
+// century or two span about a million); otherwise a comparison sort.
+func sortBlockKeyed(order []blockKeyed) {
+	if len(order) == 0 {
+		return
+	}
+	lo, hi := order[0].key, order[0].key
+	for _, k := range order {
+		lo, hi = min(lo, k.key), max(hi, k.key)
+	}
+	span := uint64(hi - lo)
+	if span > uint64(4*len(order)+4096) {
+		slices.SortFunc(order, func(x, y blockKeyed) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.i, y.i)) })
+		return
+	}
+	start := make([]int32, span+2)
+	for _, k := range order {
+		start[k.key-lo+1]++
+	}
+	for j := 1; j < len(start); j++ {
+		start[j] += start[j-1]
+	}
+	sorted := make([]blockKeyed, len(order))
+	for _, k := range order {
+		at := &start[k.key-lo]
+		sorted[*at] = k
+		*at++
+	}
+	copy(order, sorted)
 }
 
 // workersOr is n, or GOMAXPROCS when n is not positive.
