@@ -94,10 +94,8 @@ type Report struct {
 	alloc       allocationTables
 	ganda       gandaRows
 	deltas      deltaTables
-	fileRegion  map[string]string // input file → region of its first row with one
-	pending     []pendingRow
-	seq         int  // persons seen: the last tie-break of the print order
-	hasData     bool // a person or row of the scope was seen
+	own         *listRows // writes the lists of this workbook alone; nil in Workbooks, which writes them
+	hasData     bool      // a person or row of the scope was seen
 	findings    Findings
 	maxRows     int // data rows per list sheet; 0 means maxListRows (tests set fewer)
 	started     bool
@@ -113,12 +111,25 @@ type Findings struct {
 
 var _ pipeline.Sink = (*Report)(nil)
 
-// NewReport returns a sink writing the workbook into dir.
+// NewReport returns a sink writing the workbook into dir. (A run writes
+// its workbooks through Workbooks, which builds their lists' rows once.)
 func NewReport(dir string, info ReportInfo) *Report {
+	r := newReport(dir, info)
+	if info.Scope == "" {
+		r.own = newListRows(r, r, nil)
+	} else {
+		r.own = newListRows(r, nil, []*Report{r})
+	}
+	return r
+}
+
+// newReport returns a workbook whose lists' rows are added by a listRows
+// it does not own.
+func newReport(dir string, info ReportInfo) *Report {
 	if info.File == "" {
 		info.File = ReportFile
 	}
-	return &Report{dir: dir, info: info, lb: labelsFor(info.Lang), fileRegion: map[string]string{}}
+	return &Report{dir: dir, info: info, lb: labelsFor(info.Lang)}
 }
 
 // Name implements pipeline.Sink.
@@ -189,9 +200,13 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 	var err error
 	switch t {
 	case pipeline.TableRows:
-		err = r.writeRejected(rec)
+		if r.own != nil {
+			err = r.own.writeRejected(rec)
+		}
 	case pipeline.TablePersons:
-		err = r.writePersons(rec)
+		if r.own != nil {
+			err = r.own.writePersons(rec)
+		}
 	case pipeline.TableSummary:
 		var rows []summaryRow
 		rows, err = readSummary(rec)
@@ -231,7 +246,9 @@ func (r *Report) Close(ctx context.Context) error {
 	if err := r.start(); err != nil {
 		return r.fail(err)
 	}
-	r.addPending()
+	if r.own != nil {
+		r.own.addPending()
+	}
 	if r.info.Scope != "" && !r.hasData {
 		r.Abort()
 		return nil
