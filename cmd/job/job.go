@@ -210,13 +210,15 @@ func FileSinks(spec Spec) []pipeline.Sink {
 		case OutputReport, OutputRegions:
 			// One sink for both: it builds each list row once for the
 			// province's workbook and its regency's.
-			if !workbooks {
-				workbooks = true
-				if !spec.wants(OutputRegions) {
-					regencies = nil
-				}
-				sinks = append(sinks, sink.NewWorkbooks(dir, info, spec.wants(OutputReport), regencies))
+			if workbooks {
+				continue
 			}
+			workbooks = true
+			var regional []sink.Regency
+			if spec.wants(OutputRegions) {
+				regional = regencies
+			}
+			sinks = append(sinks, sink.NewWorkbooks(dir, info, spec.wants(OutputReport), regional))
 		}
 	}
 	sinks = append(sinks, spec.History.sinks(dir)...)

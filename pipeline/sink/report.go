@@ -74,8 +74,9 @@ type Delivery struct {
 //     report_trend.go).
 //
 // The lists' rows are written as sheet XML as persons and rows arrive
-// (xlsxrows.go) and spliced into the workbook excelize lays out at Close
-// (report_assemble.go); a list longer than a sheet holds continues on
+// (xlsxrows.go; in a Workbooks, once for the province's workbook and its
+// regency's: report_lists.go) and spliced into the workbook excelize
+// lays out at Close (report_assemble.go); a list longer than a sheet holds continues on
 // numbered sheets ("Cetak KTP (2)"). Every text cell is stored as a
 // string, never a formula, so a name such as "=HYPERLINK(…)" is shown, not
 // evaluated; NIKs and codes are text cells with the text format, marked so

@@ -139,7 +139,7 @@ type rowStore struct {
 // are the same; the widths and the count of cut texts are kept per store.
 type rowXML struct {
 	xml  []byte
-	need []float64 // the width each column's text asks for; 0 for a cell without text
+	need []float64 // the width each column's text asks for; 0 (never wider than a column) for a cell without text
 	cut  int       // texts cut at the cell limit
 }
 
