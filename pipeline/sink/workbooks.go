@@ -133,9 +133,9 @@ func (s *Workbooks) fail(err error) error {
 	return err
 }
 
-// Close implements pipeline.Sink. The workbooks are written side by side,
-// one per processor, the province's first: each is independent of the
-// others.
+// Close implements pipeline.Sink. The workbooks are written side by side:
+// the province's, the longest, in a goroutine of its own, the regencies'
+// one per processor beside it; each is independent of the others.
 func (s *Workbooks) Close(ctx context.Context) error {
 	if s.lists != nil {
 		if err := s.start(); err != nil {
@@ -148,10 +148,15 @@ func (s *Workbooks) Close(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for i, r := range s.reports {
 		wg.Add(1)
-		sem <- struct{}{}
+		own := r == s.province
+		if !own {
+			sem <- struct{}{}
+		}
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
+			if !own {
+				defer func() { <-sem }()
+			}
 			errs[i] = r.Close(ctx)
 		}()
 	}
