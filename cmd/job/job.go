@@ -193,6 +193,7 @@ func FileSinks(spec Spec) []pipeline.Sink {
 	}
 	dir := spec.OutDir
 	var sinks []pipeline.Sink
+	workbooks := false
 	for _, name := range OutputNames() {
 		if !spec.wants(name) {
 			continue
@@ -206,10 +207,18 @@ func FileSinks(spec Spec) []pipeline.Sink {
 			sinks = append(sinks, sink.NewPersonsParquet(dir))
 		case OutputCandidates:
 			sinks = append(sinks, sink.NewCandidatesCSV(dir))
-		case OutputReport:
-			sinks = append(sinks, sink.NewReport(dir, info))
-		case OutputRegions:
-			sinks = append(sinks, sink.NewRegionReports(dir, info, regencies))
+		case OutputReport, OutputRegions:
+			// One sink for both: it builds each list row once for the
+			// province's workbook and its regency's.
+			if workbooks {
+				continue
+			}
+			workbooks = true
+			var regional []sink.Regency
+			if spec.wants(OutputRegions) {
+				regional = regencies
+			}
+			sinks = append(sinks, sink.NewWorkbooks(dir, info, spec.wants(OutputReport), regional))
 		}
 	}
 	sinks = append(sinks, spec.History.sinks(dir)...)

@@ -1,13 +1,17 @@
 package job
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -16,6 +20,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/file"
 
 	"readiness/pipeline"
+	"readiness/pipeline/sink"
 )
 
 // fixtureRun returns the reference scenario's spec writing into a
@@ -314,4 +319,72 @@ func TestWorkersGiveTheSameRun(t *testing.T) {
 	if !reflect.DeepEqual(four.res, one.res) {
 		t.Errorf("result with 4 workers\n%+v\nwant\n%+v", four.res, one.res)
 	}
+}
+
+// The province's workbook and the regencies' are written by one sink,
+// asked for together or alone: each alone writes its own files, and both
+// together write the same workbooks as each alone.
+func TestWorkbookOutputs(t *testing.T) {
+	write := func(outputs ...string) map[string]map[string]string {
+		spec, ins := fixtureRun(t, 5000)
+		spec.Outputs = outputs
+		r, err := New(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Run(context.Background(), memory.DefaultAllocator, ins); err != nil {
+			t.Fatal(err)
+		}
+		books := map[string]map[string]string{}
+		for _, s := range r.Sinks {
+			for _, f := range s.Files() {
+				books[f] = workbookParts(t, filepath.Join(spec.OutDir, f))
+			}
+		}
+		return books
+	}
+	report, regions, both := write(OutputReport), write(OutputRegions), write(OutputReport, OutputRegions)
+	if len(report) != 1 || report[sink.ReportFile] == nil {
+		t.Errorf("--outputs report wrote %q", slices.Sorted(maps.Keys(report)))
+	}
+	if len(regions) < 2 || regions[sink.ReportFile] != nil {
+		t.Errorf("--outputs regions wrote %q", slices.Sorted(maps.Keys(regions)))
+	}
+	maps.Copy(regions, report)
+	if !slices.Equal(slices.Sorted(maps.Keys(both)), slices.Sorted(maps.Keys(regions))) {
+		t.Fatalf("both wrote %q, want %q", slices.Sorted(maps.Keys(both)), slices.Sorted(maps.Keys(regions)))
+	}
+	for f, parts := range both {
+		if !maps.Equal(parts, regions[f]) {
+			t.Errorf("%s differs from the workbook written alone", f)
+		}
+	}
+}
+
+// workbookParts reads the parts of a workbook but its properties (the
+// time of writing) and [Content_Types].xml (its parts in any order).
+func workbookParts(t *testing.T, path string) map[string]string {
+	t.Helper()
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	parts := map[string]string{}
+	for _, f := range z.File {
+		if strings.HasPrefix(f.Name, "docProps/") || f.Name == "[Content_Types].xml" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[f.Name] = string(b)
+	}
+	return parts
 }

@@ -1,5 +1,6 @@
 // Package sink writes the outputs of one run (SPEC §8): summary.csv,
-// exceptions.csv, persons.parquet, report.xlsx and manifest.json.
+// exceptions.csv, persons.parquet, report.xlsx and the regencies'
+// workbooks (Workbooks), and manifest.json.
 //
 // Every sink implements [pipeline.Sink] and reports its files. A sink
 // creates its file owner-only (0600) as a hidden temporary file in the

@@ -157,7 +157,7 @@ func TestReportHistoryFirstRunEnglishRegency(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	regional := NewRegionReports(dir, historyInfo, []Regency{{"1771", "KOTA BENGKULU"}})
+	regional := NewWorkbooks(dir, historyInfo, false, []Regency{{"1771", "KOTA BENGKULU"}})
 	if err := run(t, regional, append(slices.Clone(allBatches), batch{pipeline.TableDeltas, deltasJSON})); err != nil {
 		t.Fatal(err)
 	}

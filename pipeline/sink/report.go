@@ -74,8 +74,9 @@ type Delivery struct {
 //     report_trend.go).
 //
 // The lists' rows are written as sheet XML as persons and rows arrive
-// (xlsxrows.go) and spliced into the workbook excelize lays out at Close
-// (report_assemble.go); a list longer than a sheet holds continues on
+// (xlsxrows.go; in a Workbooks, once for the province's workbook and its
+// regency's: report_lists.go) and spliced into the workbook excelize
+// lays out at Close (report_assemble.go); a list longer than a sheet holds continues on
 // numbered sheets ("Cetak KTP (2)"). Every text cell is stored as a
 // string, never a formula, so a name such as "=HYPERLINK(…)" is shown, not
 // evaluated; NIKs and codes are text cells with the text format, marked so
@@ -94,10 +95,8 @@ type Report struct {
 	alloc       allocationTables
 	ganda       gandaRows
 	deltas      deltaTables
-	fileRegion  map[string]string // input file → region of its first row with one
-	pending     []pendingRow
-	seq         int  // persons seen: the last tie-break of the print order
-	hasData     bool // a person or row of the scope was seen
+	own         *listRows // writes the lists of this workbook alone; nil in Workbooks, which writes them
+	hasData     bool      // a person or row of the scope was seen
 	findings    Findings
 	maxRows     int // data rows per list sheet; 0 means maxListRows (tests set fewer)
 	started     bool
@@ -113,12 +112,25 @@ type Findings struct {
 
 var _ pipeline.Sink = (*Report)(nil)
 
-// NewReport returns a sink writing the workbook into dir.
+// NewReport returns a sink writing the workbook into dir. (A run writes
+// its workbooks through Workbooks, which builds their lists' rows once.)
 func NewReport(dir string, info ReportInfo) *Report {
+	r := newReport(dir, info)
+	if info.Scope == "" {
+		r.own = newListRows(r, r, nil)
+	} else {
+		r.own = newListRows(r, nil, []*Report{r})
+	}
+	return r
+}
+
+// newReport returns a workbook whose lists' rows are added by a listRows
+// it does not own.
+func newReport(dir string, info ReportInfo) *Report {
 	if info.File == "" {
 		info.File = ReportFile
 	}
-	return &Report{dir: dir, info: info, lb: labelsFor(info.Lang), fileRegion: map[string]string{}}
+	return &Report{dir: dir, info: info, lb: labelsFor(info.Lang)}
 }
 
 // Name implements pipeline.Sink.
@@ -189,9 +201,13 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 	var err error
 	switch t {
 	case pipeline.TableRows:
-		err = r.writeRejected(rec)
+		if r.own != nil {
+			err = r.own.writeRejected(rec)
+		}
 	case pipeline.TablePersons:
-		err = r.writePersons(rec)
+		if r.own != nil {
+			err = r.own.writePersons(rec)
+		}
 	case pipeline.TableSummary:
 		var rows []summaryRow
 		rows, err = readSummary(rec)
@@ -231,7 +247,9 @@ func (r *Report) Close(ctx context.Context) error {
 	if err := r.start(); err != nil {
 		return r.fail(err)
 	}
-	r.addPending()
+	if r.own != nil {
+		r.own.addPending()
+	}
 	if r.info.Scope != "" && !r.hasData {
 		r.Abort()
 		return nil

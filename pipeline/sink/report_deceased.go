@@ -13,9 +13,9 @@ func (r *Report) deceasedColumns() []colSpec {
 	)
 }
 
-func (r *Report) addDeceased(p *personCols, i int) {
-	cells := append(r.personBase(p, i),
+// deceasedRow is person i's row of the deceased list.
+func (r *Report) deceasedRow(p *personCols, i int) []xcell {
+	return append(r.personBase(p, i),
 		textCell(r.st.wrap, p.alamat.at(i)), p.death.cell(r.st.listDate, i),
 		textCell(r.st.wrap, r.codes(p.events.at(i), ", ")), textCell(r.st.wrap, r.codes(p.flags.at(i), "; ")))
-	r.stores[listDeceased].add(cells, rowKey{})
 }

@@ -47,33 +47,91 @@ func readPersonCols(rec arrow.Record) (personCols, error) {
 	return p, c.err
 }
 
-// writePersons adds each person of rec to the lists it belongs on, as far
-// as the workbook's scope takes them.
-func (r *Report) writePersons(rec arrow.Record) error {
+// listRows builds each row of the lists once and adds its XML to the
+// lists of every workbook it belongs in: the province's workbook takes
+// every row; a regency's the persons of its region, the transfers from
+// or to it, and the rejected rows of its region or of the files it sent.
+// The workbooks share their labels, styles and names, so a row's cells
+// and XML are the same in each; what is per workbook (widths, cut texts,
+// rows outside the province, whether it has data) is kept by the
+// workbook's own stores and counts.
+type listRows struct {
+	cells      *Report            // builds the cells: one of the workbooks
+	province   *Report            // the province's workbook; nil without
+	regencies  map[string]*Report // the regencies' workbooks by code
+	fileRegion map[string]string  // input file → region of its first row with one
+	pending    []pendingRow       // region-less rejected rows, for their file's regency
+	seq        int                // persons seen: the last tie-break of the print order
+	row        rowXML             // the row being encoded
+}
+
+func newListRows(cells, province *Report, regencies []*Report) *listRows {
+	l := &listRows{cells: cells, province: province, regencies: map[string]*Report{}, fileRegion: map[string]string{}}
+	for _, r := range regencies {
+		l.regencies[r.info.Scope] = r
+	}
+	return l
+}
+
+// add adds the row just encoded to list k of each workbook given (nil
+// ones skipped).
+func (l *listRows) add(k listKind, key rowKey, to ...*Report) {
+	for _, r := range to {
+		if r == nil {
+			continue
+		}
+		r.hasData = true
+		r.stores[k].addXML(&l.row, key)
+		if key.outside {
+			r.outsideRows[k]++
+		}
+	}
+}
+
+// writePersons adds each person of rec to the lists it belongs on, in
+// the workbooks it belongs in.
+func (l *listRows) writePersons(rec arrow.Record) error {
 	p, err := readPersonCols(rec)
 	if err != nil {
 		return err
 	}
-	defer func() { r.seq += int(rec.NumRows()) }()
+	defer func() { l.seq += int(rec.NumRows()) }()
+	r, lb := l.cells, l.cells.lb
+	encode := func(k listKind, cells []xcell) { l.row.encode(r.stores[k].cols, lb.cutMark, cells) }
 	for i := 0; i < int(rec.NumRows()); i++ {
 		region, origin := p.region.at(i), p.origin.at(i)
-		if r.inScope(region) {
-			r.hasData = true
-			switch p.status.at(i) {
-			case pipeline.StatusNeedsPrint:
-				r.addPrint(listPrint, &p, i)
-			case pipeline.StatusNeedsRecording:
-				r.addPrint(listRecording, &p, i)
+		home := l.regencies[region]
+		if home != nil {
+			home.hasData = true
+		}
+		if l.province != nil || home != nil {
+			switch status := p.status.at(i); status {
+			case pipeline.StatusNeedsPrint, pipeline.StatusNeedsRecording:
+				k := listPrint
+				if status == pipeline.StatusNeedsRecording {
+					k = listRecording
+				}
+				cells, key := r.printRow(&p, i, l.seq+i)
+				encode(k, cells)
+				l.add(k, key, l.province, home)
 			case pipeline.StatusDeceased:
-				r.addDeceased(&p, i)
+				encode(listDeceased, r.deceasedRow(&p, i))
+				l.add(listDeceased, rowKey{}, l.province, home)
 			}
 			if len(p.flags.at(i)) > 0 {
-				r.addReview(&p, i)
+				encode(listReview, r.reviewRow(&p, i))
+				l.add(listReview, rowKey{}, l.province, home)
 			}
 		}
-		if (origin != "" || r.outsideProvince(region)) && (r.inScope(region) || r.inScope(origin)) {
-			r.hasData = true
-			r.addMove(&p, i)
+		if origin != "" || r.outsideProvince(region) {
+			from := l.regencies[origin]
+			if from == home {
+				from = nil
+			}
+			if l.province != nil || home != nil || from != nil {
+				encode(listMoves, r.moveRow(&p, i))
+				l.add(listMoves, rowKey{}, l.province, home, from)
+			}
 		}
 	}
 	return nil

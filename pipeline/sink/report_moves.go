@@ -16,7 +16,8 @@ func (r *Report) movesColumns() []colSpec {
 	}
 }
 
-func (r *Report) addMove(p *personCols, i int) {
+// moveRow is person i's row of the transfers list.
+func (r *Report) moveRow(p *personCols, i int) []xcell {
 	lb := r.lb
 	region, origin := p.region.at(i), p.origin.at(i)
 	from := lb.originUnknown
@@ -27,10 +28,10 @@ func (r *Report) addMove(p *personCols, i int) {
 	if r.outsideProvince(region) {
 		kind = lb.outsideProvince
 	}
-	r.stores[listMoves].add([]xcell{
+	return []xcell{
 		textCell(r.st.nik, p.nik.at(i)), textCell(r.st.text, p.nama.at(i)), p.birth.cell(r.st.listDate, i),
 		textCell(r.st.wrap, from), textCell(r.st.wrap, r.regionName(region)), textCell(r.st.text, region),
 		textCell(r.st.wrap, kind), textCell(r.st.wrap, lb.code(p.status.at(i))), p.last.cell(r.st.listDate, i),
 		textCell(r.st.wrap, p.kec.at(i)), textCell(r.st.wrap, p.kel.at(i)),
-	}, rowKey{})
+	}
 }

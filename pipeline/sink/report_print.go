@@ -25,14 +25,14 @@ func (r *Report) printColumns() []colSpec {
 	)
 }
 
-// addPrint adds person i to the print or recording list, keyed by print
-// order: the province's regions first, each in the order it uses its
-// blanks (persons without a blank after), persons who moved out of the
-// province last.
-func (r *Report) addPrint(k listKind, p *personCols, i int) {
+// printRow is person i's row of the print or recording list, keyed by
+// print order: the province's regions first, each in the order it uses
+// its blanks (persons without a blank after), persons who moved out of
+// the province last; seq is the person's arrival.
+func (r *Report) printRow(p *personCols, i, seq int) ([]xcell, rowKey) {
 	lb := r.lb
 	region := p.region.at(i)
-	key := rowKey{outside: r.outsideProvince(region), region: region, order: math.MaxInt32, seq: r.seq + i}
+	key := rowKey{outside: r.outsideProvince(region), region: region, order: math.MaxInt32, seq: seq}
 	order, tier := xcell{}, xcell{}
 	if p.order.a != nil && p.order.a.IsValid(i) {
 		key.order = p.order.a.Value(i)
@@ -49,8 +49,5 @@ func (r *Report) addPrint(k listKind, p *personCols, i int) {
 		p.first.cell(r.st.listDate, i), p.last.cell(r.st.listDate, i),
 		p.lastPrint.cell(r.st.listDate, i),
 		textCell(r.st.wrap, r.codes(p.flags.at(i), "; ")))
-	r.stores[k].add(cells, key)
-	if key.outside {
-		r.outsideRows[k]++
-	}
+	return cells, key
 }

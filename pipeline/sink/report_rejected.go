@@ -5,6 +5,7 @@ package sink
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -23,14 +24,18 @@ func (r *Report) rejectedColumns() []colSpec {
 	}
 }
 
-// pendingRow is a rejected row without a region, kept by a regency's
-// workbook until the region of its file is known.
+// pendingRow is a rejected row without a region, kept encoded until the
+// region of its file is known: at Close, it goes to that regency's
+// workbook.
 type pendingRow struct {
-	file  string
-	cells []xcell
+	file string
+	row  rowXML
 }
 
-func (r *Report) writeRejected(rec arrow.Record) error {
+// writeRejected adds the rejected rows of rec to the rejected-rows list:
+// every one to the province's workbook; to a regency's, those of its
+// region, and the region-less ones of the files it sent (addPending).
+func (l *listRows) writeRejected(rec arrow.Record) error {
 	c := colReader{rec: rec}
 	file, sheet, row := c.str(pipeline.ColFile), c.str(pipeline.ColSheet), c.int32(pipeline.ColRow)
 	reason, detail, original := c.str(pipeline.ColReason), c.str(pipeline.ColDetail), c.str(pipeline.ColOriginal)
@@ -38,56 +43,58 @@ func (r *Report) writeRejected(rec arrow.Record) error {
 	if c.err != nil {
 		return c.err
 	}
+	r, cols := l.cells, l.cells.stores[listRejected].cols
 	for i := 0; i < int(rec.NumRows()); i++ {
 		f, reg := file.at(i), region.at(i)
 		if reg != "" {
-			if _, ok := r.fileRegion[f]; !ok {
-				r.fileRegion[strings.Clone(f)] = strings.Clone(reg)
+			if _, ok := l.fileRegion[f]; !ok {
+				l.fileRegion[strings.Clone(f)] = strings.Clone(reg)
 			}
 		}
 		if !reason.valid(i) {
 			continue
 		}
-		mine := r.info.Scope == "" || reg == r.info.Scope
-		if !mine && reg != "" {
-			continue // another regency's row
+		var home *Report
+		if reg != "" {
+			if home = l.regencies[reg]; home == nil && l.province == nil {
+				continue // another regency's row
+			}
 		}
 		rowNum := xcell{}
 		if row.IsValid(i) {
 			rowNum = numCell(r.st.rowNum, float64(row.Value(i)))
 		}
 		code := reason.at(i)
-		cells := []xcell{
+		l.row.encode(cols, r.lb.cutMark, []xcell{
 			textCell(r.st.wrap, f), textCell(r.st.wrap, sheet.at(i)), rowNum, textCell(r.st.wrap, code),
 			textCell(r.st.wrap, r.lb.code(code)), textCell(r.st.wrap, r.lb.renderDetail(detail.at(i))),
 			textCell(r.st.wrap, headerLines(original.at(i))),
-		}
-		switch {
-		case mine:
-			r.hasData = r.hasData || reg != ""
-			r.stores[listRejected].add(cells, rowKey{})
-		default:
+		})
+		l.add(listRejected, rowKey{}, l.province, home, nil)
+		if reg == "" && len(l.regencies) > 0 {
 			// Which regency sent it is known from the file's other rows,
 			// perhaps only later: decided at Close.
-			for j := range cells {
-				cells[j].text = strings.Clone(cells[j].text)
-			}
-			r.pending = append(r.pending, pendingRow{file: strings.Clone(f), cells: cells})
+			l.pending = append(l.pending, pendingRow{file: strings.Clone(f), row: rowXML{
+				xml: slices.Clone(l.row.xml), need: slices.Clone(l.row.need), cut: l.row.cut}})
 		}
 	}
 	return nil
 }
 
-// addPending adds the region-less rejected rows of the files this
-// regency sent (the region of a file's first row that has one).
-func (r *Report) addPending() {
-	for _, p := range r.pending {
-		if r.fileRegion[p.file] == r.info.Scope {
-			r.hasData = true
-			r.stores[listRejected].add(p.cells, rowKey{})
+// addPending adds the region-less rejected rows to the workbooks of the
+// regencies that sent their files (the region of a file's first row that
+// has one), after that regency's own rejected rows.
+func (l *listRows) addPending() {
+	for i := range l.pending {
+		p := &l.pending[i]
+		if reg := l.fileRegion[p.file]; reg != "" {
+			if r := l.regencies[reg]; r != nil {
+				r.hasData = true
+				r.stores[listRejected].addXML(&p.row, rowKey{})
+			}
 		}
 	}
-	r.pending = nil
+	l.pending = nil
 }
 
 // headerLines shows a row's original cells, a JSON object keyed by the

@@ -16,12 +16,13 @@ func (r *Report) reviewColumns() []colSpec {
 	}
 }
 
-func (r *Report) addReview(p *personCols, i int) {
+// reviewRow is person i's row of the review list.
+func (r *Report) reviewRow(p *personCols, i int) []xcell {
 	flags := p.flags.at(i)
-	r.stores[listReview].add([]xcell{
+	return []xcell{
 		textCell(r.st.nik, p.nik.at(i)), textCell(r.st.text, p.nama.at(i)), p.birth.cell(r.st.listDate, i),
 		textCell(r.st.wrap, r.regionName(p.region.at(i))), textCell(r.st.wrap, r.lb.code(p.status.at(i))),
 		textCell(r.st.wrap, strings.Join(flags, ", ")), textCell(r.st.wrap, r.codes(flags, "; ")),
 		textCell(r.st.wrap, r.formatSources(p.sources.at(i))),
-	}, rowKey{})
+	}
 }

@@ -130,7 +130,17 @@ type rowStore struct {
 	err         error
 	regions     map[string]uint16 // region code → id in regionNames
 	regionNames []string
-	scratch     []byte // the row being encoded
+	row         rowXML // the row being encoded by add
+}
+
+// rowXML is one row of a list encoded once, to be added to the store of
+// every workbook it belongs in (addXML): the province's and its
+// regency's lists have the same columns, so the XML and the row height
+// are the same; the widths and the count of cut texts are kept per store.
+type rowXML struct {
+	xml  []byte
+	need []float64 // the width each column's text asks for; 0 (never wider than a column) for a cell without text
+	cut  int       // texts cut at the cell limit
 }
 
 // spillAt is the size of a store's XML kept in memory: a province's many
@@ -154,8 +164,24 @@ func (s *rowStore) add(cells []xcell, key rowKey) {
 	if s.err != nil {
 		return
 	}
-	b := s.encode(s.scratch[:0], cells)
-	s.scratch = b
+	s.row.encode(s.cols, s.cutMark, cells)
+	s.addXML(&s.row, key)
+}
+
+// addXML stores a row encoded for a list with the store's columns; key
+// orders it in a sorted list. The store's widths grow with the row's
+// texts.
+func (s *rowStore) addXML(x *rowXML, key rowKey) {
+	if s.err != nil {
+		return
+	}
+	for i, n := range x.need {
+		if n > s.widths[i] {
+			s.widths[i] = min(n, max(s.cols[i].max, s.cols[i].min))
+		}
+	}
+	s.cut += x.cut
+	b := x.xml
 	id, ok := s.regions[key.region]
 	if !ok {
 		if len(s.regionNames) > math.MaxUint16 {
@@ -194,14 +220,20 @@ func (s *rowStore) spillToFile() {
 	s.buf = bytes.Buffer{}
 }
 
-// encode appends the XML of one row: <row> with a height when wrapped
-// text needs more than one line, then one <c> per column (an empty <c/>
-// keeps the columns in place: the rows and cells carry no references, so
-// they can be written in any order).
-func (s *rowStore) encode(b []byte, cells []xcell) []byte {
+// encode sets x to the XML of one row of a list with columns cols:
+// <row> with a height when wrapped text needs more than one line, then
+// one <c> per cell (an empty <c/> keeps the columns in place: the rows
+// and cells carry no references, so they can be written in any order);
+// a text over the cell limit is cut, cutMark appended.
+func (x *rowXML) encode(cols []colSpec, cutMark string, cells []xcell) {
+	if len(x.need) != len(cols) {
+		x.need = make([]float64, len(cols))
+	}
+	clear(x.need)
+	x.cut = 0
 	lines := 1
 	for i, c := range cells {
-		if c.kind != cellText || i >= len(s.cols) {
+		if c.kind != cellText || i >= len(cols) {
 			continue
 		}
 		oneLine := strings.IndexByte(c.text, '\n') < 0
@@ -211,11 +243,9 @@ func (s *rowStore) encode(b []byte, cells []xcell) []byte {
 		} else {
 			n = longestLine(c.text)
 		}
-		if n+1 > s.widths[i] {
-			s.widths[i] = min(n+1, max(s.cols[i].max, s.cols[i].min))
-		}
-		if s.cols[i].wrap {
-			perLine := max(s.cols[i].max, s.cols[i].min)*0.95 - 1
+		x.need[i] = n + 1
+		if cols[i].wrap {
+			perLine := max(cols[i].max, cols[i].min)*0.95 - 1
 			if oneLine {
 				lines = max(lines, linesOf(n, perLine))
 			} else {
@@ -223,6 +253,7 @@ func (s *rowStore) encode(b []byte, cells []xcell) []byte {
 			}
 		}
 	}
+	b := x.xml[:0]
 	if lines > 1 {
 		b = append(b, `<row ht="`...)
 		b = strconv.AppendInt(b, int64(15*min(lines, 20)), 10)
@@ -231,12 +262,12 @@ func (s *rowStore) encode(b []byte, cells []xcell) []byte {
 		b = append(b, "<row>"...)
 	}
 	for _, c := range cells {
-		b = s.encodeCell(b, c)
+		b = x.encodeCell(b, c, cutMark)
 	}
-	return append(b, "</row>"...)
+	x.xml = append(b, "</row>"...)
 }
 
-func (s *rowStore) encodeCell(b []byte, c xcell) []byte {
+func (x *rowXML) encodeCell(b []byte, c xcell, cutMark string) []byte {
 	switch c.kind {
 	case cellText:
 		b = append(b, `<c s="`...)
@@ -244,8 +275,8 @@ func (s *rowStore) encodeCell(b []byte, c xcell) []byte {
 		b = append(b, `" t="inlineStr"><is><t`...)
 		text := c.text
 		if utf8.RuneCountInString(text) > maxCellChars {
-			text = cutText(text, maxCellChars, s.cutMark)
-			s.cut++
+			text = cutText(text, maxCellChars, cutMark)
+			x.cut++
 		}
 		if needsPreserve(text) {
 			b = append(b, ` xml:space="preserve"`...)
