@@ -130,3 +130,7 @@ func (a *asyncSink) Abort() {
 
 // Files implements Sink.
 func (a *asyncSink) Files() []string { return a.sink.Files() }
+
+// Unwrap returns the sink Async was given, for what a caller asks of it
+// beyond Sink (a workbook's findings) once it is closed.
+func (a *asyncSink) Unwrap() Sink { return a.sink }

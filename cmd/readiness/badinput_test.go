@@ -535,14 +535,24 @@ func TestBadInput(t *testing.T) {
 			name: "cell over 32,767 characters",
 			files: func(t *testing.T) map[string][]byte {
 				return map[string][]byte{"panjang.xlsx": xlsxOf(t, sheet{name: "S",
-					rows:  [][]string{append(badHeader, "ALAMAT"), {secretNIK, secretName, "KTP RUSAK", "1709"}},
-					cells: map[string]string{"E2": `<c r="E2" t="inlineStr"><is><t>` + long + `</t></is></c>`},
+					rows: [][]string{append(badHeader, "ALAMAT"), {secretNIK, secretName, "KTP RUSAK", "1709"},
+						{"12", secretName, "KTP RUSAK", "1709"}},
+					cells: map[string]string{
+						"E2": `<c r="E2" t="inlineStr"><is><t>` + long + `</t></is></c>`,
+						"E3": `<c r="E3" t="inlineStr"><is><t>` + long + `</t></is></c>`,
+					},
 				})}
 			},
-			rows: 1,
+			rows: 2,
 			check: func(t *testing.T, out string) {
 				if fl := personFlags(t, out)[secretNIK]; !slices.Contains(fl, pipeline.WarnCellTooLong) {
 					t.Errorf("person flags %v, want %s", fl, pipeline.WarnCellTooLong)
+				}
+				// The rejected row's cells, its address cut to the limit
+				// and the other cells beside it, pass Excel's limit in
+				// the workbooks' rejected list: the manifest says so.
+				if w := readManifest(t, out).Workbooks; w == nil || w.CutTexts == 0 {
+					t.Errorf("manifest workbooks %+v, want cut texts", w)
 				}
 			},
 		},

@@ -245,6 +245,14 @@ func pctText(v *float64) string {
 func workbookFindings(sinks []pipeline.Sink) *pipeline.ManifestWorkbooks {
 	w := &pipeline.ManifestWorkbooks{}
 	for _, s := range sinks {
+		// File sinks are wrapped in pipeline.Async.
+		for {
+			u, ok := s.(interface{ Unwrap() pipeline.Sink })
+			if !ok {
+				break
+			}
+			s = u.Unwrap()
+		}
 		if f, ok := s.(interface{ Findings() sink.Findings }); ok {
 			got := f.Findings()
 			w.ContinuedSheets = append(w.ContinuedSheets, got.ContinuedSheets...)
