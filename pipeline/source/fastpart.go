@@ -254,7 +254,6 @@ func (l *rowLog) add(n int, arena []byte, vals []fastCell, meta []cellMeta) {
 // done and last). With drop it lets go of each chunk once read.
 func (l *rowLog) replay(sst *sharedStrings, fn rowFunc, done bool, last int, drop bool) (bool, int, error) {
 	var (
-		vals  []fastCell
 		meta  []cellMeta
 		cells []string
 	)
@@ -267,10 +266,10 @@ func (l *rowLog) replay(sst *sharedStrings, fn rowFunc, done bool, last int, dro
 			var n, k uint64
 			n, b = uvarint(b)
 			k, b = uvarint(b)
-			s := string(b[:k]) // one allocation for the row's own texts
+			s := string(b[:k]) // one allocation for the row's own texts, as flush makes
 			b = b[k:]
 			k, b = uvarint(b)
-			vals, meta = vals[:0], meta[:0]
+			meta, cells = meta[:0], cells[:0]
 			lo := 0
 			for range k {
 				flags := b[0]
@@ -283,22 +282,14 @@ func (l *rowLog) replay(sst *sharedStrings, fn rowFunc, done bool, last int, dro
 					continue
 				}
 				v, b = uvarint(b)
-				if flags&logSST != 0 {
-					vals = append(vals, fastCell{col: int(col), sst: int(v)})
-				} else {
-					vals = append(vals, fastCell{col: int(col), sst: -1, lo: lo, hi: lo + int(v)})
-					lo += int(v)
-				}
-			}
-			cells = cells[:0]
-			for _, v := range vals {
-				for len(cells) < v.col {
+				for len(cells) < int(col) {
 					cells = append(cells, "")
 				}
-				if v.sst >= 0 {
-					cells = append(cells, sst.at(v.sst))
+				if flags&logSST != 0 {
+					cells = append(cells, sst.at(int(v)))
 				} else {
-					cells = append(cells, s[v.lo:v.hi])
+					cells = append(cells, s[lo:lo+int(v)])
+					lo += int(v)
 				}
 			}
 			if stop, err := fn(int(n), cells, meta); stop || err != nil {
