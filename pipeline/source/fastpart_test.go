@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -290,6 +291,49 @@ func TestPartPassChecks(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// inPlace is a reader like the runner's snapshot: an io.ReaderAt with a
+// Size, whose Read must not be called.
+type inPlace struct {
+	*bytes.Reader
+	t *testing.T
+}
+
+func (r inPlace) Read([]byte) (int, error) {
+	r.t.Fatal("the workbook was copied through Read, not read in place")
+	return 0, nil
+}
+
+func (inPlace) Close() error { return nil }
+
+// A workbook whose input reads in place (the runner's snapshot) is read
+// through ReadAt, the same as one read into memory, and so are the
+// inputs that are no workbook.
+func TestXLSXReadsInPlace(t *testing.T) {
+	files := map[string][]byte{
+		"empty.xlsx": nil, "pdf.xlsx": []byte("%PDF-1.4"), "xls.xlsx": {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0},
+		"garbage.xlsx": []byte("not a workbook"), "truncated.xlsx": []byte("PK\x03\x04\x14\x00\x00\x00"),
+	}
+	for n, b := range excelizeCorpus(t) {
+		files[n] = b
+	}
+	for n, data := range files {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		var got []gotRow
+		in := pipeline.Input{Path: n, Size: int64(len(data)), Open: func() (io.ReadCloser, error) {
+			return inPlace{bytes.NewReader(data), t}, nil
+		}}
+		gres, gerr := (&reader{opts: Options{TmpDir: t.TempDir()}}).Read(context.Background(), mem, in, 1000, func(rec arrow.Record) error {
+			got = append(got, recordRows(rec)...)
+			return nil
+		})
+		mem.AssertSize(t, 0)
+		want, wres, werr := readWith(t, false, n, data)
+		if fmt.Sprint(gerr) != fmt.Sprint(werr) || fmt.Sprint(gres) != fmt.Sprint(wres) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %d rows, %v, %v; read into memory %d rows, %v, %v", n, len(got), gres, gerr, len(want), wres, werr)
 		}
 	}
 }

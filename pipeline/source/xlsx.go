@@ -31,21 +31,26 @@ import (
 // same part in step (sheetxml.go).
 func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) (_ []pipeline.SheetResult, err error) {
 	total, part := s.opts.limits()
-	data, err := readInput(in, total)
+	data, size, done, err := readInput(in, total)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
+	head := make([]byte, min(size, 64))
+	if _, err := data.ReadAt(head, 0); err != nil && err != io.EOF {
+		return nil, openErr(in.Path, err)
+	}
 	switch {
-	case len(data) == 0:
+	case size == 0:
 		return nil, unreadable(in.Path, "empty file")
-	case bytes.HasPrefix(data, magicOLE):
+	case bytes.HasPrefix(head, magicOLE):
 		return nil, unreadable(in.Path, "binary .xls or password-protected workbook; save it as an unprotected .xlsx")
-	case notSpreadsheet(data) != "":
-		return nil, unreadable(in.Path, notSpreadsheet(data))
-	case !bytes.HasPrefix(data, magicZip):
+	case notSpreadsheet(head) != "":
+		return nil, unreadable(in.Path, notSpreadsheet(head))
+	case !bytes.HasPrefix(head, magicZip):
 		return nil, unreadable(in.Path, "not an xlsx workbook (not a zip archive)")
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := zip.NewReader(data, size)
 	if err != nil {
 		return nil, unreadable(in.Path, "corrupt zip archive")
 	}
@@ -469,17 +474,36 @@ func checkPart(zf *zip.File) error {
 	return checkEnd(t.tail)
 }
 
-// readInput reads a whole input of at most limit bytes.
-func readInput(in pipeline.Input, limit int64) ([]byte, error) {
+// readInput returns the bytes of a whole input of at most limit bytes
+// and their number: in place when the reader its Open gives is an
+// io.ReaderAt with a Size (the runner's snapshot, see pipeline.Input),
+// else read into memory. done closes the reader once the bytes are read.
+func readInput(in pipeline.Input, limit int64) (_ io.ReaderAt, size int64, done func(), err error) {
+	tooLarge := unreadable(in.Path, fmt.Sprintf("file is larger than the %s unzip limit", mib(uint64(limit))))
 	if in.Size > limit {
-		return nil, unreadable(in.Path, fmt.Sprintf("file is larger than the %s unzip limit", mib(uint64(limit))))
+		return nil, 0, nil, tooLarge
 	}
 	rc, err := in.Open()
 	if err != nil {
-		return nil, openErr(in.Path, err)
+		return nil, 0, nil, openErr(in.Path, err)
 	}
-	defer func() { _ = rc.Close() }() // read only
-	return readAllLimit(in.Path, rc, in.Size, limit)
+	done = func() { _ = rc.Close() } // read only
+	if ra, ok := rc.(interface {
+		io.ReaderAt
+		Size() int64
+	}); ok {
+		if ra.Size() > limit {
+			done()
+			return nil, 0, nil, tooLarge
+		}
+		return ra, ra.Size(), done, nil
+	}
+	defer done()
+	data, err := readAllLimit(in.Path, rc, in.Size, limit)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return bytes.NewReader(data), int64(len(data)), func() {}, nil
 }
 
 // wbSheet is one worksheet of a workbook: its name, the path of its part,
