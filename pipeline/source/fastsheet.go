@@ -4,8 +4,9 @@ import (
 	"bytes"
 )
 
-// The fast reader of worksheet rows: a byte-level scan of a sheet part
-// held in memory that gives, row by row, the cells excelize's streaming
+// The fast reader of worksheet rows: a byte-level scan of a sheet part,
+// held in memory or read through a window (fastpart.go), that gives, row
+// by row, the cells excelize's streaming
 // Rows gives with RawCellValue (and the cell types sheetScanner gives),
 // about ten times faster. excelize's Rows spends its time in encoding/xml
 // building tokens; this scan finds tags with bytes.IndexByte and copies

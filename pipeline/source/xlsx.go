@@ -19,9 +19,11 @@ import (
 )
 
 // readXLSX reads a workbook. excelize opens it and checks it, and keeps
-// every part inflated in memory (the unzip limits bound how much). Each
-// sheet's rows then come from the fast reader (fastsheet.go), a byte-level
-// scan of the sheet part excelize holds, which gives the same cells as
+// every part but the worksheets inflated in memory (the unzip limits
+// bound how much); each worksheet is read once, a window at a time, when
+// the workbook opens (fastpart.go), and held only if excelize must read
+// it. Each sheet's rows then come from the fast reader (fastsheet.go), a
+// byte-level scan of the sheet part, which gives the same cells as
 // excelize's streaming Rows with RawCellValue. What the fast reader does
 // not take (a shared strings part it cannot read, a sheet part failing
 // the byte checks, anything unusual from some row on) excelize reads:
