@@ -4,8 +4,9 @@ import (
 	"bytes"
 )
 
-// The fast reader of worksheet rows: a byte-level scan of a sheet part
-// held in memory that gives, row by row, the cells excelize's streaming
+// The fast reader of worksheet rows: a byte-level scan of a sheet part,
+// held in memory or read through a window (fastpart.go), that gives, row
+// by row, the cells excelize's streaming
 // Rows gives with RawCellValue (and the cell types sheetScanner gives),
 // about ten times faster. excelize's Rows spends its time in encoding/xml
 // building tokens; this scan finds tags with bytes.IndexByte and copies
@@ -58,6 +59,8 @@ type fastCell struct {
 type fastSheet struct {
 	c   xcur
 	sst *sharedStrings
+	src *partStream // the part read a window at a time; nil when c.b holds it whole
+	log *rowLog     // with src: where the rows go, to be handed over later
 
 	n     int        // number of the row being read
 	arena []byte     // its texts not taken from the shared strings
@@ -102,10 +105,34 @@ func sheetRowsHint(x []byte) int {
 	return n
 }
 
+// scan reads the part from its start. A part read a window at a time
+// (fs.src) is read again from its start with more of it in the window
+// wherever the scan would stop: what a scan of a window accepts, a scan of
+// the whole part accepts the same way (each test at the window's end
+// fails, and a tag or text is taken only once its end is seen), so the
+// scan stops, and hands over, only where the whole part would make it.
 func (fs *fastSheet) scan(fn rowFunc) (done bool, last int, err error) {
+	for {
+		sd, ok := fs.prelude()
+		switch {
+		case ok && sd == nil:
+			return true, 0, nil // <sheetData/>
+		case ok:
+			return fs.rows(fn, sd)
+		}
+		if _, more := fs.more(0); !more {
+			return false, 0, nil
+		}
+	}
+}
+
+// prelude reads up to the start tag of <sheetData> and returns its raw
+// name, nil for an empty <sheetData/>. ok is false where the fast reader
+// stops.
+func (fs *fastSheet) prelude() (sd []byte, ok bool) {
 	c := &fs.c
 	if !c.prolog() {
-		return false, 0, nil
+		return nil, false
 	}
 	var t xtag
 	// Up to <sheetData>: excelize's Rows looks for the first <row> start
@@ -113,37 +140,59 @@ func (fs *fastSheet) scan(fn rowFunc) (done bool, last int, err error) {
 	var stack [][]byte
 	for {
 		if c.next(&t) != tokTag || string(t.local) == "row" {
-			return false, 0, nil
+			return nil, false
 		}
 		switch {
 		case t.kind == tagEnd:
 			if len(stack) == 0 || !bytes.Equal(stack[len(stack)-1], t.name) {
-				return false, 0, nil
+				return nil, false
 			}
 			stack = stack[:len(stack)-1]
 		case string(t.local) == "sheetData" && t.kind == tagEmpty:
-			return true, 0, nil
+			return nil, true
 		case string(t.local) == "sheetData":
-			return fs.rows(fn, t.name)
+			return t.name, true
 		case t.kind == tagStart:
 			stack = append(stack, t.name)
 		}
 	}
 }
 
-// rows reads the content of <sheetData> (raw name sd).
+// more moves more of a part read a window at a time into the window,
+// keeping it from offset keep on, and returns where keep now is. false:
+// the window holds the part to its end already, or a stretch too long
+// for the fast reader (maxWindow) from keep on, or a part that fails the
+// checks; the scan then stops where it is.
+func (fs *fastSheet) more(keep int) (int, bool) {
+	if fs.src == nil {
+		return keep, false
+	}
+	at, ok := fs.src.more(&fs.c, keep)
+	return at, ok
+}
+
+// rows reads the content of <sheetData> (raw name sd). Where it would
+// stop, a part read a window at a time is read on from the start of the
+// row's tag with more of it in the window (see scan).
 func (fs *fastSheet) rows(fn rowFunc, sd []byte) (done bool, last int, err error) {
 	c := &fs.c
+	if fs.src != nil {
+		sd = bytes.Clone(sd) // the window moves
+	}
 	var t xtag
-	pending := false
+	pending := false // a row read and not handed over yet
 	for {
-		if c.next(&t) != tokTag {
-			return false, last, nil
-		}
-		if t.kind == tagEnd {
-			if !bytes.Equal(t.name, sd) {
+		at, prev := c.i, fs.n
+		n, ok := fs.nextRow(&t, sd)
+		if !ok {
+			var more bool
+			if c.i, more = fs.more(at); !more {
 				return false, last, nil
 			}
+			fs.n = prev
+			continue
+		}
+		if t.kind == tagEnd {
 			if pending {
 				if _, err := fs.flush(fn); err != nil {
 					return true, last, err
@@ -151,26 +200,41 @@ func (fs *fastSheet) rows(fn rowFunc, sd []byte) (done bool, last int, err error
 			}
 			return true, fs.n, nil
 		}
-		if string(t.local) != "row" {
-			return false, last, nil
-		}
-		n, ok := rowNumber(&t, fs.n)
-		if !ok {
-			return false, last, nil
-		}
 		if pending {
 			stop, err := fs.flush(fn)
 			if stop || err != nil {
 				return true, last, err
 			}
-			last = fs.n
+			last, pending = fs.n, false
 		}
-		fs.n, pending = n, true
+		fs.n = n
 		fs.arena, fs.vals, fs.meta = fs.arena[:0], fs.vals[:0], fs.meta[:0]
 		if t.kind == tagStart && !fs.row(t.name) {
-			return false, last, nil
+			var more bool
+			if c.i, more = fs.more(at); !more {
+				return false, last, nil
+			}
+			fs.n = prev
+			continue
 		}
+		pending = true
 	}
+}
+
+// nextRow reads the next tag of <sheetData> (raw name sd) into t: a row's
+// start tag, whose number it returns (after the previous row's), or the
+// end tag of <sheetData>. ok is false for anything else.
+func (fs *fastSheet) nextRow(t *xtag, sd []byte) (n int, ok bool) {
+	if fs.c.next(t) != tokTag {
+		return 0, false
+	}
+	if t.kind == tagEnd {
+		return 0, bytes.Equal(t.name, sd)
+	}
+	if string(t.local) != "row" {
+		return 0, false
+	}
+	return rowNumber(t, fs.n)
 }
 
 // rowNumber returns the number of a row from its r attribute, else one
@@ -400,8 +464,12 @@ func cellColumn(ref []byte) (int, bool) {
 	return col, true
 }
 
-// flush hands the row read to fn.
+// flush hands the row read to fn, or to fs.log.
 func (fs *fastSheet) flush(fn rowFunc) (bool, error) {
+	if fs.log != nil {
+		fs.log.add(fs.n, fs.arena, fs.vals, fs.meta)
+		return false, nil
+	}
 	s := string(fs.arena) // one allocation for the row's own texts
 	cells := fs.cells[:0]
 	for _, v := range fs.vals {

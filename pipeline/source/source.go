@@ -106,6 +106,9 @@ type reader struct {
 	// excelizeOnly turns the fast xlsx reader off: the equivalence tests
 	// compare the two.
 	excelizeOnly bool
+	// window and windowLimit, when not 0, replace partWindow and
+	// maxWindow: the tests read parts through small windows.
+	window, windowLimit int
 }
 
 var _ pipeline.Source = (*reader)(nil)

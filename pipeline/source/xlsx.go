@@ -19,9 +19,11 @@ import (
 )
 
 // readXLSX reads a workbook. excelize opens it and checks it, and keeps
-// every part inflated in memory (the unzip limits bound how much). Each
-// sheet's rows then come from the fast reader (fastsheet.go), a byte-level
-// scan of the sheet part excelize holds, which gives the same cells as
+// every part but the worksheets inflated in memory (the unzip limits
+// bound how much); each worksheet is read once, a window at a time, when
+// the workbook opens (fastpart.go), and held only if excelize must read
+// it. Each sheet's rows then come from the fast reader (fastsheet.go), a
+// byte-level scan of the sheet part, which gives the same cells as
 // excelize's streaming Rows with RawCellValue. What the fast reader does
 // not take (a shared strings part it cannot read, a sheet part failing
 // the byte checks, anything unusual from some row on) excelize reads:
@@ -31,21 +33,26 @@ import (
 // same part in step (sheetxml.go).
 func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) (_ []pipeline.SheetResult, err error) {
 	total, part := s.opts.limits()
-	data, err := readInput(in, total)
+	data, size, done, err := readInput(in, total)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
+	head := make([]byte, min(size, 64))
+	if _, err := data.ReadAt(head, 0); err != nil && err != io.EOF {
+		return nil, openErr(in.Path, err)
+	}
 	switch {
-	case len(data) == 0:
+	case size == 0:
 		return nil, unreadable(in.Path, "empty file")
-	case bytes.HasPrefix(data, magicOLE):
+	case bytes.HasPrefix(head, magicOLE):
 		return nil, unreadable(in.Path, "binary .xls or password-protected workbook; save it as an unprotected .xlsx")
-	case notSpreadsheet(data) != "":
-		return nil, unreadable(in.Path, notSpreadsheet(data))
-	case !bytes.HasPrefix(data, magicZip):
+	case notSpreadsheet(head) != "":
+		return nil, unreadable(in.Path, notSpreadsheet(head))
+	case !bytes.HasPrefix(head, magicZip):
 		return nil, unreadable(in.Path, "not an xlsx workbook (not a zip archive)")
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := zip.NewReader(data, size)
 	if err != nil {
 		return nil, unreadable(in.Path, "corrupt zip archive")
 	}
@@ -71,8 +78,9 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 	}
 
 	// Every part is within the per-part limit (checked above), so excelize
-	// keeps them all in memory, where the fast reader finds them.
-	f, err := openWorkbook(zr, excelize.Options{
+	// keeps them all in memory, where the fast reader finds them; the
+	// worksheets are read once here and held only when excelize reads them.
+	f, worksheets, err := openWorkbook(zr, excelize.Options{
 		RawCellValue:      true,
 		UnzipSizeLimit:    total,
 		UnzipXMLSizeLimit: part,
@@ -92,6 +100,14 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 	if !s.excelizeOnly {
 		sst = fastSST(f, sheets)
 	}
+	window, limit := partWindow, maxWindow
+	if s.window > 0 {
+		window, limit = s.window, s.windowLimit
+	}
+	reads, err := readParts(worksheets, parts, sheets, sst, window, limit)
+	if err != nil {
+		return nil, unreadable(in.Path, "cannot open workbook: "+err.Error())
+	}
 	dates := workbookDates(f)
 
 	b := newBatch(ctx, mem, batchSize, emit)
@@ -105,7 +121,7 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 			return results, err
 		}
 		st := &sheetRows{file: in.Path, sheet: sh.name, b: b, dates: dates}
-		err := readSheet(f, sst, parts[sh.part], sh.part, st)
+		err := readSheet(f, sst, parts[sh.part], sh.part, reads[sh.part], st)
 		res := st.res
 		res.Hidden = sh.hidden
 		results = append(results, res)
@@ -140,43 +156,81 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 // ReadFrom wants room to spare), after copying the whole file: a
 // workbook of a 62 MB sheet held 124 MB for it, two such workbooks being
 // read at once. So excelize opens a copy of the archive whose worksheet
-// parts (those excelize counts as worksheets) are empty, and each
-// worksheet is inflated here into a buffer of its size and stored in
-// File.Pkg in place of the empty part: the bytes excelize would hold,
-// what inflates before a corrupt stream's error included, as excelize
-// keeps it.
-func openWorkbook(zr *zip.Reader, opts excelize.Options) (*excelize.File, error) {
+// parts (those excelize counts as worksheets, returned in archive order)
+// are empty. readParts then reads each of them once; holdPart puts one
+// in File.Pkg, in place of the empty part, for excelize to read it.
+func openWorkbook(zr *zip.Reader, opts excelize.Options) (*excelize.File, []*zip.File, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	var sheets []*zip.File
 	for _, zf := range zr.File {
 		if !strings.HasPrefix(strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/")), "xl/worksheets/sheet") {
 			if err := zw.Copy(zf); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			continue
 		}
 		sheets = append(sheets, zf)
 		if _, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Store}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f, err := excelize.OpenReader(&buf, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for _, zf := range sheets {
-		x, err := inflatePart(zf)
+	return f, sheets, nil
+}
+
+// readParts makes the pass of readPart over each worksheet part
+// openWorkbook left out of excelize's copy, in archive order, scanning
+// those a sheet reads (parts, by name, and sheets) when sst is not nil,
+// through a window of window bytes at first, grown to hold a stretch of
+// limit bytes (partWindow, maxWindow). The error is the first part's
+// whose deflate stream is corrupt: excelize would not have opened the
+// workbook. The passes are returned by part name.
+func readParts(worksheets []*zip.File, parts map[string]*zip.File, sheets []wbSheet, sst *sharedStrings, window, limit int) (map[string]*partRead, error) {
+	reads := make(map[string]*partRead, len(worksheets))
+	for _, zf := range worksheets {
+		name := strings.ReplaceAll(zf.Name, "\\", "/")
+		uses := 0
+		for _, sh := range sheets {
+			if sh.part == name && parts[name] == zf {
+				uses++
+			}
+		}
+		scanSST := sst
+		if uses == 0 {
+			scanSST = nil
+		}
+		pr, err := readPart(zf, scanSST, window, limit)
 		if err != nil {
-			_ = f.Close() // nothing written yet
 			return nil, err
 		}
-		f.Pkg.Store(strings.ReplaceAll(zf.Name, "\\", "/"), x)
+		if uses > 0 {
+			pr.sheetsLeft = uses
+			reads[name] = pr
+		}
 	}
-	return f, nil
+	return reads, nil
+}
+
+// holdPart inflates a worksheet part openWorkbook left empty and puts it
+// in File.Pkg, where excelize reads it: the bytes excelize would hold,
+// what inflates before a corrupt stream's error included (readParts
+// found none). A part held already is returned as it is.
+func holdPart(f *excelize.File, zf *zip.File, name string) []byte {
+	if v, ok := f.Pkg.Load(name); ok {
+		if x, _ := v.([]byte); len(x) > 0 {
+			return x
+		}
+	}
+	x, _ := inflatePart(zf)
+	f.Pkg.Store(name, x)
+	return x
 }
 
 // inflatePart inflates a part of at most the per-part limit (checked by
@@ -292,17 +346,34 @@ func (st *sheetRows) finish() {
 }
 
 // readSheet streams one sheet into st: the fast reader first, excelize
-// for what it leaves. A problem of the sheet goes into st.res; the
-// returned error (from emit or ctx) stops the file.
-func readSheet(f *excelize.File, sst *sharedStrings, zf *zip.File, partName string, st *sheetRows) error {
+// for what it leaves. pr is the pass of readParts over the sheet's part,
+// nil for a part excelize holds whole (not named as a worksheet). A
+// problem of the sheet goes into st.res; the returned error (from emit or
+// ctx) stops the file.
+func readSheet(f *excelize.File, sst *sharedStrings, zf *zip.File, partName string, pr *partRead, st *sheetRows) error {
 	st.res = pipeline.SheetResult{Name: st.sheet}
 	if zf == nil {
 		st.res.Err = sheetUnreadable(st.file, st.sheet, 0, "worksheet part is missing")
 		return nil
 	}
 	var x []byte
-	if v, ok := f.Pkg.Load(partName); ok {
-		x, _ = v.([]byte)
+	switch {
+	case pr != nil && pr.regular:
+		pr.sheetsLeft--
+		if !pr.scanned {
+			holdPart(f, zf, partName)
+			return readSheetExcelize(f, zf, nil, st, 0)
+		}
+		st.b.expect(pr.hint)
+		st.b.validUTF8 = true
+		done, last, err := pr.log.replay(sst, st.row, pr.done, pr.last, pr.sheetsLeft == 0)
+		return fastRead(f, zf, partName, st, done, last, err)
+	case pr != nil:
+		x = holdPart(f, zf, partName)
+	default:
+		if v, ok := f.Pkg.Load(partName); ok {
+			x, _ = v.([]byte)
+		}
 	}
 	if sst == nil || len(x) == 0 || !fastChecked(x) {
 		return readSheetExcelize(f, zf, nil, st, 0)
@@ -310,6 +381,13 @@ func readSheet(f *excelize.File, sst *sharedStrings, zf *zip.File, partName stri
 	st.b.expect(sheetRowsHint(x))
 	st.b.validUTF8 = true
 	done, last, err := scanRows(x, sst, st.row)
+	return fastRead(f, zf, partName, st, done, last, err)
+}
+
+// fastRead ends a sheet the fast reader read (done, last and err as
+// scanRows returns them): its result, or excelize reading on from the row
+// after last.
+func fastRead(f *excelize.File, zf *zip.File, partName string, st *sheetRows, done bool, last int, err error) error {
 	st.b.expect(0)
 	st.b.validUTF8 = false
 	if err != nil || done {
@@ -318,7 +396,7 @@ func readSheet(f *excelize.File, sst *sharedStrings, zf *zip.File, partName stri
 		}
 		return err
 	}
-	return readSheetExcelize(f, zf, x, st, last)
+	return readSheetExcelize(f, zf, holdPart(f, zf, partName), st, last)
 }
 
 // readSheetExcelize streams a sheet through excelize's Rows, with
@@ -398,17 +476,36 @@ func checkPart(zf *zip.File) error {
 	return checkEnd(t.tail)
 }
 
-// readInput reads a whole input of at most limit bytes.
-func readInput(in pipeline.Input, limit int64) ([]byte, error) {
+// readInput returns the bytes of a whole input of at most limit bytes
+// and their number: in place when the reader its Open gives is an
+// io.ReaderAt with a Size (the runner's snapshot, see pipeline.Input),
+// else read into memory. done closes the reader once the bytes are read.
+func readInput(in pipeline.Input, limit int64) (_ io.ReaderAt, size int64, done func(), err error) {
+	tooLarge := unreadable(in.Path, fmt.Sprintf("file is larger than the %s unzip limit", mib(uint64(limit))))
 	if in.Size > limit {
-		return nil, unreadable(in.Path, fmt.Sprintf("file is larger than the %s unzip limit", mib(uint64(limit))))
+		return nil, 0, nil, tooLarge
 	}
 	rc, err := in.Open()
 	if err != nil {
-		return nil, openErr(in.Path, err)
+		return nil, 0, nil, openErr(in.Path, err)
 	}
-	defer func() { _ = rc.Close() }() // read only
-	return readAllLimit(in.Path, rc, in.Size, limit)
+	done = func() { _ = rc.Close() } // read only
+	if ra, ok := rc.(interface {
+		io.ReaderAt
+		Size() int64
+	}); ok {
+		if ra.Size() > limit {
+			done()
+			return nil, 0, nil, tooLarge
+		}
+		return ra, ra.Size(), done, nil
+	}
+	defer done()
+	data, err := readAllLimit(in.Path, rc, in.Size, limit)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return bytes.NewReader(data), int64(len(data)), func() {}, nil
 }
 
 // wbSheet is one worksheet of a workbook: its name, the path of its part,

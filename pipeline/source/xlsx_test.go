@@ -727,10 +727,11 @@ func FuzzCheckChunk(f *testing.F) {
 	})
 }
 
-// openWorkbook holds the parts excelize.OpenReader holds, byte for byte,
-// the worksheets included (inflated here, not by excelize), and excelize
-// reads the same rows from them; a workbook excelize cannot open (a
-// worksheet's deflate stream cut short) fails with excelize's error.
+// openWorkbook and readParts hold the parts excelize.OpenReader holds,
+// byte for byte, once holdPart has put each worksheet in (inflated here,
+// not by excelize), and excelize reads the same rows from them; a
+// workbook excelize cannot open (a worksheet's deflate stream cut short)
+// fails with excelize's error.
 func TestOpenWorkbookHoldsWhatExcelizeHolds(t *testing.T) {
 	good := twoSheets(t)
 	// The first worksheet's deflate stream cut in half: a corrupt part.
@@ -776,7 +777,12 @@ func TestOpenWorkbookHoldsWhatExcelizeHolds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := openWorkbook(zr, opts)
+			got, worksheets, err := openWorkbook(zr, opts)
+			if err == nil {
+				if _, err = readParts(worksheets, nil, nil, nil, partWindow, maxWindow); err != nil {
+					got.Close()
+				}
+			}
 			if fmt.Sprint(err) != fmt.Sprint(werr) {
 				t.Fatalf("error %v, excelize's %v", err, werr)
 			}
@@ -785,6 +791,9 @@ func TestOpenWorkbookHoldsWhatExcelizeHolds(t *testing.T) {
 			}
 			defer want.Close()
 			defer got.Close()
+			for _, zf := range worksheets {
+				holdPart(got, zf, zf.Name)
+			}
 			n := 0
 			want.Pkg.Range(func(k, v any) bool {
 				n++
