@@ -18,22 +18,11 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
-// gcPercent is the garbage collector's target unless GOGC is set: the
-// heap may grow to 1.5× the live data between collections instead of the
-// runtime's 2×. A run keeps its large data in compact arenas and spill
-// files, so the live heap is small and its doubling was most of the peak
-// memory; at 1M rows this costs about 5 % of the time and saves about 20 %
-// of the peak (docs/PERFORMANCE.md).
-const gcPercent = 50
-
 func main() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(gcPercent)
-	}
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
