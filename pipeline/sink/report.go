@@ -90,6 +90,7 @@ type Report struct {
 	st          reportStyles
 	stores      [numLists]*rowStore
 	extra       []*rowStore   // stores of other sheets (Ganda), made at Close
+	sst         *stringTable  // the shared strings the lists' rows refer to (xlsxstrings.go); nil: none
 	outsideRows [numLists]int // rows of persons outside the province
 	summary     []summaryRow
 	alloc       allocationTables
