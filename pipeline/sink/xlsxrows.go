@@ -239,9 +239,10 @@ func (s *rowStore) spillToFile() {
 // a text over the cell limit is cut, cutMark appended. The text of a
 // shared column is written as its id in sst (nil: every text inline).
 func (x *rowXML) encode(cols []colSpec, cutMark string, sst *stringTable, cells []xcell) {
-	if len(x.need) != len(cols) {
+	if cap(x.need) < len(cols) {
 		x.need = make([]float64, len(cols))
 	}
+	x.need = x.need[:len(cols)]
 	clear(x.need)
 	x.cut, x.shared = 0, 0
 	lines := 1
