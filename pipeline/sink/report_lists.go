@@ -5,8 +5,6 @@ package sink
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -78,17 +76,6 @@ func newListRows(cells, province *Report, regencies []*Report) *listRows {
 		province.sst = l.sst
 	}
 	return l
-}
-
-// inline has the lists written with every text inline, as before the
-// shared string table (the tests compare the two).
-func (l *listRows) inline() {
-	l.sst = nil
-	for _, r := range append([]*Report{l.province}, slices.Collect(maps.Values(l.regencies))...) {
-		if r != nil {
-			r.sst = nil
-		}
-	}
 }
 
 // add adds the row just encoded to list k of each workbook given (nil

@@ -65,6 +65,17 @@ func TestSharedStringsReadBackAsInline(t *testing.T) {
 	}
 }
 
+// inline has the lists written with every text inline, as before the
+// shared string table.
+func (l *listRows) inline() {
+	l.sst = nil
+	for _, r := range append([]*Report{l.province}, slices.Collect(maps.Values(l.regencies))...) {
+		if r != nil {
+			r.sst = nil
+		}
+	}
+}
+
 // sameCells compares every cell of every sheet of two workbooks: value
 // (as excelize shows it and raw), style, and every row's height and
 // column's width.
