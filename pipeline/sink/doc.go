@@ -12,5 +12,9 @@
 // Outputs lists what the sinks wrote, checked against the folder, for the
 // manifest.
 //
+// The workbooks' lists are written as sheet XML by this package
+// (xlsxrows.go, their repeated texts as shared strings: xlsxstrings.go)
+// and spliced into the workbook excelize lays out (report_assemble.go).
+//
 // Sinks never log and never hold a NIK or a name in an error message.
 package sink

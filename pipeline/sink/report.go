@@ -79,7 +79,10 @@ type Delivery struct {
 // lays out at Close (report_assemble.go); a list longer than a sheet holds continues on
 // numbered sheets ("Cetak KTP (2)"). Every text cell is stored as a
 // string, never a formula, so a name such as "=HYPERLINK(…)" is shown, not
-// evaluated; NIKs and codes are text cells with the text format, marked so
+// evaluated: the lists' repeated texts (region names, kecamatan,
+// kelurahan, labels of codes) as shared strings, one table for all the
+// workbooks of a run (xlsxstrings.go), the others (names, NIKs,
+// addresses, details) inline; NIKs and codes are text cells with the text format, marked so
 // Excel does not flag them as numbers stored as text. Text over 32,767
 // characters is cut visibly ("…[dipotong]") and counted (Findings).
 type Report struct {
@@ -90,6 +93,7 @@ type Report struct {
 	st          reportStyles
 	stores      [numLists]*rowStore
 	extra       []*rowStore   // stores of other sheets (Ganda), made at Close
+	sst         *stringTable  // the shared strings the lists' rows refer to (xlsxstrings.go); nil: none
 	outsideRows [numLists]int // rows of persons outside the province
 	summary     []summaryRow
 	alloc       allocationTables

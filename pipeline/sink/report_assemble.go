@@ -6,7 +6,11 @@ package sink
 // setup — and assemble copies its parts into the output, splicing each
 // list's stored rows into its sheet and putting right what excelize
 // leaves out (a true dimension, ascending column definitions, Excel's
-// "number stored as text" flags on NIK and code columns).
+// "number stored as text" flags on NIK and code columns). The lists'
+// rows refer to the run's shared string table (xlsxstrings.go): it goes
+// first in xl/sharedStrings.xml, excelize's strings after it, and every
+// cell excelize wrote with a shared string is moved by the table's
+// length.
 
 import (
 	"archive/zip"
@@ -235,8 +239,13 @@ func (r *Report) docProps() error {
 	})
 }
 
+// sstPart is where excelize puts the shared string table.
+const sstPart = "xl/sharedStrings.xml"
+
 // assemble writes the workbook to w: excelize's parts as they are, but
-// the worksheets, which get their fixes and, for the lists, their rows.
+// the worksheets, which get their fixes, for the lists their rows, and
+// their shared strings moved after the lists' table, and the shared
+// string part, written last with its counts.
 func (r *Report) assemble(w io.Writer, fixes map[string]*sheetFix) error {
 	var buf bytes.Buffer
 	if _, err := r.f.WriteTo(&buf); err != nil {
@@ -259,19 +268,115 @@ func (r *Report) assemble(w io.Writer, fixes map[string]*sheetFix) error {
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
 	})
+	strs := &sharedStrings{table: r.sst}
+	if r.sst == nil {
+		strs.table = &stringTable{}
+	}
+	strs.shift = strs.table.len()
+	for _, s := range append(r.stores[:], r.extra...) {
+		strs.refs += s.shared
+	}
+	var sst *zip.File
 	for _, zf := range zr.File {
-		fix := fixes[sheetOf[zf.Name]]
-		if fix == nil {
+		sheet, isSheet := sheetOf[zf.Name]
+		switch {
+		case zf.Name == sstPart:
+			sst = zf
+		case isSheet:
+			if err := r.writeSheet(zw, zf, fixes[sheet], strs); err != nil {
+				return fmt.Errorf("sheet %q: %w", sheet, err)
+			}
+		default:
 			if err := zw.Copy(zf); err != nil {
 				return err
 			}
-			continue
-		}
-		if err := r.writeSheet(zw, zf, fix); err != nil {
-			return fmt.Errorf("sheet %q: %w", sheetOf[zf.Name], err)
 		}
 	}
+	if sst == nil {
+		return fmt.Errorf("workbook has no %s", sstPart)
+	}
+	if err := strs.write(zw, sst); err != nil {
+		return fmt.Errorf("%s: %w", sstPart, err)
+	}
 	return zw.Close()
+}
+
+// sharedStrings is what assemble needs to write a workbook's shared
+// strings: the lists' table, put first, and the cells referring to it;
+// excelize's strings are moved by shift (the table's length) and their
+// cells counted as the worksheets go by (excelize's own count is that of
+// its strings, not of the cells).
+type sharedStrings struct {
+	table *stringTable
+	shift int
+	refs  int // cells referring to a shared string, the lists' and excelize's
+}
+
+// sharedCellRE is a cell excelize wrote with a shared string, its index
+// the second submatch.
+var sharedCellRE = regexp.MustCompile(`(<c\b[^>]*\st="s"[^>]*>)<v>(\d+)</v>`)
+
+// move moves the shared strings of a worksheet excelize wrote (without
+// the lists' rows) after the lists' table and counts them.
+func (s *sharedStrings) move(doc string) (string, error) {
+	n := 0
+	doc = sharedCellRE.ReplaceAllStringFunc(doc, func(c string) string {
+		m := sharedCellRE.FindStringSubmatchIndex(c)
+		i, _ := strconv.Atoi(c[m[4]:m[5]])
+		n++
+		return c[:m[4]] + strconv.Itoa(i+s.shift) + c[m[5]:]
+	})
+	if want := strings.Count(doc, ` t="s"`); n != want {
+		return "", fmt.Errorf("%d of %d shared string cells understood", n, want)
+	}
+	s.refs += n
+	return doc, nil
+}
+
+// sstOpenRE is the opening tag of the shared string part excelize wrote.
+var sstOpenRE = regexp.MustCompile(`<sst\b[^>]*?\suniqueCount="(\d+)"[^>]*>`)
+
+// write writes the shared string part: the lists' table, then the
+// strings of excelize's part zf, with the counts of both.
+func (s *sharedStrings) write(zw *zip.Writer, zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	src, err := io.ReadAll(rc)
+	if cerr := rc.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	doc := string(src)
+	open := sstOpenRE.FindStringSubmatchIndex(doc)
+	end := strings.LastIndex(doc, "</sst>")
+	if open == nil || end < open[1] {
+		return fmt.Errorf("shared string table not understood")
+	}
+	theirs := doc[open[1]:end]
+	unique, _ := strconv.Atoi(doc[open[2]:open[3]])
+	if n := strings.Count(theirs, "<si>"); n != unique {
+		return fmt.Errorf("%d shared strings, %d counted", n, unique)
+	}
+	hdr := zf.FileHeader
+	hdr.Method, hdr.Flags, hdr.CRC32, hdr.CompressedSize64, hdr.UncompressedSize64 = zip.Deflate, 0, 0, 0, 0
+	w, err := zw.CreateHeader(&hdr)
+	if err != nil {
+		return err
+	}
+	head := xml.Header + `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="` +
+		strconv.Itoa(s.refs) + `" uniqueCount="` + strconv.Itoa(s.table.len()+unique) + `">`
+	if _, err := io.WriteString(w, head); err != nil {
+		return err
+	}
+	if _, err := w.Write(s.table.xml); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, theirs+"</sst>")
+	return err
 }
 
 // sheetParts maps each worksheet part of the workbook to its sheet name.
@@ -325,8 +430,9 @@ var (
 	afterIgnoredRE = regexp.MustCompile(`<(smartTags|drawing|legacyDrawing|legacyDrawingHF|drawingHF|picture|oleObjects|controls|webPublishItems|tableParts|extLst)[ >/]|</worksheet>`)
 )
 
-// writeSheet writes one worksheet part with its fixes.
-func (r *Report) writeSheet(zw *zip.Writer, zf *zip.File, fix *sheetFix) error {
+// writeSheet writes one worksheet part with its fixes (nil: none), its
+// shared strings moved after the lists' table.
+func (r *Report) writeSheet(zw *zip.Writer, zf *zip.File, fix *sheetFix, strs *sharedStrings) error {
 	rc, err := zf.Open()
 	if err != nil {
 		return err
@@ -339,11 +445,18 @@ func (r *Report) writeSheet(zw *zip.Writer, zf *zip.File, fix *sheetFix) error {
 		return err
 	}
 	doc := string(src)
+	if doc, err = strs.move(doc); err != nil {
+		return err
+	}
+	if fix == nil {
+		fix = &sheetFix{}
+	} else {
+		doc = colsRE.ReplaceAllStringFunc(doc, sortCols)
+	}
 	if fix.list != nil {
 		lastCol, _ := excelize.ColumnNumberToName(fix.lastCol)
 		doc = dimensionRE.ReplaceAllLiteralString(doc, `<dimension ref="A1:`+lastCol+strconv.Itoa(fix.lastRow)+`"/>`)
 	}
-	doc = colsRE.ReplaceAllStringFunc(doc, sortCols)
 	if len(fix.textCols) > 0 {
 		loc := afterIgnoredRE.FindStringIndex(doc)
 		if loc == nil {

@@ -8,8 +8,8 @@ func (r *Report) deceasedColumns() []colSpec {
 	return append(r.personColumns(),
 		colSpec{label: lb.address, min: 12, max: 30, wrap: true},
 		colSpec{label: lb.deathDate, min: 11, max: 11},
-		colSpec{label: lb.events, min: 12, max: 26, wrap: true},
-		colSpec{label: lb.notes, min: 10, max: 36, wrap: true},
+		colSpec{label: lb.events, min: 12, max: 26, wrap: true, shared: true},
+		colSpec{label: lb.notes, min: 10, max: 36, wrap: true, shared: true},
 	)
 }
 

@@ -51,12 +51,13 @@ func readPersonCols(rec arrow.Record) (personCols, error) {
 // lists of every workbook it belongs in: the province's workbook takes
 // every row; a regency's the persons of its region, the transfers from
 // or to it, and the rejected rows of its region or of the files it sent.
-// The workbooks share their labels, styles and names, so a row's cells
-// and XML are the same in each; what is per workbook (widths, cut texts,
-// rows outside the province, whether it has data) is kept by the
-// workbook's own stores and counts.
+// The workbooks share their labels, styles, names and shared string
+// table, so a row's cells and XML are the same in each; what is per
+// workbook (widths, cut texts, shared cells, rows outside the province,
+// whether it has data) is kept by the workbook's own stores and counts.
 type listRows struct {
 	cells      *Report            // builds the cells: one of the workbooks
+	sst        *stringTable       // the workbooks' shared strings; nil writes every text inline
 	province   *Report            // the province's workbook; nil without
 	regencies  map[string]*Report // the regencies' workbooks by code
 	fileRegion map[string]string  // input file → region of its first row with one
@@ -66,9 +67,13 @@ type listRows struct {
 }
 
 func newListRows(cells, province *Report, regencies []*Report) *listRows {
-	l := &listRows{cells: cells, province: province, regencies: map[string]*Report{}, fileRegion: map[string]string{}}
+	l := &listRows{cells: cells, sst: newStringTable(), province: province, regencies: map[string]*Report{}, fileRegion: map[string]string{}}
 	for _, r := range regencies {
 		l.regencies[r.info.Scope] = r
+		r.sst = l.sst
+	}
+	if province != nil {
+		province.sst = l.sst
 	}
 	return l
 }
@@ -97,7 +102,7 @@ func (l *listRows) writePersons(rec arrow.Record) error {
 	}
 	defer func() { l.seq += int(rec.NumRows()) }()
 	r, lb := l.cells, l.cells.lb
-	encode := func(k listKind, cells []xcell) { l.row.encode(r.stores[k].cols, lb.cutMark, cells) }
+	encode := func(k listKind, cells []xcell) { l.row.encode(r.stores[k].cols, lb.cutMark, l.sst, cells) }
 	for i := 0; i < int(rec.NumRows()); i++ {
 		region, origin := p.region.at(i), p.origin.at(i)
 		home := l.regencies[region]
@@ -151,8 +156,8 @@ func (r *Report) personColumns() []colSpec {
 	lb := r.lb
 	return []colSpec{
 		{label: lb.nik, min: 17, max: 17, digits: true}, {label: lb.name, min: 12, max: 30, wrap: true},
-		{label: lb.birth, min: 11, max: 11}, {label: lb.region, min: 12, max: 30, wrap: true},
-		{label: lb.kecamatan, min: 10, max: 22, wrap: true}, {label: lb.kelurahan, min: 10, max: 22, wrap: true},
+		{label: lb.birth, min: 11, max: 11}, {label: lb.region, min: 12, max: 30, wrap: true, shared: true},
+		{label: lb.kecamatan, min: 10, max: 22, wrap: true, shared: true}, {label: lb.kelurahan, min: 10, max: 22, wrap: true, shared: true},
 	}
 }
 

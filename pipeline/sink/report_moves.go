@@ -9,10 +9,10 @@ func (r *Report) movesColumns() []colSpec {
 	return []colSpec{
 		{label: lb.nik, min: 17, max: 17, digits: true}, {label: lb.name, min: 12, max: 30, wrap: true},
 		{label: lb.birth, min: 11, max: 11},
-		{label: lb.origin, min: 12, max: 30, wrap: true}, {label: lb.dest, min: 12, max: 34, wrap: true},
-		{label: lb.destCode, min: 7, max: 7, digits: true}, {label: lb.moveKind, min: 12, max: 22, wrap: true},
-		{label: lb.status, min: 10, max: 16, wrap: true}, {label: lb.lastReq, min: 11, max: 11},
-		{label: lb.kecamatan, min: 10, max: 22, wrap: true}, {label: lb.kelurahan, min: 10, max: 22, wrap: true},
+		{label: lb.origin, min: 12, max: 30, wrap: true, shared: true}, {label: lb.dest, min: 12, max: 34, wrap: true, shared: true},
+		{label: lb.destCode, min: 7, max: 7, digits: true, shared: true}, {label: lb.moveKind, min: 12, max: 22, wrap: true, shared: true},
+		{label: lb.status, min: 10, max: 16, wrap: true, shared: true}, {label: lb.lastReq, min: 11, max: 11},
+		{label: lb.kecamatan, min: 10, max: 22, wrap: true, shared: true}, {label: lb.kelurahan, min: 10, max: 22, wrap: true, shared: true},
 	}
 }
 

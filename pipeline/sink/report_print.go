@@ -15,13 +15,13 @@ func (r *Report) printColumns() []colSpec {
 		colSpec{label: lb.address, min: 12, max: 30, wrap: true},
 		colSpec{label: lb.printOrder, min: 8, max: 8},
 		colSpec{label: lb.tier, min: 5, max: 5},
-		colSpec{label: lb.blank, min: 10, max: 16, wrap: true},
-		colSpec{label: lb.cardEvent, min: 10, max: 18, wrap: true},
-		colSpec{label: lb.events, min: 12, max: 26, wrap: true},
+		colSpec{label: lb.blank, min: 10, max: 16, wrap: true, shared: true},
+		colSpec{label: lb.cardEvent, min: 10, max: 18, wrap: true, shared: true},
+		colSpec{label: lb.events, min: 12, max: 26, wrap: true, shared: true},
 		colSpec{label: lb.firstReq, min: 11, max: 11},
 		colSpec{label: lb.lastReq, min: 11, max: 11},
 		colSpec{label: lb.lastPrint, min: 11, max: 11},
-		colSpec{label: lb.notes, min: 10, max: 36, wrap: true},
+		colSpec{label: lb.notes, min: 10, max: 36, wrap: true, shared: true},
 	)
 }
 

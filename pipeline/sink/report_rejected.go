@@ -17,9 +17,9 @@ import (
 func (r *Report) rejectedColumns() []colSpec {
 	lb := r.lb
 	return []colSpec{
-		{label: lb.file, min: 14, max: 34, wrap: true}, {label: lb.sheet, min: 8, max: 14, wrap: true},
-		{label: lb.row, min: 6, max: 8}, {label: lb.reason, min: 14, max: 20, wrap: true},
-		{label: lb.reasonText, min: 16, max: 30, wrap: true}, {label: lb.detail, min: 20, max: 40, wrap: true},
+		{label: lb.file, min: 14, max: 34, wrap: true, shared: true}, {label: lb.sheet, min: 8, max: 14, wrap: true, shared: true},
+		{label: lb.row, min: 6, max: 8}, {label: lb.reason, min: 14, max: 20, wrap: true, shared: true},
+		{label: lb.reasonText, min: 16, max: 30, wrap: true, shared: true}, {label: lb.detail, min: 20, max: 40, wrap: true},
 		{label: lb.original, min: 24, max: 50, wrap: true},
 	}
 }
@@ -65,7 +65,7 @@ func (l *listRows) writeRejected(rec arrow.Record) error {
 			rowNum = numCell(r.st.rowNum, float64(row.Value(i)))
 		}
 		code := reason.at(i)
-		l.row.encode(cols, r.lb.cutMark, []xcell{
+		l.row.encode(cols, r.lb.cutMark, l.sst, []xcell{
 			textCell(r.st.wrap, f), textCell(r.st.wrap, sheet.at(i)), rowNum, textCell(r.st.wrap, code),
 			textCell(r.st.wrap, r.lb.code(code)), textCell(r.st.wrap, r.lb.renderDetail(detail.at(i))),
 			textCell(r.st.wrap, headerLines(original.at(i))),
@@ -75,7 +75,7 @@ func (l *listRows) writeRejected(rec arrow.Record) error {
 			// Which regency sent it is known from the file's other rows,
 			// perhaps only later: decided at Close.
 			l.pending = append(l.pending, pendingRow{file: strings.Clone(f), row: rowXML{
-				xml: slices.Clone(l.row.xml), need: slices.Clone(l.row.need), cut: l.row.cut}})
+				xml: slices.Clone(l.row.xml), need: slices.Clone(l.row.need), cut: l.row.cut, shared: l.row.shared}})
 		}
 	}
 	return nil

@@ -10,9 +10,9 @@ func (r *Report) reviewColumns() []colSpec {
 	lb := r.lb
 	return []colSpec{
 		{label: lb.nik, min: 17, max: 17, digits: true}, {label: lb.name, min: 12, max: 30, wrap: true},
-		{label: lb.birth, min: 11, max: 11}, {label: lb.region, min: 12, max: 30, wrap: true},
-		{label: lb.status, min: 10, max: 16, wrap: true}, {label: lb.flagCodes, min: 14, max: 26, wrap: true},
-		{label: lb.notes, min: 14, max: 40, wrap: true}, {label: lb.sources, min: 20, max: 50, wrap: true},
+		{label: lb.birth, min: 11, max: 11}, {label: lb.region, min: 12, max: 30, wrap: true, shared: true},
+		{label: lb.status, min: 10, max: 16, wrap: true, shared: true}, {label: lb.flagCodes, min: 14, max: 26, wrap: true, shared: true},
+		{label: lb.notes, min: 14, max: 40, wrap: true, shared: true}, {label: lb.sources, min: 20, max: 50, wrap: true},
 	}
 }
 

@@ -24,8 +24,9 @@ import (
 // Each row of the lists is built and encoded once and its XML added to
 // the province's workbook and to the workbooks of the regencies it
 // belongs to (listRows), rather than every workbook reading every batch
-// and encoding its own rows; the workbooks are laid out and written side
-// by side at Close.
+// and encoding its own rows; its repeated texts refer to one shared
+// string table, which every workbook carries whole (xlsxstrings.go). The
+// workbooks are laid out and written side by side at Close.
 type Workbooks struct {
 	province *Report   // nil without the province's workbook
 	reports  []*Report // the province's first, then the regencies'

@@ -6,7 +6,10 @@ package sink
 // XML of a row is written here at millions of rows a second into a store
 // that spills to a temporary file. At Close the stored rows are spliced
 // into the sheet excelize lays out (header, widths, table, print setup);
-// see report_assemble.go.
+// see report_assemble.go. The texts of the low-cardinality columns
+// (region names, kecamatan, kelurahan, labels of codes) are written as
+// ids into the run's shared string table (stringTable), the others
+// inline.
 
 import (
 	"bufio"
@@ -83,13 +86,15 @@ func serialOfDay(day int64) float64 {
 }
 
 // colSpec is one column of a list: its header, its width in characters —
-// at least min, at most max, else the widest text in it — and whether
-// long text wraps within it.
+// at least min, at most max, else the widest text in it — whether long
+// text wraps within it, and whether its texts are few and repeated, to be
+// written as shared strings.
 type colSpec struct {
 	label    string
 	min, max float64
 	wrap     bool
 	digits   bool // text of digits (NIK, codes): Excel must not flag it as a number stored as text
+	shared   bool // few distinct texts (region names, kecamatan, labels): cells refer to the shared string table
 }
 
 // rowKey orders the rows of a sorted list: outside the province last,
@@ -126,6 +131,7 @@ type rowStore struct {
 	keys        []storedKey
 	widths      []float64 // widest text per column, in characters, capped at max
 	cut         int       // texts cut at the cell limit
+	shared      int       // cells referring to the shared string table
 	cutMark     string    // appended to a cut text
 	err         error
 	regions     map[string]uint16 // region code → id in regionNames
@@ -135,12 +141,14 @@ type rowStore struct {
 
 // rowXML is one row of a list encoded once, to be added to the store of
 // every workbook it belongs in (addXML): the province's and its
-// regency's lists have the same columns, so the XML and the row height
-// are the same; the widths and the count of cut texts are kept per store.
+// regency's lists have the same columns and the same shared string
+// table, so the XML and the row height are the same; the widths and the
+// counts of cut texts and shared cells are kept per store.
 type rowXML struct {
-	xml  []byte
-	need []float64 // the width each column's text asks for; 0 (never wider than a column) for a cell without text
-	cut  int       // texts cut at the cell limit
+	xml    []byte
+	need   []float64 // the width each column's text asks for; 0 (never wider than a column) for a cell without text
+	cut    int       // texts cut at the cell limit
+	shared int       // cells referring to the shared string table
 }
 
 // spillAt is the size of a store's XML kept in memory: a province's many
@@ -159,12 +167,15 @@ func newRowStore(dir string, cols []colSpec, sorted bool, cutMark string) *rowSt
 // rows is the number of rows stored.
 func (s *rowStore) rows() int { return len(s.keys) }
 
-// add stores one row; key orders it in a sorted list.
+// add stores one row, every text inline; key orders it in a sorted list.
+// (A store filled at Close, as the Ganda sheet's, cannot add to the
+// shared string table: the workbooks close side by side, each writing
+// the table as it stands.)
 func (s *rowStore) add(cells []xcell, key rowKey) {
 	if s.err != nil {
 		return
 	}
-	s.row.encode(s.cols, s.cutMark, cells)
+	s.row.encode(s.cols, s.cutMark, nil, cells)
 	s.addXML(&s.row, key)
 }
 
@@ -181,6 +192,7 @@ func (s *rowStore) addXML(x *rowXML, key rowKey) {
 		}
 	}
 	s.cut += x.cut
+	s.shared += x.shared
 	b := x.xml
 	id, ok := s.regions[key.region]
 	if !ok {
@@ -224,13 +236,15 @@ func (s *rowStore) spillToFile() {
 // <row> with a height when wrapped text needs more than one line, then
 // one <c> per cell (an empty <c/> keeps the columns in place: the rows
 // and cells carry no references, so they can be written in any order);
-// a text over the cell limit is cut, cutMark appended.
-func (x *rowXML) encode(cols []colSpec, cutMark string, cells []xcell) {
-	if len(x.need) != len(cols) {
+// a text over the cell limit is cut, cutMark appended. The text of a
+// shared column is written as its id in sst (nil: every text inline).
+func (x *rowXML) encode(cols []colSpec, cutMark string, sst *stringTable, cells []xcell) {
+	if cap(x.need) < len(cols) {
 		x.need = make([]float64, len(cols))
 	}
+	x.need = x.need[:len(cols)]
 	clear(x.need)
-	x.cut = 0
+	x.cut, x.shared = 0, 0
 	lines := 1
 	for i, c := range cells {
 		if c.kind != cellText || i >= len(cols) {
@@ -261,12 +275,24 @@ func (x *rowXML) encode(cols []colSpec, cutMark string, cells []xcell) {
 	} else {
 		b = append(b, "<row>"...)
 	}
-	for _, c := range cells {
+	for i, c := range cells {
+		if sst != nil && c.kind == cellText && i < len(cols) && cols[i].shared {
+			if id, ok := sst.id(c.text); ok {
+				b = append(b, `<c s="`...)
+				b = strconv.AppendInt(b, int64(c.style), 10)
+				b = append(b, `" t="s"><v>`...)
+				b = strconv.AppendInt(b, int64(id), 10)
+				b = append(b, "</v></c>"...)
+				x.shared++
+				continue
+			}
+		}
 		b = x.encodeCell(b, c, cutMark)
 	}
 	x.xml = append(b, "</row>"...)
 }
 
+// encodeCell appends one cell, its text inline.
 func (x *rowXML) encodeCell(b []byte, c xcell, cutMark string) []byte {
 	switch c.kind {
 	case cellText:
