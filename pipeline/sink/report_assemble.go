@@ -333,24 +333,29 @@ func (s *sharedStrings) move(doc string) (string, error) {
 	return doc, nil
 }
 
+// partText is a part of the workbook excelize wrote, inflated.
+func partText(zf *zip.File) (string, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return "", err
+	}
+	src, err := io.ReadAll(rc)
+	if cerr := rc.Close(); err == nil {
+		err = cerr
+	}
+	return string(src), err
+}
+
 // sstOpenRE is the opening tag of the shared string part excelize wrote.
 var sstOpenRE = regexp.MustCompile(`<sst\b[^>]*?\suniqueCount="(\d+)"[^>]*>`)
 
 // write writes the shared string part: the lists' table, then the
 // strings of excelize's part zf, with the counts of both.
 func (s *sharedStrings) write(zw *zip.Writer, zf *zip.File) error {
-	rc, err := zf.Open()
+	doc, err := partText(zf)
 	if err != nil {
 		return err
 	}
-	src, err := io.ReadAll(rc)
-	if cerr := rc.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	doc := string(src)
 	open := sstOpenRE.FindStringSubmatchIndex(doc)
 	end := strings.LastIndex(doc, "</sst>")
 	if open == nil || end < open[1] {
@@ -433,18 +438,10 @@ var (
 // writeSheet writes one worksheet part with its fixes (nil: none), its
 // shared strings moved after the lists' table.
 func (r *Report) writeSheet(zw *zip.Writer, zf *zip.File, fix *sheetFix, strs *sharedStrings) error {
-	rc, err := zf.Open()
+	doc, err := partText(zf)
 	if err != nil {
 		return err
 	}
-	src, err := io.ReadAll(rc)
-	if cerr := rc.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	doc := string(src)
 	if doc, err = strs.move(doc); err != nil {
 		return err
 	}
