@@ -4,8 +4,9 @@ package sink
 // lists repeat a few texts (region names, kecamatan, kelurahan, the
 // labels of blanks, card events and flags); written inline each costs
 // about 42 bytes of markup besides its text, as a shared string
-// (<c s="6" t="s"><v>12</v></c>) about 29 and no text: at 1M persons a
-// third less sheet XML to encode, spill, read back and deflate.
+// (<c s="6" t="s"><v>12</v></c>) about 29 and no text: at 1M persons
+// about a quarter less sheet XML to encode, spill, read back and deflate
+// (report.xlsx's 473 MB became 362).
 //
 // A row's XML is encoded once for the province's workbook and its
 // regency's and stored before either is laid out, while excelize, which
