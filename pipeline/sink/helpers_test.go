@@ -94,7 +94,7 @@ func TestAbortLeavesNothing(t *testing.T) {
 		"summary":    func(dir string) pipeline.Sink { return NewSummaryCSV(dir) },
 		"exceptions": func(dir string) pipeline.Sink { return NewExceptionsCSV(dir) },
 		"persons":    func(dir string) pipeline.Sink { return NewPersonsParquet(dir) },
-		"report":     func(dir string) pipeline.Sink { return NewReport(dir, ReportInfo{ProvinceCode: "17"}) },
+		"report":     func(dir string) pipeline.Sink { return NewWorkbooks(dir, ReportInfo{ProvinceCode: "17"}, true, nil) },
 		"candidates": func(dir string) pipeline.Sink { return NewCandidatesCSV(dir) },
 	}
 	for name, newSink := range sinks {
@@ -150,7 +150,7 @@ func TestCloseThenAbortKeepsFile(t *testing.T) {
 
 func TestCreateFailsInMissingFolder(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "missing")
-	for _, s := range []pipeline.Sink{NewSummaryCSV(dir), NewExceptionsCSV(dir), NewPersonsParquet(dir), NewReport(dir, ReportInfo{}), NewCandidatesCSV(dir)} {
+	for _, s := range []pipeline.Sink{NewSummaryCSV(dir), NewExceptionsCSV(dir), NewPersonsParquet(dir), NewWorkbooks(dir, ReportInfo{}, true, nil), NewCandidatesCSV(dir)} {
 		if err := s.Close(context.Background()); err == nil {
 			t.Errorf("%s: Close in a missing folder succeeded", s.Name())
 		}

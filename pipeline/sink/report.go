@@ -44,9 +44,11 @@ type Delivery struct {
 	Arrives  time.Time
 }
 
-// Report writes report.xlsx for election coordinators, in Indonesian by
-// default (or a regency's own workbook: see ReportInfo.Scope). Its
-// sheets, in order:
+// Report is one workbook, written through Workbooks: report.xlsx for
+// election coordinators, in Indonesian by default, or a regency's own
+// (ReportInfo.Scope). Workbooks adds the rows of its lists (listRows) and
+// hands it the other tables; Report keeps what is its own and lays the
+// workbook out at Close. Its sheets, in order:
 //
 //   - Ringkasan (Summary): as-of date, election date and print days; the
 //     summary table under human headers, the province total in bold;
@@ -73,18 +75,19 @@ type Delivery struct {
 //     run history only (ReportInfo.History; report_deltas.go,
 //     report_trend.go).
 //
-// The lists' rows are written as sheet XML as persons and rows arrive
-// (xlsxrows.go; in a Workbooks, once for the province's workbook and its
-// regency's: report_lists.go) and spliced into the workbook excelize
-// lays out at Close (report_assemble.go); a list longer than a sheet holds continues on
-// numbered sheets ("Cetak KTP (2)"). Every text cell is stored as a
-// string, never a formula, so a name such as "=HYPERLINK(…)" is shown, not
-// evaluated: the lists' repeated texts (region names, kecamatan,
-// kelurahan, labels of codes) as shared strings, one table for all the
-// workbooks of a run (xlsxstrings.go), the others (names, NIKs,
-// addresses, details) inline; NIKs and codes are text cells with the text format, marked so
-// Excel does not flag them as numbers stored as text. Text over 32,767
-// characters is cut visibly ("…[dipotong]") and counted (Findings).
+// The lists' rows are written as sheet XML as persons and rows arrive,
+// once for the province's workbook and its regency's (xlsxrows.go,
+// report_lists.go), and spliced into the workbook excelize lays out at
+// Close (report_assemble.go); a list longer than a sheet holds continues
+// on numbered sheets ("Cetak KTP (2)"). Every text cell is stored as a
+// string, never a formula, so a name such as "=HYPERLINK(…)" is shown,
+// not evaluated. The lists' repeated texts (region names, kecamatan,
+// kelurahan, labels of codes) are shared strings, one table for all the
+// workbooks of a run (xlsxstrings.go); the others (names, NIKs,
+// addresses, details) are inline. NIKs and codes are text cells with the
+// text format, marked so Excel does not flag them as numbers stored as
+// text. Text over 32,767 characters is cut visibly ("…[dipotong]") and
+// counted (Findings).
 type Report struct {
 	dir         string
 	info        ReportInfo
@@ -99,8 +102,7 @@ type Report struct {
 	alloc       allocationTables
 	ganda       gandaRows
 	deltas      deltaTables
-	own         *listRows // writes the lists of this workbook alone; nil in Workbooks, which writes them
-	hasData     bool      // a person or row of the scope was seen
+	hasData     bool // a person or row of the scope was seen
 	findings    Findings
 	maxRows     int // data rows per list sheet; 0 means maxListRows (tests set fewer)
 	started     bool
@@ -116,20 +118,8 @@ type Findings struct {
 
 var _ pipeline.Sink = (*Report)(nil)
 
-// NewReport returns a sink writing the workbook into dir. (A run writes
-// its workbooks through Workbooks, which builds their lists' rows once.)
-func NewReport(dir string, info ReportInfo) *Report {
-	r := newReport(dir, info)
-	if info.Scope == "" {
-		r.own = newListRows(r, r, nil)
-	} else {
-		r.own = newListRows(r, nil, []*Report{r})
-	}
-	return r
-}
-
-// newReport returns a workbook whose lists' rows are added by a listRows
-// it does not own.
+// newReport returns a workbook writing into dir, whose lists' rows a
+// listRows adds.
 func newReport(dir string, info ReportInfo) *Report {
 	if info.File == "" {
 		info.File = ReportFile
@@ -192,8 +182,9 @@ func (r *Report) listColumns(k listKind) []colSpec {
 	return nil
 }
 
-// Write implements pipeline.Sink: rejected rows and persons go to the
-// lists as they arrive; the summary, allocation and what-if are kept for
+// Write implements pipeline.Sink for the tables other than the lists'
+// (Workbooks adds the rows and persons to the lists): the summary,
+// allocation, what-if, candidates and deltas of its scope are kept for
 // Close.
 func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) error {
 	if err := ctx.Err(); err != nil {
@@ -204,14 +195,6 @@ func (r *Report) Write(ctx context.Context, t pipeline.Table, rec arrow.Record) 
 	}
 	var err error
 	switch t {
-	case pipeline.TableRows:
-		if r.own != nil {
-			err = r.own.writeRejected(rec)
-		}
-	case pipeline.TablePersons:
-		if r.own != nil {
-			err = r.own.writePersons(rec)
-		}
 	case pipeline.TableSummary:
 		var rows []summaryRow
 		rows, err = readSummary(rec)
@@ -250,9 +233,6 @@ func (r *Report) Close(ctx context.Context) error {
 	}
 	if err := r.start(); err != nil {
 		return r.fail(err)
-	}
-	if r.own != nil {
-		r.own.addPending()
 	}
 	if r.info.Scope != "" && !r.hasData {
 		r.Abort()

@@ -66,7 +66,7 @@ func BenchmarkReportLists(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		r := NewReport(b.TempDir(), ReportInfo{ProvinceCode: "17"})
+		r := NewWorkbooks(b.TempDir(), ReportInfo{ProvinceCode: "17"}, true, nil)
 		if err := r.Write(context.Background(), pipeline.TablePersons, rec); err != nil {
 			b.Fatal(err)
 		}

@@ -38,7 +38,7 @@ func serial(day string) string {
 func writeReport(t *testing.T, info ReportInfo, batches []batch) (*excelize.File, string) {
 	t.Helper()
 	dir := t.TempDir()
-	r := NewReport(dir, info)
+	r := NewWorkbooks(dir, info, true, nil)
 	if err := run(t, r, batches); err != nil {
 		t.Fatal(err)
 	}
@@ -346,8 +346,8 @@ func TestReportLanguages(t *testing.T) {
 // text past Excel's cell limit is cut visibly and counted.
 func TestReportContinuesPastSheetLimit(t *testing.T) {
 	dir := t.TempDir()
-	r := NewReport(dir, testInfo)
-	r.maxRows = 2
+	r := NewWorkbooks(dir, testInfo, true, nil)
+	r.province.maxRows = 2
 	rows := `[{"file":"a.csv","row":2,"reason":"NIK_MISSING","detail":"nik is empty","original":"{}"},
 		{"file":"a.csv","row":3,"reason":"NIK_MISSING","detail":"nik is empty","original":"{}"},
 		{"file":"a.csv","row":4,"reason":"NIK_MISSING","detail":"nik is empty","original":"{}"},
@@ -387,7 +387,7 @@ func rows2(t *testing.T, f *excelize.File, sheet string) [][]string {
 
 func TestReportCancelled(t *testing.T) {
 	dir := t.TempDir()
-	r := NewReport(dir, testInfo)
+	r := NewWorkbooks(dir, testInfo, true, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := r.Close(ctx); err == nil {
@@ -410,7 +410,7 @@ func TestReportPrintOrder(t *testing.T) {
 		{"nik":"5","nama":"E","region_code":"1771","status":"NEEDS_PRINT","tier":1,"blank":"STOCK","print_order":1}]`)
 	defer persons.Release()
 	dir := t.TempDir()
-	r := NewReport(dir, testInfo)
+	r := NewWorkbooks(dir, testInfo, true, nil)
 	if err := r.Write(context.Background(), pipeline.TablePersons, persons); err != nil {
 		t.Fatal(err)
 	}

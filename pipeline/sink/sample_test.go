@@ -90,7 +90,7 @@ func TestSampleReport(t *testing.T) {
 		if err := os.MkdirAll(out, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		r := NewReport(out, info)
+		r := NewWorkbooks(out, info, true, nil)
 		if err := run(t, r, []batch{
 			{pipeline.TableRows, rowsJSON},
 			{pipeline.TablePersons, persons.String()},

@@ -55,11 +55,10 @@ func TestWorkbooksShareRows(t *testing.T) {
 	var files []string
 	var cut int
 	for _, rg := range append([]Regency{{}}, sharedRegencies...) {
-		info := testInfo
+		r := NewWorkbooks(alone, testInfo, true, nil) // the province's alone
 		if rg.Code != "" {
-			info.Scope, info.File = rg.Code, RegionFile(rg.Code, rg.Name)
+			r = NewWorkbooks(alone, testInfo, false, []Regency{rg})
 		}
-		r := NewReport(alone, info)
 		if err := run(t, r, sharedBatches); err != nil {
 			t.Fatal(err)
 		}
