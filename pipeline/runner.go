@@ -36,8 +36,9 @@ const DefaultMaxInputSize = 4 << 30
 // of the chain and the sinks run in one goroutine that takes the batches
 // of each input strictly in input order. So every stage after the head
 // and every sink sees exactly the batches, in exactly the order, of a run
-// that reads the inputs one after the other. A worker that is ahead waits
-// once a few of its batches are waiting (at most Workers inputs are
+// that reads the inputs one after the other. A worker that is ahead goes
+// on while the batches waiting, over every input, hold at most 32 MiB
+// (one batch of each input may always wait; at most Workers inputs are
 // snapshotted, read or waiting at once). What the runner records of an
 // input — its manifest entry, its log lines, the files done in Progress —
 // is recorded in input order, when its last batch has gone down the
@@ -169,12 +170,6 @@ func (r *Runner) closeSinks(ctx context.Context) error {
 	return nil
 }
 
-// inputBuffer is how many batches of one input may wait for the serial
-// part of the chain, besides the one a worker is making. On top of main
-// at 1M rows (2 workers), 1 took as long as 2 (5.2-5.5 s wall) with
-// ~70 MB less peak RSS (575 against 640-670 MB).
-const inputBuffer = 1
-
 // readInputs reads every input through the chain and records it in res,
 // in input order. With more than one worker, the head of the chain (the
 // source and the leading row-local stages) runs in worker goroutines and
@@ -214,11 +209,8 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 	// goroutine waits on.
 	workers = min(workers, len(inputs))
 	wctx, cancel := context.WithCancelCause(ctx)
-	runs := make([]chan tableBatch, len(inputs))
+	queued, stopWaking := newWaiting(wctx, len(inputs), waitingBudget)
 	heads := make([]headResult, len(inputs))
-	for i := range runs {
-		runs[i] = make(chan tableBatch, inputBuffer)
-	}
 	work := make(chan int, workers)
 	var wg sync.WaitGroup
 	for range workers {
@@ -226,7 +218,7 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				r.readWorker(wctx, cancel, c, head, inputs[i], runs[i], &heads[i])
+				r.readWorker(wctx, cancel, c, head, inputs[i], i, queued, &heads[i])
 			}
 		}()
 	}
@@ -246,9 +238,8 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 			close(work)
 		}
 		wg.Wait()
-		for _, ch := range runs {
-			drain(ch)
-		}
+		stopWaking()
+		queued.release()
 	}()
 	// fail stops the workers and returns the run's first failure.
 	fail := func(err error) error {
@@ -263,11 +254,10 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 		}
 		var acct ManifestAccount
 		c.rows = &acct
-		for b := range runs[i] {
-			if wctx.Err() != nil { // a worker failed: drop what is queued
-				b.rec.Release()
-				c.rows = nil
-				return fail(context.Cause(wctx))
+		for {
+			b, ok := queued.take(i)
+			if !ok {
+				break
 			}
 			err := c.push(ctx, head, b.t, b.rec)
 			b.rec.Release()
@@ -277,7 +267,10 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 			}
 		}
 		c.rows = nil
-		// The worker closed runs[i] after setting heads[i].
+		if wctx.Err() != nil { // a worker failed: what is queued is dropped
+			return fail(context.Cause(wctx))
+		}
+		// The worker said input i was done after setting heads[i].
 		if err := r.record(ctx, c, in, heads[i], acct, res); err != nil {
 			return fail(err)
 		}
@@ -286,50 +279,26 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 	return nil
 }
 
-// tableBatch is one batch the head of the chain emitted, owned by whoever
-// holds it.
-type tableBatch struct {
-	t   Table
-	rec arrow.Record
-}
-
-// readWorker reads one input through the head of the chain, handing what
-// it emits to out, which it closes when done (after setting *h). A
+// readWorker reads input i through the head of the chain, queueing what
+// it emits, and says the input is done when it is (after setting *h). A
 // failure that stops the run cancels ctx at once, so that the other
 // workers stop too.
-func (r *Runner) readWorker(ctx context.Context, cancel context.CancelCauseFunc, c *chain, head int, in Input, out chan<- tableBatch, h *headResult) {
-	defer close(out)
+func (r *Runner) readWorker(ctx context.Context, cancel context.CancelCauseFunc, c *chain, head int, in Input, i int, queued *waiting, h *headResult) {
+	defer queued.done(i)
 	if err := ctx.Err(); err != nil {
 		h.err = context.Cause(ctx)
 		return
 	}
 	*h = r.readHead(ctx, c, head, in, func(t Table, rec arrow.Record) error {
 		rec.Retain()
-		select {
-		case out <- tableBatch{t, rec}:
-			return nil
-		case <-ctx.Done():
+		if !queued.put(i, tableBatch{t, rec, recordBytes(rec)}) {
 			rec.Release()
 			return context.Cause(ctx)
 		}
+		return nil
 	})
 	if h.err != nil && !inputFailure(h.err) {
 		cancel(h.err)
-	}
-}
-
-// drain releases the batches left in ch once nothing sends on it.
-func drain(ch chan tableBatch) {
-	for {
-		select {
-		case b, ok := <-ch:
-			if !ok {
-				return
-			}
-			b.rec.Release()
-		default:
-			return
-		}
 	}
 }
 
