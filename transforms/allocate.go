@@ -52,7 +52,9 @@ func (c AllocateConfig) validate() error {
 //   - Planner (allocate_plan) reads the persons table: it notes, for
 //     each person in input order, the compact keys the plan needs (tier,
 //     region, request date) and lets the batch pass on unchanged, keeping
-//     nothing of it. Its Finish makes the plan and emits nothing.
+//     nothing of it. Its Finish starts making the plan in a goroutine of
+//     its own and emits nothing: the plan is made while the stages
+//     between the two finish (ganda's search).
 //   - Annotator (allocate) rewrites the persons table: to each batch it
 //     appends the columns of pipeline.AllocationColumns — tier, blank
 //     (STOCK, BUFFER or null), blank_if_delivered (the same with the
@@ -84,8 +86,10 @@ type Allocate struct {
 	persons []allocPerson
 	regions map[string]string // region codes, held apart from the batches
 
-	// The annotator's, from the planner's Finish: the plan, needy handed
-	// over as marks, and how many persons it has annotated.
+	// The annotator's, from the planner's Finish: the plan once planning
+	// is closed, needy handed over as marks, and how many persons it has
+	// annotated.
+	planning  chan struct{}
 	plan      *allocPlan
 	marks     []int32
 	annotated int
@@ -160,8 +164,8 @@ func (pl allocPlanner) Apply(ctx context.Context, mem memory.Allocator, t pipeli
 	return nil
 }
 
-// Finish implements pipeline.TableStage: it makes the plan and hands it
-// to the annotator.
+// Finish implements pipeline.TableStage: it starts making the plan, for
+// the annotator, and returns.
 func (pl allocPlanner) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
 	a := pl.Allocate
 	defer pl.Release()
@@ -170,10 +174,25 @@ func (pl allocPlanner) Finish(ctx context.Context, mem memory.Allocator, emit pi
 	}
 	in := a.input()
 	in.Persons = a.persons
-	plan := planAllocation(in)
-	a.plan, a.marks, a.annotated = &plan, a.needy, 0
+	planning := make(chan struct{})
+	a.planning, a.plan, a.marks, a.annotated = planning, nil, a.needy, 0
 	a.needy = nil
+	go func() {
+		defer close(planning)
+		plan := planAllocation(in)
+		a.plan = &plan
+	}()
 	return nil
+}
+
+// madePlan waits for the plan the planner's Finish started, and returns
+// it; nil if the planner has not finished.
+func (a *Allocate) madePlan() *allocPlan {
+	if a.planning != nil {
+		<-a.planning
+		a.planning = nil
+	}
+	return a.plan
 }
 
 // Release implements pipeline.TableStage: it drops what the planner
@@ -228,7 +247,7 @@ func (allocAnnotator) Ports() pipeline.Ports {
 // allocation's columns appended.
 func (n allocAnnotator) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
 	a := n.Allocate
-	if a.plan == nil {
+	if a.madePlan() == nil {
 		return fmt.Errorf("%s: persons came before the plan was made (the planner must finish first)", n.Name())
 	}
 	if err := requireColumns(n.Name(), rec, pipeline.PersonSchema, pipeline.ColStatus, pipeline.ColCardEvent); err != nil {
@@ -254,7 +273,7 @@ func (n allocAnnotator) Finish(ctx context.Context, mem memory.Allocator, emit p
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if a.plan == nil {
+	if a.madePlan() == nil {
 		return fmt.Errorf("%s: the plan was not made (the planner must finish first)", n.Name())
 	}
 	if a.annotated != len(a.marks) {
@@ -263,8 +282,9 @@ func (n allocAnnotator) Finish(ctx context.Context, mem memory.Allocator, emit p
 	return a.emitAllocation(mem, *a.plan, emit)
 }
 
-// Release implements pipeline.TableStage: it drops the plan.
+// Release implements pipeline.TableStage: it drops the plan, once made.
 func (n allocAnnotator) Release() {
+	n.madePlan()
 	n.plan, n.marks, n.annotated = nil, nil, 0
 }
 
