@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 
 	"readiness/pipeline"
@@ -56,6 +57,9 @@ func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline
 	if err != nil {
 		return nil, unreadable(in.Path, "corrupt zip archive")
 	}
+	// klauspost's inflate gives the same bytes as compress/flate's in
+	// about two thirds of the time.
+	zr.RegisterDecompressor(zip.Deflate, flate.NewReader)
 	parts := make(map[string]*zip.File, len(zr.File))
 	var sum uint64
 	for _, zf := range zr.File {
