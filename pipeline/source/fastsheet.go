@@ -274,6 +274,20 @@ func digits(b []byte) (int, bool) {
 	return n, true
 }
 
+// trimIndexSpace is bytes.Trim(b, " \t\n"), without the cut set's table
+// that bytes.Trim builds on every call (a shared-string index is read for
+// most cells).
+func trimIndexSpace(b []byte) []byte {
+	space := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
+	for len(b) > 0 && space(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && space(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
 // row reads the cells of a row whose start tag (raw name open) was just
 // read, up to its end tag.
 func (fs *fastSheet) row(open []byte) bool {
@@ -410,7 +424,7 @@ func (fs *fastSheet) cell(t *xtag, col *int) bool {
 	val := fastCell{col: next - 1, sst: -1}
 	switch {
 	case string(typ) == "s" && len(fs.v) > 0:
-		i, ok := digits(bytes.Trim(fs.v, " \t\n"))
+		i, ok := digits(trimIndexSpace(fs.v))
 		if !ok || fs.sst == nil || i >= fs.sst.len() {
 			return false
 		}

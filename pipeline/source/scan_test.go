@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"testing"
 )
@@ -45,4 +46,12 @@ func FuzzCountControls(f *testing.F) {
 			t.Fatalf("countControls(% x) = %d, want %d", p, got, want)
 		}
 	})
+}
+
+func TestTrimIndexSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "\t\n ", "12", " 12", "12 \n", "\t1 2\n", "\r12\r", " \u00a012", "1\v"} {
+		if got, want := trimIndexSpace([]byte(s)), bytes.Trim([]byte(s), " \t\n"); !bytes.Equal(got, want) {
+			t.Errorf("trimIndexSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
 }
