@@ -598,10 +598,30 @@ func (b *batch) originalJSON(l *layout, cells []string, size int) {
 
 // appendJSONString appends s as a JSON string; s must be valid UTF-8.
 func appendJSONString(j []byte, s string) []byte {
-	const hex = "0123456789abcdef"
+	const (
+		hex   = "0123456789abcdef"
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
 	j = append(j, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time while none needs escaping: a byte of y is 0
+		// where x holds a quote, of z where it holds a backslash; a high
+		// bit survives in (v - ones) &^ v only if a byte of v is 0, and in
+		// (x - 0x20*ones) &^ x only if a byte of x is below 0x20.
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			y, z := x^('"'*ones), x^('\\'*ones)
+			if ((x-0x20*ones)&^x|(y-ones)&^y|(z-ones)&^z)&highs != 0 {
+				break
+			}
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' {
 			continue
