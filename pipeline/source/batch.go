@@ -123,7 +123,8 @@ type batch struct {
 	warns []string // scratch for cell_warnings
 
 	// validUTF8 says the reader gives valid UTF-8 only (the fast xlsx
-	// reader, whose parts were checked), so add need not check.
+	// reader, whose parts were checked; the CSV reader until its
+	// utf8Reader finds a byte that is not), so add need not check.
 	validUTF8 bool
 
 	// expected is how many more rows the reader expects (0 if it cannot
