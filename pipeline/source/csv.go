@@ -72,11 +72,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}
 	}
 
-	r := csv.NewReader(br)
-	r.Comma = comma
-	r.LazyQuotes = true
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
+	r := newCSVReader(br, byte(comma))
 	b := newBatch(ctx, mem, batchSize, emit)
 	defer b.release()
 	res := pipeline.SheetResult{}
@@ -86,6 +82,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		// that it does not hold the rest of the file in a quoted field
 		// never closed.
 		last     []string
+		held     heldRecord // last's texts
 		lastLine int
 		followed bool // a blank record came after last: its quotes closed
 		// dataStart is the text offset after the first data record.
@@ -97,18 +94,13 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 			break
 		}
 		if err != nil {
-			line := 0
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line, err = pe.StartLine, pe.Err
-			}
-			return nil, &pipeline.InputError{File: in.Path, Row: line, Err: fmt.Errorf("%w: %w", pipeline.ErrUnreadable, err)}
+			return nil, &pipeline.InputError{File: in.Path, Err: fmt.Errorf("%w: %w", pipeline.ErrUnreadable, err)}
 		}
 		if isBlank(rec) {
 			followed = last != nil
 			continue
 		}
-		line, _ := r.FieldPos(0)
+		line := r.Line()
 		if lay == nil {
 			m, ok := MatchHeader(rec)
 			if !ok {
@@ -117,7 +109,8 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 			if miss := missingRequired(m); len(miss) > 0 {
 				return nil, &pipeline.InputError{File: in.Path, Row: line, Err: &MissingColumnsError{Columns: miss}}
 			}
-			lay = newLayout(in.Path, "", rec, m)
+			// The layout keeps the header's texts: rec's are the reader's.
+			lay = newLayout(in.Path, "", cloneStrings(rec), m)
 			continue
 		}
 		if last != nil {
@@ -131,7 +124,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		} else {
 			dataStart = r.InputOffset()
 		}
-		last, lastLine, followed = append(last[:0], rec...), line, false
+		last, lastLine, followed = held.hold(rec), line, false
 	}
 	if lay == nil { // not expected: sniffing found a header with this delimiter
 		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}
@@ -224,8 +217,9 @@ func unreadRows(size, start, offset int64, n int) int {
 }
 
 // unclosedQuote reports whether the last record of a file, rec, ends in a
-// quoted field that was never closed: encoding/csv with LazyQuotes reads
-// such a field to the end of the file, swallowing every line after it.
+// quoted field that was never closed: csvReader, like encoding/csv with
+// LazyQuotes, reads such a field to the end of the file, swallowing every
+// line after it.
 // Only a quoted field holds a line break, and an unclosed one is always
 // the record's last field; a closed one ends the file with its quote
 // (tail is the file's last decoded bytes).
