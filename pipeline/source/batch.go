@@ -2,12 +2,14 @@ package source
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/bitutil"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"readiness/pipeline"
@@ -23,6 +25,7 @@ type layout struct {
 	file, sheet string
 	keys        []string        // JSON key of each header column, unique
 	keyJSON     []string        // each key as JSON with its colon: "key":
+	jsonSize    int             // bytes of "original" but for its values' text: keys, quotes, commas, braces
 	used        map[string]bool // keys in use, to keep extra keys unique
 	col         []int           // cell index of each pipeline.InputColumns() entry; -1 when absent
 	nik         int             // cell index of the nik column
@@ -35,7 +38,9 @@ func newLayout(file, sheet string, header []string, m map[int]string) *layout {
 		sheet: sheet,
 		keys:  make([]string, len(header)),
 		used:  make(map[string]bool, len(header)),
-		col:   make([]int, len(pipeline.InputColumns())),
+		// The braces; each key adds its quotes and a comma or "}".
+		jsonSize: 1,
+		col:      make([]int, len(pipeline.InputColumns())),
 	}
 	for i, h := range header {
 		k := strings.TrimSpace(trimCR(h))
@@ -44,6 +49,7 @@ func newLayout(file, sheet string, header []string, m map[int]string) *layout {
 		}
 		l.keys[i] = l.unique(k)
 		l.keyJSON = append(l.keyJSON, string(append(appendJSONString(nil, l.keys[i]), ':')))
+		l.jsonSize += len(l.keyJSON[i]) + 3 // "…", and a comma or a brace
 	}
 	pos := make(map[string]int, len(m))
 	for i, c := range m {
@@ -86,31 +92,51 @@ func (l *layout) extraKey(i int) string {
 
 // batch gathers data rows into RawSchema records of at most size rows and
 // hands each to emit, which borrows it; batch releases it afterwards.
+//
+// It fills each column's Arrow buffers itself, in memory from its
+// allocator, rather than through array builders: a row appends its cell
+// texts to the columns' value bytes and offsets, its "original" JSON is
+// written straight into that column's value bytes, and a validity bitmap
+// exists only for a column that holds a null. The buffers of a batch go to
+// its record at flush; the next batch starts new ones.
 type batch struct {
 	ctx  context.Context
-	rb   *array.RecordBuilder
+	mem  memory.Allocator
 	size int
 	n    int
 	emit func(arrow.Record) error
 
-	file, sheet, original *array.StringBuilder
-	row                   *array.Int32Builder
-	nikNumeric            *array.BooleanBuilder
-	warnings              *array.ListBuilder
-	warning               *array.StringBuilder
-	cols                  []*array.StringBuilder
+	// runs are the layouts of the rows so far, each from the row it
+	// starts on: file and sheet are the same for every row of a run.
+	runs     []layoutRun
+	row      int32Buf // row numbers
+	nikBits  bytesBuf // nik_numeric, a bit per row
+	original strCol
+	cols     []strCol // the pipeline.InputColumns(), in order
 
-	json  []byte   // scratch for original
+	// cell_warnings: list offsets, validity (null: no warnings) and the
+	// warning texts.
+	warnOffs  int32Buf
+	warnValid bitmap
+	warnText  strCol
+
 	warns []string // scratch for cell_warnings
 
 	// validUTF8 says the reader gives valid UTF-8 only (the fast xlsx
-	// reader, whose parts were checked), so add need not check.
+	// reader, whose parts were checked; the CSV reader until its
+	// utf8Reader finds a byte that is not), so add need not check.
 	validUTF8 bool
 
 	// expected is how many more rows the reader expects (0 if it cannot
 	// tell): at sizeAfter rows, a batch sizes its buffers for the rest
 	// from the bytes per row so far, instead of doubling them as it goes.
 	expected int
+}
+
+// layoutRun is a layout and the first batch row it holds for.
+type layoutRun struct {
+	from int
+	l    *layout
 }
 
 // sizeAfter is the number of rows after which a batch sizes its buffers.
@@ -120,65 +146,66 @@ func newBatch(ctx context.Context, mem memory.Allocator, size int, emit func(arr
 	if size <= 0 {
 		size = pipeline.DefaultBatchSize
 	}
-	rb := array.NewRecordBuilder(mem, pipeline.RawSchema)
-	b := &batch{ctx: ctx, rb: rb, size: size, emit: emit}
-	idx := func(name string) int {
-		is := pipeline.RawSchema.FieldIndices(name)
-		return is[0]
-	}
-	b.file = rb.Field(idx(pipeline.ColFile)).(*array.StringBuilder)
-	b.sheet = rb.Field(idx(pipeline.ColSheet)).(*array.StringBuilder)
-	b.row = rb.Field(idx(pipeline.ColRow)).(*array.Int32Builder)
-	b.original = rb.Field(idx(pipeline.ColOriginal)).(*array.StringBuilder)
-	b.nikNumeric = rb.Field(idx(pipeline.ColNIKNumeric)).(*array.BooleanBuilder)
-	b.warnings = rb.Field(idx(pipeline.ColCellWarnings)).(*array.ListBuilder)
-	b.warning = b.warnings.ValueBuilder().(*array.StringBuilder)
-	for _, c := range pipeline.InputColumns() {
-		b.cols = append(b.cols, rb.Field(idx(c)).(*array.StringBuilder))
-	}
-	return b
+	return &batch{ctx: ctx, mem: mem, size: size, emit: emit, cols: make([]strCol, len(pipeline.InputColumns()))}
 }
 
-func (b *batch) release() { b.rb.Release() }
+// release frees the buffers of rows not flushed.
+func (b *batch) release() {
+	b.row.release()
+	b.nikBits.release()
+	b.original.release()
+	for j := range b.cols {
+		b.cols[j].release()
+	}
+	b.warnOffs.release()
+	b.warnValid.release()
+	b.warnText.release()
+	b.runs = b.runs[:0]
+	b.n = 0
+}
 
 // add appends one data row. cells may be modified (cut, made valid UTF-8).
 // warns are the row's cell warnings found by the reader; add appends
 // pipeline.WarnCellTooLong itself. A full batch is emitted.
 func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns []string) error {
 	b.warns = append(b.warns[:0], warns...)
+	size := 0 // bytes of the row's cells
 	for i, c := range cells {
 		if !b.validUTF8 && !utf8.ValidString(c) {
 			c = strings.ToValidUTF8(c, "\uFFFD")
 			cells[i] = c
 		}
 		if len(c) > maxCellChars && utf8.RuneCountInString(c) > maxCellChars {
-			cells[i] = cutRunes(c, maxCellChars)
+			c = cutRunes(c, maxCellChars)
+			cells[i] = c
 			b.warns = appendOnce(b.warns, pipeline.WarnCellTooLong)
+		}
+		size += len(c)
+	}
+	// Offsets are int32: a batch whose "original" could pass 2 GiB with
+	// this row (escaped, every byte could take 6) is emitted first.
+	if b.n > 0 && len(b.original.data.b)+l.jsonSize+6*size+24*max(0, len(cells)-len(l.keys)) > math.MaxInt32 {
+		if err := b.flush(); err != nil {
+			return err
 		}
 	}
 
-	b.file.Append(l.file)
-	b.sheet.Append(l.sheet)
-	b.row.Append(int32(row))
-	b.original.BinaryBuilder.Append(b.originalJSON(l, cells))
-	b.nikNumeric.Append(nikNumeric)
-	if len(b.warns) == 0 {
-		b.warnings.AppendNull()
-	} else {
-		b.warnings.Append(true)
-		for _, w := range b.warns {
-			b.warning.Append(w)
-		}
+	if len(b.runs) == 0 || b.runs[len(b.runs)-1].l != l {
+		b.runs = append(b.runs, layoutRun{from: b.n, l: l})
 	}
-	for j, sb := range b.cols {
-		i := l.col[j]
-		switch {
+	b.row.add(b.mem, int32(row))
+	b.nikBit(nikNumeric)
+	b.originalJSON(l, cells, size)
+	b.warnRow()
+	for j := range b.cols {
+		c := &b.cols[j]
+		switch i := l.col[j]; {
 		case i < 0:
-			sb.AppendNull()
+			c.addNull(b.mem)
 		case i < len(cells):
-			sb.Append(trimCR(cells[i]))
+			c.add(b.mem, trimCR(cells[i]))
 		default:
-			sb.Append("")
+			c.add(b.mem, "")
 		}
 	}
 	b.n++
@@ -192,24 +219,45 @@ func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns [
 	return nil
 }
 
+// nikBit sets row b.n's nik_numeric.
+func (b *batch) nikBit(v bool) {
+	if b.n%8 == 0 {
+		b.nikBits.grow(b.mem, 1)
+		b.nikBits.b = append(b.nikBits.b, 0)
+	}
+	if v {
+		bitutil.SetBit(b.nikBits.b, b.n)
+	}
+}
+
+// warnRow appends row b.n's cell_warnings from b.warns: null when none.
+func (b *batch) warnRow() {
+	if len(b.warnOffs.v) == 0 {
+		b.warnOffs.add(b.mem, 0)
+	}
+	for _, w := range b.warns {
+		b.warnText.add(b.mem, w)
+	}
+	b.warnValid.add(b.mem, b.n, len(b.warns) > 0)
+	b.warnOffs.add(b.mem, int32(b.warnText.len()))
+}
+
 // expect tells the batch about how many more rows will come.
 func (b *batch) expect(rows int) { b.expected = rows }
 
 // reserve makes room for m more rows like those so far, and a little more.
 func (b *batch) reserve(m int) {
-	data := func(sb *array.StringBuilder) {
-		sb.Reserve(m)
-		sb.ReserveData(sb.DataLen()/b.n*m + sb.DataLen()/b.n*m/8)
+	data := func(c *strCol) {
+		c.offs.grow(b.mem, m)
+		per := len(c.data.b) / b.n * m
+		c.data.grow(b.mem, per+per/8)
 	}
-	data(b.file)
-	data(b.sheet)
-	data(b.original)
-	for _, sb := range b.cols {
-		data(sb)
+	data(&b.original)
+	for j := range b.cols {
+		data(&b.cols[j])
 	}
-	b.row.Reserve(m)
-	b.nikNumeric.Reserve(m)
-	b.warnings.Reserve(m)
+	b.row.grow(b.mem, m)
+	b.warnOffs.grow(b.mem, m)
 }
 
 // flush emits the rows gathered so far, if any, then checks ctx.
@@ -217,8 +265,7 @@ func (b *batch) flush() error {
 	if b.n == 0 {
 		return b.ctx.Err()
 	}
-	rec := b.rb.NewRecord()
-	b.n = 0
+	rec := b.record()
 	err := b.emit(rec)
 	rec.Release()
 	if err != nil {
@@ -227,11 +274,298 @@ func (b *batch) flush() error {
 	return b.ctx.Err()
 }
 
-// originalJSON renders the row's cells as a JSON object keyed by the
-// header texts in column order; cells beyond the header width that are not
-// empty are keyed by their column letter.
-func (b *batch) originalJSON(l *layout, cells []string) []byte {
-	j := append(b.json[:0], '{')
+// record hands the rows gathered so far to a new record and starts the
+// next batch.
+func (b *batch) record() arrow.Record {
+	n := b.n
+	arrs := make([]arrow.Array, 0, len(pipeline.RawSchema.Fields()))
+	file, sheet := b.provenance()
+	arrs = append(arrs, file, sheet)
+	arrs = append(arrs, newArray(arrow.PrimitiveTypes.Int32, n, b.row.finish()))
+	arrs = append(arrs, b.original.finish(b.mem, n))
+	arrs = append(arrs, newArray(arrow.FixedWidthTypes.Boolean, n, b.nikBits.finish(b.mem)))
+	arrs = append(arrs, b.warnings(n))
+	for j := range b.cols {
+		arrs = append(arrs, b.cols[j].finish(b.mem, n))
+	}
+	rec := array.NewRecord(pipeline.RawSchema, arrs, int64(n))
+	for _, a := range arrs {
+		a.Release()
+	}
+	b.n = 0
+	b.runs = b.runs[:0]
+	return rec
+}
+
+// provenance returns the file and sheet columns of the batch's rows.
+func (b *batch) provenance() (file, sheet arrow.Array) {
+	var fc, sc strCol
+	fileLen, sheetLen := 0, 0
+	for k, r := range b.runs {
+		rows := b.runEnd(k) - r.from
+		fileLen += rows * len(r.l.file)
+		sheetLen += rows * len(r.l.sheet)
+	}
+	fc.offs.grow(b.mem, b.n+1)
+	sc.offs.grow(b.mem, b.n+1)
+	fc.data.grow(b.mem, fileLen)
+	sc.data.grow(b.mem, sheetLen)
+	for k, r := range b.runs {
+		for range b.runEnd(k) - r.from {
+			fc.add(b.mem, r.l.file)
+			sc.add(b.mem, r.l.sheet)
+		}
+	}
+	return fc.finish(b.mem, b.n), sc.finish(b.mem, b.n)
+}
+
+// runEnd returns the row after run k.
+func (b *batch) runEnd(k int) int {
+	if k+1 < len(b.runs) {
+		return b.runs[k+1].from
+	}
+	return b.n
+}
+
+// warnings returns the cell_warnings column of the batch's rows.
+func (b *batch) warnings(n int) arrow.Array {
+	if len(b.warnOffs.v) == 0 {
+		b.warnOffs.add(b.mem, 0)
+	}
+	values := b.warnText.finish(b.mem, b.warnText.len())
+	defer values.Release()
+	valid, nulls := b.warnValid.finish(b.mem)
+	d := array.NewData(pipeline.RawSchema.Field(pipeline.RawSchema.FieldIndices(pipeline.ColCellWarnings)[0]).Type,
+		n, []*memory.Buffer{valid, b.warnOffs.finish()}, []arrow.ArrayData{values.Data()}, nulls, 0)
+	releaseBufs(d.Buffers())
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// newArray returns an array of n values without nulls of a fixed-width
+// type, taking over the caller's reference to values.
+func newArray(t arrow.DataType, n int, values *memory.Buffer) arrow.Array {
+	d := array.NewData(t, n, []*memory.Buffer{nil, values}, nil, 0, 0)
+	values.Release()
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// releaseBufs releases the caller's references to bufs, which array.NewData
+// retained.
+func releaseBufs(bufs []*memory.Buffer) {
+	for _, x := range bufs {
+		if x != nil {
+			x.Release()
+		}
+	}
+}
+
+// bytesBuf is a byte slice in memory from an allocator: b is the bytes so
+// far, and its capacity is the allocation's (buf). It grows only through
+// grow; an append within its capacity writes into buf.
+type bytesBuf struct {
+	buf *memory.Buffer
+	b   []byte
+}
+
+// grow makes room for n more bytes, at least doubling the allocation.
+func (x *bytesBuf) grow(mem memory.Allocator, n int) {
+	if cap(x.b)-len(x.b) >= n {
+		return
+	}
+	x.move(mem, max(len(x.b)+n, 2*cap(x.b), 64))
+}
+
+// move puts the bytes into an allocation of at least c bytes.
+func (x *bytesBuf) move(mem memory.Allocator, c int) {
+	if x.buf == nil {
+		x.buf = memory.NewResizableBuffer(mem)
+	}
+	x.buf.Reserve(c)
+	x.b = x.buf.Buf()[:len(x.b)]
+}
+
+// adopt takes in b, which is x.b appended to beyond its capacity (so in
+// memory of Go's), into the allocation.
+func (x *bytesBuf) adopt(mem memory.Allocator, b []byte) {
+	old := len(x.b)
+	x.move(mem, max(len(b), 2*cap(x.b)))
+	x.b = append(x.b, b[old:]...)
+}
+
+// finish returns the bytes as a buffer the caller owns; x starts anew.
+func (x *bytesBuf) finish(mem memory.Allocator) *memory.Buffer {
+	if x.buf == nil {
+		x.buf = memory.NewResizableBuffer(mem)
+	}
+	buf := x.buf
+	buf.ResizeNoShrink(len(x.b))
+	*x = bytesBuf{}
+	return buf
+}
+
+func (x *bytesBuf) release() {
+	if x.buf != nil {
+		x.buf.Release()
+	}
+	*x = bytesBuf{}
+}
+
+// int32Buf is bytesBuf for int32 values.
+type int32Buf struct {
+	buf *memory.Buffer
+	v   []int32
+}
+
+func (x *int32Buf) add(mem memory.Allocator, v int32) {
+	if len(x.v) == cap(x.v) {
+		x.grow(mem, 1)
+	}
+	x.v = append(x.v, v)
+}
+
+// grow makes room for n more values, at least doubling the allocation.
+func (x *int32Buf) grow(mem memory.Allocator, n int) {
+	if cap(x.v)-len(x.v) >= n {
+		return
+	}
+	if x.buf == nil {
+		x.buf = memory.NewResizableBuffer(mem)
+	}
+	x.buf.Reserve(arrow.Int32Traits.BytesRequired(max(len(x.v)+n, 2*cap(x.v), 16)))
+	all := arrow.Int32Traits.CastFromBytes(x.buf.Buf())
+	x.v = all[:len(x.v):len(all)]
+}
+
+// finish returns the values as a buffer the caller owns; x starts anew.
+// x holds at least one value.
+func (x *int32Buf) finish() *memory.Buffer {
+	buf := x.buf
+	buf.ResizeNoShrink(arrow.Int32Traits.BytesRequired(len(x.v)))
+	*x = int32Buf{}
+	return buf
+}
+
+func (x *int32Buf) release() {
+	if x.buf != nil {
+		x.buf.Release()
+	}
+	*x = int32Buf{}
+}
+
+// bitmap is a validity bitmap being filled, made at the first null: until
+// then every value is valid.
+type bitmap struct {
+	bytesBuf
+	nulls int
+}
+
+// add sets the validity of value i, the one after those so far.
+func (v *bitmap) add(mem memory.Allocator, i int, valid bool) {
+	if v.nulls == 0 {
+		if valid {
+			return
+		}
+		// The first null: the values before are valid.
+		v.grow(mem, int(bitutil.BytesForBits(int64(i+1))))
+		for range bitutil.BytesForBits(int64(i)) {
+			v.b = append(v.b, 0xff)
+		}
+	}
+	if i%8 == 0 {
+		v.grow(mem, 1)
+		v.b = append(v.b, 0)
+	}
+	bitutil.SetBitTo(v.b, i, valid)
+	if !valid {
+		v.nulls++
+	}
+}
+
+// finish returns the bitmap as a buffer the caller owns (nil when there
+// is no null) and the number of nulls; v starts anew.
+func (v *bitmap) finish(mem memory.Allocator) (*memory.Buffer, int) {
+	nulls := v.nulls
+	v.nulls = 0
+	if nulls == 0 {
+		v.bytesBuf.release()
+		return nil, 0
+	}
+	return v.bytesBuf.finish(mem), nulls
+}
+
+func (v *bitmap) release() {
+	v.bytesBuf.release()
+	v.nulls = 0
+}
+
+// strCol is a string column being filled: value bytes, offsets (one more
+// than the values, none before the first) and validity.
+type strCol struct {
+	data  bytesBuf
+	offs  int32Buf
+	valid bitmap
+}
+
+// len returns the number of values added.
+func (c *strCol) len() int { return max(0, len(c.offs.v)-1) }
+
+// add appends s.
+func (c *strCol) add(mem memory.Allocator, s string) {
+	if len(c.offs.v) == 0 {
+		c.offs.add(mem, 0)
+	}
+	if cap(c.data.b)-len(c.data.b) < len(s) {
+		c.data.grow(mem, len(s))
+	}
+	c.data.b = append(c.data.b, s...)
+	if c.valid.nulls > 0 {
+		c.valid.add(mem, len(c.offs.v)-1, true)
+	}
+	c.offs.add(mem, int32(len(c.data.b)))
+}
+
+// addNull appends a null.
+func (c *strCol) addNull(mem memory.Allocator) {
+	if len(c.offs.v) == 0 {
+		c.offs.add(mem, 0)
+	}
+	c.valid.add(mem, len(c.offs.v)-1, false)
+	c.offs.add(mem, int32(len(c.data.b)))
+}
+
+// finish returns the n values added as a string array; c starts anew.
+func (c *strCol) finish(mem memory.Allocator, n int) arrow.Array {
+	if len(c.offs.v) == 0 {
+		c.offs.add(mem, 0)
+	}
+	valid, nulls := c.valid.finish(mem)
+	d := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{valid, c.offs.finish(), c.data.finish(mem)}, nil, nulls, 0)
+	releaseBufs(d.Buffers())
+	defer d.Release()
+	return array.NewStringData(d)
+}
+
+func (c *strCol) release() {
+	c.data.release()
+	c.offs.release()
+	c.valid.release()
+}
+
+// originalJSON appends the row's "original": its cells as a JSON object
+// keyed by the header texts in column order; cells beyond the header width
+// that are not empty are keyed by their column letter. size is the bytes
+// of the cells.
+func (b *batch) originalJSON(l *layout, cells []string, size int) {
+	c := &b.original
+	if len(c.offs.v) == 0 {
+		c.offs.add(b.mem, 0)
+	}
+	// Room for the row unless it needs escapes or extra keys; beyond that
+	// Go's append grows j, and adopt takes it in.
+	c.data.grow(b.mem, l.jsonSize+size+2*len(cells))
+	j := append(c.data.b, '{')
 	for i, k := range l.keyJSON {
 		if i > 0 {
 			j = append(j, ',')
@@ -247,7 +581,7 @@ func (b *batch) originalJSON(l *layout, cells []string) []byte {
 		if cells[i] == "" {
 			continue
 		}
-		if len(j) > 1 {
+		if len(j) > len(c.data.b)+1 {
 			j = append(j, ',')
 		}
 		j = appendJSONString(j, l.extraKey(i))
@@ -255,16 +589,40 @@ func (b *batch) originalJSON(l *layout, cells []string) []byte {
 		j = appendJSONString(j, cells[i])
 	}
 	j = append(j, '}')
-	b.json = j
-	return j
+	if cap(j) != cap(c.data.b) {
+		c.data.adopt(b.mem, j)
+	} else {
+		c.data.b = j
+	}
+	c.offs.add(b.mem, int32(len(c.data.b)))
 }
 
 // appendJSONString appends s as a JSON string; s must be valid UTF-8.
 func appendJSONString(j []byte, s string) []byte {
-	const hex = "0123456789abcdef"
+	const (
+		hex   = "0123456789abcdef"
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
 	j = append(j, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time while none needs escaping: a byte of y is 0
+		// where x holds a quote, of z where it holds a backslash; a high
+		// bit survives in (v - ones) &^ v only if a byte of v is 0, and in
+		// (x - 0x20*ones) &^ x only if a byte of x is below 0x20.
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			y, z := x^('"'*ones), x^('\\'*ones)
+			if ((x-0x20*ones)&^x|(y-ones)&^y|(z-ones)&^z)&highs != 0 {
+				break
+			}
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' {
 			continue

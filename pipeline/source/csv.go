@@ -52,7 +52,11 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		return nil, openErr(in.Path, err)
 	}
 	defer func() { _ = rc.Close() }() // read only
-	text := &tailReader{r: decodeText(rc, enc)}
+	// The text is checked as it is read, so that a cell need be checked
+	// only after an invalid byte: the decoders give valid UTF-8, and the
+	// scan of detectEncoding found it, but the file may have changed since.
+	valid := &utf8Reader{r: decodeText(rc, enc)}
+	text := &tailReader{r: valid}
 	br := bufio.NewReaderSize(text, sniffSize)
 	head, err := br.Peek(sniffSize)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
@@ -68,11 +72,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}
 	}
 
-	r := csv.NewReader(br)
-	r.Comma = comma
-	r.LazyQuotes = true
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
+	r := newCSVReader(br, byte(comma))
 	b := newBatch(ctx, mem, batchSize, emit)
 	defer b.release()
 	res := pipeline.SheetResult{}
@@ -82,6 +82,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		// that it does not hold the rest of the file in a quoted field
 		// never closed.
 		last     []string
+		held     heldRecord // last's texts
 		lastLine int
 		followed bool // a blank record came after last: its quotes closed
 		// dataStart is the text offset after the first data record.
@@ -93,18 +94,13 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 			break
 		}
 		if err != nil {
-			line := 0
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line, err = pe.StartLine, pe.Err
-			}
-			return nil, &pipeline.InputError{File: in.Path, Row: line, Err: fmt.Errorf("%w: %w", pipeline.ErrUnreadable, err)}
+			return nil, &pipeline.InputError{File: in.Path, Err: fmt.Errorf("%w: %w", pipeline.ErrUnreadable, err)}
 		}
 		if isBlank(rec) {
 			followed = last != nil
 			continue
 		}
-		line, _ := r.FieldPos(0)
+		line := r.Line()
 		if lay == nil {
 			m, ok := MatchHeader(rec)
 			if !ok {
@@ -113,12 +109,14 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 			if miss := missingRequired(m); len(miss) > 0 {
 				return nil, &pipeline.InputError{File: in.Path, Row: line, Err: &MissingColumnsError{Columns: miss}}
 			}
-			lay = newLayout(in.Path, "", rec, m)
+			// The layout keeps the header's texts: rec's are the reader's.
+			lay = newLayout(in.Path, "", cloneStrings(rec), m)
 			continue
 		}
 		if last != nil {
 			// This row, the one held back and those not yet read.
 			b.expect(2 + unreadRows(in.Size, dataStart, r.InputOffset(), res.DataRows+1))
+			b.validUTF8 = !valid.invalid
 			if err := b.add(lay, lastLine, last, false, nil); err != nil {
 				return nil, err
 			}
@@ -126,7 +124,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		} else {
 			dataStart = r.InputOffset()
 		}
-		last, lastLine, followed = append(last[:0], rec...), line, false
+		last, lastLine, followed = held.hold(rec), line, false
 	}
 	if lay == nil { // not expected: sniffing found a header with this delimiter
 		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}
@@ -140,6 +138,7 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 			"%w: a quoted field on this line is never closed, so the rest of the file reads as one cell; close the quote", pipeline.ErrUnreadable)}
 	}
 	if last != nil {
+		b.validUTF8 = !valid.invalid
 		if err := b.add(lay, lastLine, last, false, nil); err != nil {
 			return nil, err
 		}
@@ -149,6 +148,61 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		return nil, err
 	}
 	return []pipeline.SheetResult{res}, nil
+}
+
+// utf8Reader passes reads through and notes whether the text so far held
+// bytes that are not UTF-8: invalid is set, for good, by the read that
+// hands over the first such byte (at the end of the text, by the read
+// that ends it within a rune).
+type utf8Reader struct {
+	r       io.Reader
+	invalid bool
+	// rune is the start of a rune the last read cut, n bytes of it.
+	rune [utf8.UTFMax]byte
+	n    int
+}
+
+func (v *utf8Reader) Read(p []byte) (int, error) {
+	n, err := v.r.Read(p)
+	if !v.invalid {
+		v.check(p[:n], err != nil)
+	}
+	return n, err
+}
+
+// check checks the text read next, p; end says no more text follows.
+func (v *utf8Reader) check(p []byte, end bool) {
+	if v.n > 0 {
+		k := copy(v.rune[v.n:], p)
+		r := v.rune[:v.n+k]
+		if !utf8.FullRune(r) {
+			v.n += k
+			v.invalid = end
+			return
+		}
+		c, size := utf8.DecodeRune(r)
+		if c == utf8.RuneError && size == 1 {
+			v.invalid = true
+			return
+		}
+		p = p[size-v.n:]
+		v.n = 0
+	}
+	// Hold back a rune p cuts at its end.
+	keep := 0
+	for i := len(p) - 1; i >= 0 && i >= len(p)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(p[i]) {
+			if !utf8.FullRune(p[i:]) {
+				keep = len(p) - i
+			}
+			break
+		}
+	}
+	if !utf8.Valid(p[:len(p)-keep]) || end && keep > 0 {
+		v.invalid = true
+		return
+	}
+	v.n = copy(v.rune[:], p[len(p)-keep:])
 }
 
 // unreadRows estimates the records of a file of size bytes not yet read,
@@ -163,8 +217,9 @@ func unreadRows(size, start, offset int64, n int) int {
 }
 
 // unclosedQuote reports whether the last record of a file, rec, ends in a
-// quoted field that was never closed: encoding/csv with LazyQuotes reads
-// such a field to the end of the file, swallowing every line after it.
+// quoted field that was never closed: csvReader, like encoding/csv with
+// LazyQuotes, reads such a field to the end of the file, swallowing every
+// line after it.
 // Only a quoted field holds a line break, and an unclosed one is always
 // the record's last field; a closed one ends the file with its quote
 // (tail is the file's last decoded bytes).

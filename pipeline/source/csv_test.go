@@ -1,14 +1,19 @@
 package source
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"readiness/pipeline"
@@ -366,5 +371,110 @@ func TestUnreadRows(t *testing.T) {
 				t.Errorf("unreadRows(%d, %d, %d, %d) = %d, want %d", tt.size, tt.start, tt.offset, tt.n, got, tt.want)
 			}
 		})
+	}
+}
+
+// validPrefix reports whether p can begin valid UTF-8: valid but for a
+// rune cut at its end.
+func validPrefix(p []byte) bool {
+	for i := len(p) - 1; i >= 0 && i >= len(p)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(p[i]) {
+			if !utf8.FullRune(p[i:]) {
+				p = p[:i]
+			}
+			break
+		}
+	}
+	return utf8.Valid(p)
+}
+
+// chunkReader reads its text in chunks of random sizes, one a read; the
+// last comes with io.EOF or before it.
+type chunkReader struct {
+	text []byte
+	rng  *rand.Rand
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.text) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), 1+c.rng.IntN(9))], c.text)
+	c.text = c.text[n:]
+	if len(c.text) == 0 && c.rng.IntN(2) == 0 {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// TestUTF8Reader: after each read, utf8Reader says invalid exactly when
+// the text read so far cannot begin valid UTF-8, and at the end when the
+// text is not valid UTF-8, however the reads cut it.
+func TestUTF8Reader(t *testing.T) {
+	pieces := []string{"a", "é", "日", "😀", "\xff", "\xe6\x97", "\x80", "\xf0\x9f\x98", "\uFFFD", ";\n"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var text []byte
+		for range rng.IntN(12) {
+			if p := pieces[rng.IntN(len(pieces))]; utf8.ValidString(p) || rng.IntN(8) == 0 {
+				text = append(text, p...)
+			}
+		}
+		v := &utf8Reader{r: &chunkReader{text: text, rng: rng}}
+		buf := make([]byte, 16)
+		read := 0
+		for {
+			n, err := v.Read(buf)
+			read += n
+			if err == io.EOF {
+				if v.invalid != !utf8.Valid(text) {
+					t.Fatalf("%q: invalid %v at the end", text, v.invalid)
+				}
+				break
+			}
+			if v.invalid != !validPrefix(text[:read]) {
+				t.Fatalf("%q: invalid %v after %d bytes", text, v.invalid, read)
+			}
+		}
+	}
+}
+
+// TestCSVChangedToInvalidUTF8: a file found to be UTF-8 that holds bytes
+// that are not when it is read (it changed in between) has them replaced,
+// in the rows after them as before.
+func TestCSVChangedToInvalidUTF8(t *testing.T) {
+	good := "nik;nama;alamat;jenis_perubahan\n" + strings.Repeat("1705014101900001;SITI;JL. MERDEKA;KTP HILANG\n", 3000)
+	bad := strings.Replace(good, "MERDEKA", "MER\xffDEKA", 1)
+	i := strings.LastIndex(bad, "MERDEKA")
+	bad = bad[:i] + "MER\xe6\x97DEKA" + bad[i+len("MERDEKA"):]
+	opens := 0
+	in := pipeline.Input{Path: "kab/kota.csv", Size: int64(len(good)), Open: func() (io.ReadCloser, error) {
+		opens++
+		if opens == 1 {
+			return io.NopCloser(strings.NewReader(good)), nil
+		}
+		return io.NopCloser(strings.NewReader(bad)), nil
+	}}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var rows []gotRow
+	_, err := New(Options{}).Read(t.Context(), mem, in, 1000, func(rec arrow.Record) error {
+		rows = append(rows, recordRows(rec)...)
+		return nil
+	})
+	if err != nil || len(rows) != 3000 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	for k, r := range rows {
+		want := "JL. MERDEKA"
+		switch k {
+		case 0:
+			want = "JL. MER\uFFFDDEKA"
+		case len(rows) - 1:
+			want = "JL. MER\uFFFDDEKA"
+		}
+		if got := r.Cols[pipeline.ColAlamat]; got != want || !utf8.ValidString(r.Original) || !bytes.Contains([]byte(r.Original), []byte(want)) {
+			t.Fatalf("row %d: alamat %q, original %q; want %q", r.Row, got, r.Original, want)
+		}
 	}
 }
