@@ -484,6 +484,13 @@ func escapedLike(s string) bool {
 
 // order sorts the keys of a sorted list: the province's regions first,
 // then by region, print order, arrival.
+//
+// The keys arrive in arrival order (seq ascending, as listRows adds
+// them), so they are put in place in two steps, without comparing four
+// fields per comparison: a counting sort by (outside, region) that keeps
+// the arrival order, then each region's keys sorted as packed numbers,
+// the print order above the key's place in its region. Keys that did not
+// arrive in seq order are sorted field by field.
 func (s *rowStore) order() {
 	if !s.sorted {
 		return
@@ -498,10 +505,47 @@ func (s *rowStore) order() {
 	for r, id := range ids {
 		rank[id] = uint16(r)
 	}
-	slices.SortFunc(s.keys, func(a, b storedKey) int {
-		return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(rank[a.region], rank[b.region]),
-			cmp.Compare(a.order, b.order), cmp.Compare(a.seq, b.seq))
-	})
+	if !slices.IsSortedFunc(s.keys, func(a, b storedKey) int { return cmp.Compare(a.seq, b.seq) }) {
+		slices.SortFunc(s.keys, func(a, b storedKey) int {
+			return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(rank[a.region], rank[b.region]),
+				cmp.Compare(a.order, b.order), cmp.Compare(a.seq, b.seq))
+		})
+		return
+	}
+	bucket := func(k storedKey) int {
+		if k.outside {
+			return len(rank) + int(rank[k.region])
+		}
+		return int(rank[k.region])
+	}
+	start := make([]int, 2*len(rank)+1)
+	for _, k := range s.keys {
+		start[bucket(k)+1]++
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	byRegion := make([]storedKey, len(s.keys))
+	next := slices.Clone(start[:len(start)-1])
+	for _, k := range s.keys {
+		b := bucket(k)
+		byRegion[next[b]] = k
+		next[b]++
+	}
+	var packed []uint64
+	for b := 0; b+1 < len(start); b++ {
+		lo, hi := start[b], start[b+1]
+		packed = packed[:0]
+		for i, k := range byRegion[lo:hi] {
+			// The print order, signed, as 32 bits that sort as it does;
+			// below it the place in arrival order (< 2^31 rows).
+			packed = append(packed, uint64(uint32(k.order)^1<<31)<<32|uint64(i))
+		}
+		slices.Sort(packed)
+		for i, p := range packed {
+			s.keys[lo+i] = byRegion[lo+int(uint32(p))]
+		}
+	}
 }
 
 // writeRows writes the XML of rows [from, to) in the store's order.
