@@ -143,6 +143,7 @@ func (s *Workbooks) Close(ctx context.Context) error {
 			return s.fail(err)
 		}
 		s.lists.addPending()
+		s.shareRuns()
 	}
 	errs := make([]error, len(s.reports))
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
@@ -167,6 +168,45 @@ func (s *Workbooks) Close(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// shareRuns marks, in the sorted lists (print, recording), each
+// regency's rows as a run the province's workbook and the regency's
+// share, to be deflated once for both (xlsxshare.go): when both
+// workbooks are written, each list fits in one sheet in both, and the
+// province's list holds exactly the regency's rows (as many, as many
+// bytes), so that they are one run of its sorted list, the same bytes
+// in the same order as the regency's whole list.
+func (s *Workbooks) shareRuns() {
+	if s.province == nil {
+		return
+	}
+	for _, k := range []listKind{listPrint, listRecording} {
+		ps := s.province.stores[k]
+		if !ps.sorted || ps.rows() == 0 || ps.rows() > s.province.listRows() {
+			continue
+		}
+		rows, size := make([]int, len(ps.regionNames)), make([]int64, len(ps.regionNames))
+		for _, key := range ps.keys {
+			rows[key.region]++
+			size[key.region] += int64(key.n)
+		}
+		for _, r := range s.reports {
+			rs := r.stores[k]
+			id, ok := ps.regions[r.info.Scope]
+			if r == s.province || !r.hasData || !ok || !rs.sorted || rs.rows() > r.listRows() ||
+				rs.rows() != rows[id] || rs.size != size[id] || len(rs.regionNames) != 1 || rs.regionNames[0] != r.info.Scope {
+				continue
+			}
+			run := &sharedRun{rows: rows[id], size: size[id]}
+			run.users.Store(2)
+			if ps.runs == nil {
+				ps.runs = map[string]*sharedRun{}
+			}
+			ps.runs[r.info.Scope] = run
+			rs.runs = map[string]*sharedRun{r.info.Scope: run}
+		}
+	}
 }
 
 // Abort implements pipeline.Sink.

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -136,7 +137,8 @@ type rowStore struct {
 	err         error
 	regions     map[string]uint16 // region code → id in regionNames
 	regionNames []string
-	row         rowXML // the row being encoded by add
+	row         rowXML                // the row being encoded by add
+	runs        map[string]*sharedRun // a sorted list's regions whose rows another workbook shares (xlsxshare.go), by code
 }
 
 // rowXML is one row of a list encoded once, to be added to the store of
@@ -550,27 +552,14 @@ func (s *rowStore) order() {
 
 // writeRows writes the XML of rows [from, to) in the store's order.
 func (s *rowStore) writeRows(w io.Writer, from, to int) error {
-	if s.err != nil {
-		return s.err
-	}
-	if s.w != nil {
-		if err := s.w.Flush(); err != nil {
-			return err
-		}
-	}
 	if from >= to {
-		return nil
+		return s.flush()
 	}
-	data := s.buf.Bytes()
-	evict := func(from, to int64) {}
-	if s.spill != nil {
-		m, err := mapFile(s.spill, s.size)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = m.close() }() // read only
-		data, evict = m.data, m.evict
+	data, evict, done, err := s.view()
+	if err != nil {
+		return err
 	}
+	defer done()
 	if s.sorted {
 		return s.writeSorted(w, data, evict, from, to)
 	}
@@ -584,6 +573,77 @@ func (s *rowStore) writeRows(w io.Writer, from, to int) error {
 		off = next
 	}
 	return nil
+}
+
+// writeRuns writes rows [from, to) of a sorted store in key order into
+// a deflate stream, each run of a region it shares (s.runs) as the
+// run's segment, which the first of the workbooks sharing it deflates.
+func (s *rowStore) writeRuns(w *segmentWriter, from, to int) error {
+	if from >= to {
+		return s.flush()
+	}
+	if !s.sorted {
+		return errors.New("shared runs in an unsorted list")
+	}
+	data, evict, done, err := s.view()
+	if err != nil {
+		return err
+	}
+	defer done()
+	for a := from; a < to; {
+		b := a + 1
+		for b < to && s.keys[b].region == s.keys[a].region {
+			b++
+		}
+		run := s.runs[s.regionNames[s.keys[a].region]]
+		if run == nil {
+			if err := s.writeSorted(w, data, evict, a, b); err != nil {
+				return err
+			}
+			a = b
+			continue
+		}
+		if b-a != run.rows {
+			return fmt.Errorf("a shared run of %d rows has %d here", run.rows, b-a)
+		}
+		seg, err := run.deflated(func(out io.Writer) error { return s.writeSorted(out, data, evict, a, b) })
+		if err != nil {
+			return err
+		}
+		if err := w.add(seg); err != nil {
+			return err
+		}
+		run.used()
+		a = b
+	}
+	return nil
+}
+
+// flush writes out what the store's spill file has buffered.
+func (s *rowStore) flush() error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.w != nil {
+		return s.w.Flush()
+	}
+	return nil
+}
+
+// view returns the store's rows in arrival order, a function letting go
+// of their pages up to an offset (evict), and one ending the view.
+func (s *rowStore) view() (data []byte, evict func(from, to int64), done func(), err error) {
+	if err := s.flush(); err != nil {
+		return nil, nil, nil, err
+	}
+	if s.spill == nil {
+		return s.buf.Bytes(), func(int64, int64) {}, func() {}, nil
+	}
+	m, err := mapFile(s.spill, s.size)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m.data, m.evict, func() { _ = m.close() }, nil // read only
 }
 
 // writeSorted writes rows [from, to) of a sorted store in key order.
