@@ -529,7 +529,10 @@ func writeSharedSheet(zw *zip.Writer, hdr *zip.FileHeader, head string, list *li
 	// The zip writer reads these when the entry ends (at the next entry
 	// or its Close), for the data descriptor and the central directory.
 	hdr.CRC32, hdr.CompressedSize64, hdr.UncompressedSize64 = w.crc, uint64(w.out.n), uint64(w.n)
-	hdr.CompressedSize, hdr.UncompressedSize = uint32(min(w.out.n, uint32max)), uint32(min(w.n, uint32max))
+	// The 32-bit sizes are what the writer puts in a data descriptor and
+	// directory entry without ZIP64; it sets them itself only for the
+	// entries it deflates.
+	hdr.CompressedSize, hdr.UncompressedSize = uint32(min(w.out.n, uint32max)), uint32(min(w.n, uint32max)) //nolint:staticcheck // see above
 	if w.out.n >= uint32max || w.n >= uint32max {
 		hdr.ReaderVersion = 45 // ZIP64, as archive/zip marks it
 	}
