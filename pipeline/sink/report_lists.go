@@ -80,13 +80,21 @@ func newListRows(cells, province *Report, regencies []*Report) *listRows {
 
 // add adds the row just encoded to list k of each workbook given (nil
 // ones skipped).
+//
+// The sorted lists (print, recording) of a regency's workbook keep only
+// their keys, borrowing the rows of the province's lists
+// (rowStore.borrow), to which every row of theirs is added first.
 func (l *listRows) add(k listKind, key rowKey, to ...*Report) {
 	for _, r := range to {
 		if r == nil {
 			continue
 		}
 		r.hasData = true
-		r.stores[k].addXML(&l.row, key)
+		if st := r.stores[k]; st.src != nil {
+			st.addBorrowed(&l.row, key)
+		} else {
+			st.addXML(&l.row, key)
+		}
 		if key.outside {
 			r.outsideRows[k]++
 		}

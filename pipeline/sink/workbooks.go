@@ -94,6 +94,17 @@ func (s *Workbooks) start() error {
 			}
 		}
 	}
+	// Every row of a regency's print and recording lists is added to the
+	// province's first (listRows.add): the regency keeps only its keys.
+	if s.province != nil {
+		for _, r := range s.reports {
+			for _, k := range []listKind{listPrint, listRecording} {
+				if r != s.province {
+					r.stores[k].borrow(s.province.stores[k])
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -143,6 +154,15 @@ func (s *Workbooks) Close(ctx context.Context) error {
 			return s.fail(err)
 		}
 		s.lists.addPending()
+		if s.province != nil {
+			// The regencies read the province's rows as it writes its
+			// own workbook: its files are complete before any starts.
+			for _, k := range []listKind{listPrint, listRecording} {
+				if err := s.province.stores[k].flush(); err != nil {
+					return s.fail(err)
+				}
+			}
+		}
 		s.shareRuns()
 	}
 	errs := make([]error, len(s.reports))

@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -139,6 +140,13 @@ type rowStore struct {
 	regionNames []string
 	row         rowXML                // the row being encoded by add
 	runs        map[string]*sharedRun // a sorted list's regions whose rows another workbook shares (xlsxshare.go), by code
+
+	// A store may keep its rows' keys only, the XML being another
+	// store's rows (src, see borrow); a store's file is removed when it
+	// and every store borrowing from it are closed (holders).
+	src     *rowStore
+	holders atomic.Int32 // stores borrowing from this one, less those closed; -1 once all are closed, itself too
+	closed  bool
 }
 
 // rowXML is one row of a list encoded once, to be added to the store of
@@ -181,6 +189,29 @@ func (s *rowStore) add(cells []xcell, key rowKey) {
 	s.addXML(&s.row, key)
 }
 
+// borrow makes s keep the keys of its rows only, their XML being src's:
+// every row added to s (addBorrowed) must be the one just added to src.
+// The print and recording lists of a regency are rows of the province's
+// lists, stored once. s reads src's rows only once src has written out
+// its buffer (flush), and src's file stays until s is closed.
+func (s *rowStore) borrow(src *rowStore) {
+	s.src = src
+	src.holders.Add(1)
+}
+
+// addBorrowed adds to a borrowing store the row just added to its source.
+func (s *rowStore) addBorrowed(x *rowXML, key rowKey) {
+	if s.err != nil {
+		return
+	}
+	last := len(s.src.keys) - 1
+	if last < 0 || int(s.src.keys[last].n) != len(x.xml) {
+		s.err = errors.New("a borrowed row is not its source's last")
+		return
+	}
+	s.addKey(x, key, s.src.keys[last].off)
+}
+
 // addXML stores a row encoded for a list with the store's columns; key
 // orders it in a sorted list. The store's widths grow with the row's
 // texts.
@@ -188,6 +219,27 @@ func (s *rowStore) addXML(x *rowXML, key rowKey) {
 	if s.err != nil {
 		return
 	}
+	if s.src != nil {
+		s.err = errors.New("a row stored in a store that borrows its rows")
+		return
+	}
+	if !s.addKey(x, key, s.size) {
+		return
+	}
+	b := x.xml
+	if s.w != nil {
+		_, s.err = s.w.Write(b)
+		return
+	}
+	s.buf.Write(b)
+	if s.buf.Len() >= spillAt {
+		s.spillToFile()
+	}
+}
+
+// addKey adds the key of a row whose XML is at off, its widths, cut
+// texts and shared cells; false when it cannot.
+func (s *rowStore) addKey(x *rowXML, key rowKey, off int64) bool {
 	for i, n := range x.need {
 		if n > s.widths[i] {
 			s.widths[i] = min(n, max(s.cols[i].max, s.cols[i].min))
@@ -200,7 +252,7 @@ func (s *rowStore) addXML(x *rowXML, key rowKey) {
 	if !ok {
 		if len(s.regionNames) > math.MaxUint16 {
 			s.err = errors.New("a list spans more than 65536 regions")
-			return
+			return false
 		}
 		id = uint16(len(s.regionNames))
 		s.regionNames = append(s.regionNames, strings.Clone(key.region))
@@ -208,19 +260,12 @@ func (s *rowStore) addXML(x *rowXML, key rowKey) {
 	}
 	if key.seq > math.MaxInt32 {
 		s.err = errors.New("a list holds more than 2147483647 rows")
-		return
+		return false
 	}
-	s.keys = append(s.keys, storedKey{off: s.size, n: int32(len(b)), order: key.order,
+	s.keys = append(s.keys, storedKey{off: off, n: int32(len(b)), order: key.order,
 		seq: int32(key.seq), region: id, outside: key.outside})
 	s.size += int64(len(b))
-	if s.w != nil {
-		_, s.err = s.w.Write(b)
-		return
-	}
-	s.buf.Write(b)
-	if s.buf.Len() >= spillAt {
-		s.spillToFile()
-	}
+	return true
 }
 
 func (s *rowStore) spillToFile() {
@@ -630,12 +675,24 @@ func (s *rowStore) flush() error {
 	return nil
 }
 
-// view returns the store's rows in arrival order, a function letting go
-// of their pages up to an offset (evict), and one ending the view.
+// view returns the store's rows in arrival order (a borrowing store's
+// source's), a function letting go of their pages up to an offset
+// (evict), and one ending the view.
 func (s *rowStore) view() (data []byte, evict func(from, to int64), done func(), err error) {
+	if s.src != nil {
+		if s.err != nil {
+			return nil, nil, nil, s.err
+		}
+		return s.src.mapped()
+	}
 	if err := s.flush(); err != nil {
 		return nil, nil, nil, err
 	}
+	return s.mapped()
+}
+
+// mapped is view for a store whose buffered rows are written out.
+func (s *rowStore) mapped() (data []byte, evict func(from, to int64), done func(), err error) {
 	if s.spill == nil {
 		return s.buf.Bytes(), func(int64, int64) {}, func() {}, nil
 	}
@@ -715,9 +772,23 @@ var evictEvery int64 = 16 << 20
 // pageSize is the unit of memory a mapping lets go of.
 const pageSize = 4096
 
-// close removes the store's temporary file.
+// close removes the store's temporary file once every store borrowing
+// from it is closed too; a borrowing store lets go of its source.
 func (s *rowStore) close() error {
-	if s.spill == nil {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.src != nil {
+		return s.src.release()
+	}
+	return s.release()
+}
+
+// release removes the store's temporary file when the last of it and
+// its borrowers lets go of it.
+func (s *rowStore) release() error {
+	if s.holders.Add(-1) >= 0 || s.spill == nil {
 		return nil
 	}
 	name := s.spill.Name()

@@ -3,14 +3,19 @@ package sink
 import (
 	"bytes"
 	"compress/flate"
+	"context"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"readiness/pipeline"
 )
 
 // crc32Combine gives the CRC-32 of two pieces joined, whatever their
@@ -105,6 +110,77 @@ func TestSegmentWriterIsOneStream(t *testing.T) {
 			t.Errorf("%q: crc %08x, in %d, out %d; want %08x, %d, %d", c, w.crc, w.n, w.out.n,
 				crc32.ChecksumIEEE(want.Bytes()), want.Len(), out.Len())
 		}
+	}
+}
+
+// A regency's print and recording lists keep only their rows' keys and
+// read the province's rows, spilled to its file, as the workbooks are
+// written side by side; the file goes once the last of them is written.
+// The workbooks read back as written alone.
+func TestWorkbooksBorrowSpilledRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 6000 {
+		region, status := []string{"1701", "1771", "3171"}[i%3], []string{"NEEDS_PRINT", "NEEDS_RECORDING"}[i%7/6]
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"nik":"%s01010190%04d","nama":"ORANG KE %d","tanggal_lahir":"1990-01-01","region_code":"%s","alamat":"JL. PANJANG SEKALI NOMOR %d RT %d RW %d","status":"%s","events":["RUSAK"],"flags":[],"rows":1,"sources":["in/x.csv||%d"]}`,
+			region, i, i, region, i, i%13, i%17, status, i+2)
+	}
+	b.WriteString("]")
+	batches := []batch{{pipeline.TablePersons, b.String()}, {pipeline.TableSummary, summaryJSON}}
+	regencies := []Regency{{"1701", "BENGKULU SELATAN"}, {"1771", "KOTA BENGKULU"}}
+	shared := t.TempDir()
+	s := NewWorkbooks(shared, testInfo, true, regencies)
+	rec := fromJSON(t, newMem(t), pipeline.PersonSchema, batches[0].json)
+	err := s.Write(context.Background(), pipeline.TablePersons, rec)
+	rec.Release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	print := s.province.stores[listPrint]
+	if print.spill == nil {
+		t.Fatalf("the province's print list holds %d bytes, not spilled", print.size)
+	}
+	spill := print.spill.Name()
+	for _, r := range s.reports[1:] {
+		for _, k := range []listKind{listPrint, listRecording} {
+			if st := r.stores[k]; st.src != s.province.stores[k] || st.spill != nil || st.buf.Len() != 0 || st.rows() == 0 {
+				t.Errorf("%s, list %d: source %p, file %v, %d bytes buffered, %d rows; want the province's rows only",
+					r.info.Scope, k, st.src, st.spill, st.buf.Len(), st.rows())
+			}
+		}
+	}
+	if err := run(t, s, batches[1:]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(spill); !os.IsNotExist(err) {
+		t.Errorf("the province's print list file is still there: %v", err)
+	}
+	alone := t.TempDir()
+	for _, rg := range append([]Regency{{}}, regencies...) {
+		r := NewWorkbooks(alone, testInfo, true, nil)
+		if rg.Code != "" {
+			r = NewWorkbooks(alone, testInfo, false, []Regency{rg})
+		}
+		if err := run(t, r, batches); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range s.Files() {
+		a, b := filepath.Join(shared, f), filepath.Join(alone, f)
+		sameParts(t, f, resolveShared(t, f, zipParts(t, a)), resolveShared(t, f, zipParts(t, b)))
+	}
+	var left []string
+	_ = filepath.WalkDir(shared, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".xlsx") {
+			left = append(left, path)
+		}
+		return err
+	})
+	if len(left) > 0 {
+		t.Errorf("files left besides the workbooks: %q", left)
 	}
 }
 
