@@ -193,19 +193,24 @@ func (s *Workbooks) Close(ctx context.Context) error {
 // shareRuns marks, in the sorted lists (print, recording), each
 // regency's rows as a run the province's workbook and the regency's
 // share, to be deflated once for both (xlsxshare.go): when both
-// workbooks are written, each list fits in one sheet in both, and the
-// province's list holds exactly the regency's rows (as many, as many
-// bytes), so that they are one run of its sorted list, the same bytes
-// in the same order as the regency's whole list.
+// workbooks are written, the province's list holds exactly the
+// regency's rows (as many, as many bytes) in one group of its sorted
+// order (groupStarts), so that they are one run of it, the same bytes in
+// the same order as the regency's whole list, and that run lies within
+// one sheet of the province's list and the regency's list within one of
+// its own.
 func (s *Workbooks) shareRuns() {
 	if s.province == nil {
 		return
 	}
+	per := s.province.listRows()
 	for _, k := range []listKind{listPrint, listRecording} {
 		ps := s.province.stores[k]
-		if !ps.sorted || ps.rows() == 0 || ps.rows() > s.province.listRows() {
+		if !ps.sorted || ps.rows() == 0 {
 			continue
 		}
+		rank := ps.regionRanks()
+		start := ps.groupStarts(rank)
 		rows, size := make([]int, len(ps.regionNames)), make([]int64, len(ps.regionNames))
 		for _, key := range ps.keys {
 			rows[key.region]++
@@ -216,6 +221,14 @@ func (s *Workbooks) shareRuns() {
 			id, ok := ps.regions[r.info.Scope]
 			if r == s.province || !r.hasData || !ok || !rs.sorted || rs.rows() > r.listRows() ||
 				rs.rows() != rows[id] || rs.size != size[id] || len(rs.regionNames) != 1 || rs.regionNames[0] != r.info.Scope {
+				continue
+			}
+			g := int(rank[id]) // the group of the region's rows, inside the province or out
+			if start[g+1]-start[g] != rows[id] {
+				g += len(rank)
+			}
+			from, to := start[g], start[g+1]
+			if to-from != rows[id] || from/per != (to-1)/per {
 				continue
 			}
 			run := &sharedRun{rows: rows[id], size: size[id]}

@@ -542,16 +542,7 @@ func (s *rowStore) order() {
 	if !s.sorted {
 		return
 	}
-	// The regions' ranks in code order, so keys compare by number.
-	ids := make([]uint16, len(s.regionNames))
-	for i := range ids {
-		ids[i] = uint16(i)
-	}
-	slices.SortFunc(ids, func(a, b uint16) int { return cmp.Compare(s.regionNames[a], s.regionNames[b]) })
-	rank := make([]uint16, len(ids))
-	for r, id := range ids {
-		rank[id] = uint16(r)
-	}
+	rank := s.regionRanks()
 	if !slices.IsSortedFunc(s.keys, func(a, b storedKey) int { return cmp.Compare(a.seq, b.seq) }) {
 		slices.SortFunc(s.keys, func(a, b storedKey) int {
 			return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(rank[a.region], rank[b.region]),
@@ -559,23 +550,11 @@ func (s *rowStore) order() {
 		})
 		return
 	}
-	bucket := func(k storedKey) int {
-		if k.outside {
-			return len(rank) + int(rank[k.region])
-		}
-		return int(rank[k.region])
-	}
-	start := make([]int, 2*len(rank)+1)
-	for _, k := range s.keys {
-		start[bucket(k)+1]++
-	}
-	for b := 1; b < len(start); b++ {
-		start[b] += start[b-1]
-	}
+	start := s.groupStarts(rank)
 	byRegion := make([]storedKey, len(s.keys))
 	next := slices.Clone(start[:len(start)-1])
 	for _, k := range s.keys {
-		b := bucket(k)
+		b := groupOf(k, rank)
 		byRegion[next[b]] = k
 		next[b]++
 	}
@@ -593,6 +572,44 @@ func (s *rowStore) order() {
 			s.keys[lo+i] = byRegion[lo+int(uint32(p))]
 		}
 	}
+}
+
+// regionRanks are the ranks of the store's regions in code order, by
+// id, so that keys compare by number.
+func (s *rowStore) regionRanks() []uint16 {
+	ids := make([]uint16, len(s.regionNames))
+	for i := range ids {
+		ids[i] = uint16(i)
+	}
+	slices.SortFunc(ids, func(a, b uint16) int { return cmp.Compare(s.regionNames[a], s.regionNames[b]) })
+	rank := make([]uint16, len(ids))
+	for r, id := range ids {
+		rank[id] = uint16(r)
+	}
+	return rank
+}
+
+// groupOf is the group of a key in a sorted list, the keys of one
+// region and side of the province's border: the groups of the
+// province's regions come first, each in code order (rank).
+func groupOf(k storedKey, rank []uint16) int {
+	if k.outside {
+		return len(rank) + int(rank[k.region])
+	}
+	return int(rank[k.region])
+}
+
+// groupStarts is where each group (groupOf) begins in the sorted list,
+// the end of the last after them: group g is rows [start[g], start[g+1]).
+func (s *rowStore) groupStarts(rank []uint16) []int {
+	start := make([]int, 2*len(rank)+1)
+	for _, k := range s.keys {
+		start[groupOf(k, rank)+1]++
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	return start
 }
 
 // writeRows writes the XML of rows [from, to) in the store's order.

@@ -185,9 +185,10 @@ func TestWorkbooksBorrowSpilledRows(t *testing.T) {
 }
 
 // The regencies' runs of the print and recording lists are deflated
-// once for their workbook and the province's when both lists fit in one
-// sheet, and both workbooks take the run; a list the province continues
-// on another sheet is deflated by each workbook on its own. Either way
+// once for their workbook and the province's when the run lies within
+// one sheet of the province's list, and both workbooks take the run; a
+// run across two of the province's sheets is deflated by each workbook
+// on its own. Either way
 // every workbook reads back the same, part for part, as written alone.
 func TestWorkbooksDeflateSharedRunsOnce(t *testing.T) {
 	for _, c := range []struct {
@@ -195,7 +196,9 @@ func TestWorkbooksDeflateSharedRunsOnce(t *testing.T) {
 		print, recording []string
 	}{
 		{0, []string{"1701", "1771"}, []string{"1709", "1771"}},
-		{2, nil, []string{"1709", "1771"}}, // the print list's 4 rows continue
+		// The print list's 4 rows continue: 1701's run is row 1 of the
+		// first sheet, 1771's rows 2 and 3, across two.
+		{2, []string{"1701"}, []string{"1709", "1771"}},
 	} {
 		shared := t.TempDir()
 		s := NewWorkbooks(shared, testInfo, true, sharedRegencies)
