@@ -25,8 +25,11 @@ import (
 // the province's workbook and to the workbooks of the regencies it
 // belongs to (listRows), rather than every workbook reading every batch
 // and encoding its own rows; its repeated texts refer to one shared
-// string table, which every workbook carries whole (xlsxstrings.go). The
-// workbooks are laid out and written side by side at Close.
+// string table, which every workbook carries whole (xlsxstrings.go). A
+// regency's print and recording lists keep only keys into the
+// province's rows, and a regency's run of them is deflated once for both
+// workbooks (xlsxshare.go). The workbooks are laid out and written side
+// by side at Close.
 type Workbooks struct {
 	province *Report   // nil without the province's workbook
 	reports  []*Report // the province's first, then the regencies'
