@@ -138,6 +138,7 @@ type rowStore struct {
 	err         error
 	regions     map[string]uint16 // region code → id in regionNames
 	regionNames []string
+	lastRegion  uint16                // the id of the region of the last row added
 	row         rowXML                // the row being encoded by add
 	runs        map[string]*sharedRun // a sorted list's regions whose rows another workbook shares (xlsxshare.go), by code
 
@@ -248,15 +249,19 @@ func (s *rowStore) addKey(x *rowXML, key rowKey, off int64) bool {
 	s.cut += x.cut
 	s.shared += x.shared
 	b := x.xml
-	id, ok := s.regions[key.region]
-	if !ok {
-		if len(s.regionNames) > math.MaxUint16 {
-			s.err = errors.New("a list spans more than 65536 regions")
-			return false
+	id := s.lastRegion // rows of one region come in runs: a regency's list holds one
+	if len(s.regionNames) == 0 || s.regionNames[id] != key.region {
+		var ok bool
+		if id, ok = s.regions[key.region]; !ok {
+			if len(s.regionNames) > math.MaxUint16 {
+				s.err = errors.New("a list spans more than 65536 regions")
+				return false
+			}
+			id = uint16(len(s.regionNames))
+			s.regionNames = append(s.regionNames, strings.Clone(key.region))
+			s.regions[s.regionNames[id]] = id
 		}
-		id = uint16(len(s.regionNames))
-		s.regionNames = append(s.regionNames, strings.Clone(key.region))
-		s.regions[s.regionNames[id]] = id
+		s.lastRegion = id
 	}
 	if key.seq > math.MaxInt32 {
 		s.err = errors.New("a list holds more than 2147483647 rows")
@@ -623,7 +628,7 @@ func (s *rowStore) writeRows(w io.Writer, from, to int) error {
 	}
 	defer done()
 	if s.sorted {
-		return s.writeSorted(w, data, evict, from, to)
+		return s.writeSorted(w, data, evict, from, to, nil)
 	}
 	// Arrival order: one contiguous range, written a window at a time.
 	for off, end := s.keys[from].off, s.keys[to-1].off+int64(s.keys[to-1].n); off < end; {
@@ -652,6 +657,7 @@ func (s *rowStore) writeRuns(w *segmentWriter, from, to int) error {
 		return err
 	}
 	defer done()
+	var buf []byte // writeSorted's, from run to run
 	for a := from; a < to; {
 		b := a + 1
 		for b < to && s.keys[b].region == s.keys[a].region {
@@ -659,7 +665,7 @@ func (s *rowStore) writeRuns(w *segmentWriter, from, to int) error {
 		}
 		run := s.runs[s.regionNames[s.keys[a].region]]
 		if run == nil {
-			if err := s.writeSorted(w, data, evict, a, b); err != nil {
+			if err := s.writeSorted(w, data, evict, a, b, &buf); err != nil {
 				return err
 			}
 			a = b
@@ -668,7 +674,7 @@ func (s *rowStore) writeRuns(w *segmentWriter, from, to int) error {
 		if b-a != run.rows {
 			return fmt.Errorf("a shared run of %d rows has %d here", run.rows, b-a)
 		}
-		seg, err := run.deflated(func(out io.Writer) error { return s.writeSorted(out, data, evict, a, b) })
+		seg, err := run.deflated(func(out io.Writer) error { return s.writeSorted(out, data, evict, a, b, &buf) })
 		if err != nil {
 			return err
 		}
@@ -733,13 +739,18 @@ func (s *rowStore) mapped() (data []byte, evict func(from, to int64), done func(
 // are copied in file order, one sweep over the mapping letting go of its
 // pages behind it, each to its place in key order in a buffer, which is
 // then written at once. A run of w windows maps each page of the file at
-// most w times.
-func (s *rowStore) writeSorted(w io.Writer, data []byte, evict func(from, to int64), from, to int) error {
+// most w times. The buffer is *scratch when given, left there for the
+// next call.
+func (s *rowStore) writeSorted(w io.Writer, data []byte, evict func(from, to int64), from, to int, scratch *[]byte) error {
 	var (
 		buf   []byte
 		dst   []int64 // where each row of the window goes in buf, in key order
 		byOff []int32 // the window's rows in file order
 	)
+	if scratch != nil {
+		buf = *scratch
+		defer func() { *scratch = buf }()
+	}
 	for start := from; start < to; {
 		keys := s.keys[start:start]
 		size := int64(0)
