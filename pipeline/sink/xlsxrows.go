@@ -352,7 +352,7 @@ func (x *rowXML) encodeCell(b []byte, c xcell, cutMark string) []byte {
 		b = strconv.AppendInt(b, int64(c.style), 10)
 		b = append(b, `" t="inlineStr"><is><t`...)
 		text := c.text
-		if utf8.RuneCountInString(text) > maxCellChars {
+		if len(text) > maxCellChars && utf8.RuneCountInString(text) > maxCellChars {
 			text = cutText(text, maxCellChars, cutMark)
 			x.cut++
 		}
