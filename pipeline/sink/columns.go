@@ -74,6 +74,21 @@ func (c listCol) at(i int) []string {
 	return out
 }
 
+// has reports whether the list at i holds a string: len(c.at(i)) > 0,
+// without gathering them.
+func (c listCol) has(i int) bool {
+	if c.a == nil || c.a.IsNull(i) {
+		return false
+	}
+	start, end := c.a.ValueOffsets(i)
+	for j := start; j < end; j++ {
+		if c.v.IsValid(int(j)) {
+			return true
+		}
+	}
+	return false
+}
+
 // colReader reads several columns of one batch, remembering the first
 // error so that callers can fetch every column and check once.
 type colReader struct {

@@ -104,7 +104,8 @@ type Report struct {
 	deltas      deltaTables
 	hasData     bool // a person or row of the scope was seen
 	findings    Findings
-	maxRows     int // data rows per list sheet; 0 means maxListRows (tests set fewer)
+	maxRows     int     // data rows per list sheet; 0 means maxListRows (tests set fewer)
+	cells       []xcell // the cells of the list row being built (personBase)
 	started     bool
 	done        bool
 	committed   bool

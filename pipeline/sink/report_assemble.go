@@ -464,12 +464,12 @@ func (r *Report) writeSheet(zw *zip.Writer, zf *zip.File, fix *sheetFix, strs *s
 	}
 	hdr := zf.FileHeader
 	hdr.Method, hdr.Flags, hdr.CRC32, hdr.CompressedSize64, hdr.UncompressedSize64 = zip.Deflate, 0, 0, 0, 0
-	w, err := zw.CreateHeader(&hdr)
-	if err != nil {
-		return err
-	}
 	if fix.list == nil {
-		_, err := io.WriteString(w, doc)
+		w, err := zw.CreateHeader(&hdr)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(w, doc)
 		return err
 	}
 	// The list's rows go right after the header row, before any note
@@ -483,6 +483,13 @@ func (r *Report) writeSheet(zw *zip.Writer, zf *zip.File, fix *sheetFix, strs *s
 		return fmt.Errorf("worksheet XML has no header row")
 	}
 	at := data + header + len("</row>")
+	if fix.list.store.runs != nil {
+		return writeSharedSheet(zw, &hdr, doc[:at], fix.list, doc[at:])
+	}
+	w, err := zw.CreateHeader(&hdr)
+	if err != nil {
+		return err
+	}
 	if _, err := io.WriteString(w, doc[:at]); err != nil {
 		return err
 	}
@@ -492,6 +499,48 @@ func (r *Report) writeSheet(zw *zip.Writer, zf *zip.File, fix *sheetFix, strs *s
 	_, err = io.WriteString(w, doc[at:])
 	return err
 }
+
+// writeSharedSheet writes a list sheet whose rows hold runs shared with
+// another workbook (xlsxshare.go): head, the rows, tail, deflated as one
+// stream around the runs' segments, as a raw entry whose CRC-32 and
+// sizes follow it in a data descriptor (flag 8).
+func writeSharedSheet(zw *zip.Writer, hdr *zip.FileHeader, head string, list *listPart, tail string) error {
+	hdr.Flags = 0x8
+	raw, err := zw.CreateRaw(hdr)
+	if err != nil {
+		return err
+	}
+	w, err := newSegmentWriter(raw)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, head); err != nil {
+		return err
+	}
+	if err := list.store.writeRuns(w, list.from, list.to); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, tail); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	// The zip writer reads these when the entry ends (at the next entry
+	// or its Close), for the data descriptor and the central directory.
+	hdr.CRC32, hdr.CompressedSize64, hdr.UncompressedSize64 = w.crc, uint64(w.out.n), uint64(w.n)
+	// The 32-bit sizes are what the writer puts in a data descriptor and
+	// directory entry without ZIP64; it sets them itself only for the
+	// entries it deflates.
+	hdr.CompressedSize, hdr.UncompressedSize = uint32(min(w.out.n, uint32max)), uint32(min(w.n, uint32max)) //nolint:staticcheck // see above
+	if w.out.n >= uint32max || w.n >= uint32max {
+		hdr.ReaderVersion = 45 // ZIP64, as archive/zip marks it
+	}
+	return nil
+}
+
+// uint32max is the largest size a zip header holds without ZIP64.
+const uint32max = 1<<32 - 1
 
 // sortCols puts a <cols> element's column definitions in ascending order,
 // as Excel expects.

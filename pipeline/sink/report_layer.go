@@ -130,6 +130,12 @@ func (r *Report) newStyles() error {
 }
 
 func (r *Report) codes(cs []string, sep string) string {
+	switch len(cs) {
+	case 0:
+		return ""
+	case 1:
+		return r.lb.code(cs[0])
+	}
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = r.lb.code(c)

@@ -80,13 +80,21 @@ func newListRows(cells, province *Report, regencies []*Report) *listRows {
 
 // add adds the row just encoded to list k of each workbook given (nil
 // ones skipped).
+//
+// The sorted lists (print, recording) of a regency's workbook keep only
+// their keys, borrowing the rows of the province's lists
+// (rowStore.borrow), to which every row of theirs is added first.
 func (l *listRows) add(k listKind, key rowKey, to ...*Report) {
 	for _, r := range to {
 		if r == nil {
 			continue
 		}
 		r.hasData = true
-		r.stores[k].addXML(&l.row, key)
+		if st := r.stores[k]; st.src != nil {
+			st.addBorrowed(&l.row, key)
+		} else {
+			st.addXML(&l.row, key)
+		}
 		if key.outside {
 			r.outsideRows[k]++
 		}
@@ -123,7 +131,7 @@ func (l *listRows) writePersons(rec arrow.Record) error {
 				encode(listDeceased, r.deceasedRow(&p, i))
 				l.add(listDeceased, rowKey{}, l.province, home)
 			}
-			if len(p.flags.at(i)) > 0 {
+			if p.flags.has(i) {
 				encode(listReview, r.reviewRow(&p, i))
 				l.add(listReview, rowKey{}, l.province, home)
 			}
@@ -142,13 +150,19 @@ func (l *listRows) writePersons(rec arrow.Record) error {
 	return nil
 }
 
-// personBase is the first cells of every person list: who and where.
+// personBase is the first cells of every person list: who and where. It
+// reuses the report's cell buffer: the cells, and those the caller
+// appends, are valid until the next row is built.
 func (r *Report) personBase(p *personCols, i int) []xcell {
-	return []xcell{
+	if r.cells == nil {
+		r.cells = make([]xcell, 0, 32)
+	}
+	r.cells = append(r.cells[:0],
 		textCell(r.st.nik, p.nik.at(i)), textCell(r.st.text, p.nama.at(i)),
 		p.birth.cell(r.st.listDate, i), textCell(r.st.text, r.regionName(p.region.at(i))),
 		textCell(r.st.text, p.kec.at(i)), textCell(r.st.text, p.kel.at(i)),
-	}
+	)
+	return r.cells
 }
 
 // personColumns are the columns of personBase.

@@ -25,8 +25,11 @@ import (
 // the province's workbook and to the workbooks of the regencies it
 // belongs to (listRows), rather than every workbook reading every batch
 // and encoding its own rows; its repeated texts refer to one shared
-// string table, which every workbook carries whole (xlsxstrings.go). The
-// workbooks are laid out and written side by side at Close.
+// string table, which every workbook carries whole (xlsxstrings.go). A
+// regency's print and recording lists keep only keys into the
+// province's rows, and a regency's run of them is deflated once for both
+// workbooks (xlsxshare.go). The workbooks are laid out and written side
+// by side at Close.
 type Workbooks struct {
 	province *Report   // nil without the province's workbook
 	reports  []*Report // the province's first, then the regencies'
@@ -94,6 +97,17 @@ func (s *Workbooks) start() error {
 			}
 		}
 	}
+	// Every row of a regency's print and recording lists is added to the
+	// province's first (listRows.add): the regency keeps only its keys.
+	if s.province != nil {
+		for _, r := range s.reports {
+			for _, k := range []listKind{listPrint, listRecording} {
+				if r != s.province {
+					r.stores[k].borrow(s.province.stores[k])
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -143,6 +157,16 @@ func (s *Workbooks) Close(ctx context.Context) error {
 			return s.fail(err)
 		}
 		s.lists.addPending()
+		if s.province != nil {
+			// The regencies read the province's rows as it writes its
+			// own workbook: its files are complete before any starts.
+			for _, k := range []listKind{listPrint, listRecording} {
+				if err := s.province.stores[k].flush(); err != nil {
+					return s.fail(err)
+				}
+			}
+		}
+		s.shareRuns()
 	}
 	errs := make([]error, len(s.reports))
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
@@ -167,6 +191,58 @@ func (s *Workbooks) Close(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// shareRuns marks, in the sorted lists (print, recording), each
+// regency's rows as a run the province's workbook and the regency's
+// share, to be deflated once for both (xlsxshare.go): when both
+// workbooks are written, the province's list holds exactly the
+// regency's rows (as many, as many bytes) in one group of its sorted
+// order (groupStarts), so that they are one run of it, the same bytes in
+// the same order as the regency's whole list, and that run lies within
+// one sheet of the province's list and the regency's list within one of
+// its own.
+func (s *Workbooks) shareRuns() {
+	if s.province == nil {
+		return
+	}
+	per := s.province.listRows()
+	for _, k := range []listKind{listPrint, listRecording} {
+		ps := s.province.stores[k]
+		if !ps.sorted || ps.rows() == 0 {
+			continue
+		}
+		rank := ps.regionRanks()
+		start := ps.groupStarts(rank)
+		rows, size := make([]int, len(ps.regionNames)), make([]int64, len(ps.regionNames))
+		for _, key := range ps.keys {
+			rows[key.region]++
+			size[key.region] += int64(key.n)
+		}
+		for _, r := range s.reports {
+			rs := r.stores[k]
+			id, ok := ps.regions[r.info.Scope]
+			if r == s.province || !r.hasData || !ok || !rs.sorted || rs.rows() > r.listRows() ||
+				rs.rows() != rows[id] || rs.size != size[id] || len(rs.regionNames) != 1 || rs.regionNames[0] != r.info.Scope {
+				continue
+			}
+			g := int(rank[id]) // the group of the region's rows, inside the province or out
+			if start[g+1]-start[g] != rows[id] {
+				g += len(rank)
+			}
+			from, to := start[g], start[g+1]
+			if to-from != rows[id] || from/per != (to-1)/per {
+				continue
+			}
+			run := &sharedRun{rows: rows[id], size: size[id]}
+			run.users.Store(2)
+			if ps.runs == nil {
+				ps.runs = map[string]*sharedRun{}
+			}
+			ps.runs[r.info.Scope] = run
+			rs.runs = map[string]*sharedRun{r.info.Scope: run}
+		}
+	}
 }
 
 // Abort implements pipeline.Sink.

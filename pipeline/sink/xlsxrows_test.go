@@ -2,9 +2,12 @@ package sink
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +91,52 @@ func TestRowStoreEvictsAsItWrites(t *testing.T) {
 		}
 		if !sorted && !strings.HasPrefix(got.String(), `<row><c s="1" t="inlineStr"><is><t>row 000000</t>`) {
 			t.Errorf("arrival order does not begin with the first row: %.80s", got.String())
+		}
+		if err := s.close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A sorted store orders its rows outside the province last, then by
+// region code, print order (signed, MaxInt32 for no blank) and arrival,
+// whether the keys arrived in seq order (the packed sort) or not (the
+// field-by-field one).
+func TestRowStoreOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	regions := []string{"1771", "1701", "1709", "3171", "1702"}
+	orders := []int32{math.MaxInt32, math.MinInt32, -1, 0, 1, 2, 3, 1 << 20}
+	for _, shuffled := range []bool{false, true} {
+		s := newRowStore(t.TempDir(), []colSpec{{label: "x", min: 5, max: 30}}, true, "…")
+		const n = 5000
+		seqs := rng.Perm(n)
+		if !shuffled {
+			slices.Sort(seqs)
+		}
+		want := make([]rowKey, n)
+		for i := range n {
+			k := rowKey{region: regions[rng.IntN(len(regions))], order: orders[rng.IntN(len(orders))], seq: seqs[i]}
+			k.outside = k.region == "3171" || k.region == "1702" && rng.IntN(2) == 0
+			want[i] = k
+			s.add([]xcell{textCell(1, fmt.Sprint(k.seq))}, k)
+		}
+		slices.SortFunc(want, func(a, b rowKey) int {
+			return cmp.Or(compareBool(a.outside, b.outside), cmp.Compare(a.region, b.region),
+				cmp.Compare(a.order, b.order), cmp.Compare(a.seq, b.seq))
+		})
+		s.order()
+		for i, k := range s.keys {
+			got := rowKey{outside: k.outside, region: s.regionNames[k.region], order: k.order, seq: int(k.seq)}
+			if got != want[i] {
+				t.Fatalf("shuffled=%v: key %d is %+v, want %+v", shuffled, i, got, want[i])
+			}
+		}
+		var buf bytes.Buffer
+		if err := s.writeRows(&buf, 0, 1); err != nil {
+			t.Fatal(err)
+		}
+		if first := fmt.Sprintf("<t>%d</t>", want[0].seq); !strings.Contains(buf.String(), first) {
+			t.Errorf("shuffled=%v: first row %s, want the one with %s", shuffled, buf.String(), first)
 		}
 		if err := s.close(); err != nil {
 			t.Fatal(err)
