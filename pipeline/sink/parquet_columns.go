@@ -1,11 +1,13 @@
 package sink
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -13,7 +15,9 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/bitutil"
 	"github.com/apache/arrow/go/v17/arrow/flight"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/metadata"
@@ -40,6 +44,7 @@ type columnsWriter struct {
 	rows    int64 // in rgw
 	maxRows int64
 	workers []*columnWorker
+	dicts   []*dictMirror // by column, for the string columns
 	closed  bool
 }
 
@@ -49,6 +54,7 @@ type columnWorker struct {
 	ctx context.Context // pqarrow's write context
 	def []int16
 	ba  []parquet.ByteArray
+	idx []int32 // dictionary indices of a string column's values
 }
 
 func newColumnsWriter(schema *arrow.Schema, out io.Writer, props *parquet.WriterProperties, maxRows int64) (*columnsWriter, error) {
@@ -76,6 +82,15 @@ func newColumnsWriter(schema *arrow.Schema, out io.Writer, props *parquet.Writer
 	cw := &columnsWriter{
 		w:      file.NewParquetWriter(out, pqschema.Root(), file.WithWriterProps(props), file.WithWriteMetadata(meta)),
 		schema: schema, maxRows: maxRows,
+	}
+	cw.dicts = make([]*dictMirror, len(schema.Fields()))
+	for i, f := range schema.Fields() {
+		if l, ok := f.Type.(*arrow.ListType); ok {
+			f = l.ElemField()
+		}
+		if f.Type.ID() == arrow.STRING {
+			cw.dicts[i] = &dictMirror{}
+		}
 	}
 	for range min(runtime.GOMAXPROCS(0), len(schema.Fields())) {
 		cw.workers = append(cw.workers, &columnWorker{ctx: pqarrow.NewArrowWriteContext(context.Background(), &arrProps)})
@@ -173,7 +188,7 @@ func (cw *columnsWriter) writeColumn(cwk *columnWorker, i int, col arrow.Array, 
 			}
 		}
 		if s, ok := col.(*array.String); ok {
-			return cwk.writeStrings(w, s, def, nil, f.Nullable)
+			return cwk.writeStrings(w, s, def, nil, f.Nullable, cw.dicts[i])
 		}
 		return pqarrow.WriteArrowToColumn(cwk.ctx, w, col, def, nil, f.Nullable)
 	}
@@ -183,7 +198,7 @@ func (cw *columnsWriter) writeColumn(cwk *columnWorker, i int, col arrow.Array, 
 	values := array.NewSlice(list.ListValues(), int64(offsets[0]), int64(offsets[list.Len()]))
 	defer values.Release()
 	if s, ok := values.(*array.String); ok {
-		return cwk.writeStrings(w, s, def, rep, elem.Nullable)
+		return cwk.writeStrings(w, s, def, rep, elem.Nullable, cw.dicts[i])
 	}
 	return pqarrow.WriteArrowToColumn(cwk.ctx, w, values, def, rep, elem.Nullable)
 }
@@ -191,8 +206,10 @@ func (cw *columnsWriter) writeColumn(cwk *columnWorker, i int, col arrow.Array, 
 // writeStrings writes a string column as pqarrow.WriteArrowToColumn does
 // (its writeDenseArrow), through a slice of values the worker keeps
 // rather than one made for each column of each batch: that allocation,
-// and collecting it, was a third of the Parquet's time.
-func (cwk *columnWorker) writeStrings(w file.ColumnChunkWriter, s *array.String, def, rep []int16, nullable bool) error {
+// and collecting it, was a third of the Parquet's time. While the column
+// is dictionary-encoded, m (if not nil) spares the encoder most of its
+// hashing (see dictMirror).
+func (cwk *columnWorker) writeStrings(w file.ColumnChunkWriter, s *array.String, def, rep []int16, nullable bool, m *dictMirror) error {
 	wr, ok := w.(*file.ByteArrayColumnChunkWriter)
 	if !ok {
 		return fmt.Errorf("a string column written to a %s column", w.Type())
@@ -216,13 +233,265 @@ func (cwk *columnWorker) writeStrings(w file.ColumnChunkWriter, s *array.String,
 		data[i] = values[offsets[i]:offsets[i+1]]
 	}
 	var err error
-	if noNulls {
+	switch {
+	case m != nil && m.follows(wr):
+		err = cwk.writeDictChunks(wr, m, s, data, def, rep, noNulls)
+	case noNulls:
 		_, err = wr.WriteBatch(data, def, rep)
-	} else {
+	default:
 		wr.WriteBatchSpaced(data, def, rep, s.NullBitmapBytes(), int64(s.Data().Offset()))
 	}
 	clear(data) // keep no reference to the batch's values
 	return err
+}
+
+// dictMirror keeps, for one string column, the dictionary its column
+// chunk writer's encoder is building: the same values with the same
+// indices, for the encoder adds the values it is given in their order.
+// The encoder hashes every value it is given (through an interface,
+// allocating for each), and most of the Parquet's time went there. With
+// the mirror, values the dictionary already holds are handed to the
+// writer as their indices (WriteDictIndices, as pqarrow writes an Arrow
+// dictionary array), the page statistics updated from the distinct ones
+// among them; a value new to the dictionary is written as before, and the
+// encoder adds it.
+//
+// The writer cuts what it is given into batches of WriteBatchSize levels
+// and, after each, starts a new page when the page is full and falls back
+// to plain encoding when the dictionary is; the mirror goes batch by batch
+// the same way, and hands a batch with new values over in pieces only
+// when neither can happen within it, so the file is the same byte for
+// byte. It gives up until the next column chunk when the encoder falls
+// back, or when most values are new (a column of names, say), where it
+// would only add its own hashing to the encoder's.
+type dictMirror struct {
+	w        file.ColumnChunkWriter // the column chunk mirrored
+	off      bool                   // given up for w
+	index    map[string]int32
+	dictSize int64    // of the dictionary page, as the encoder counts it
+	values   int      // written to w, nulls not counted
+	newVals  int      // of those, new to the dictionary
+	seen     []uint32 // by index: the last batch that held it, for the statistics
+	batch    uint32
+	uniq     []parquet.ByteArray // the distinct values of a batch
+	fresh    []int               // the values of a batch new to the dictionary
+	indexed  int                 // values written as indices, all chunks (for the tests)
+}
+
+// dictMirrorTrial is how many values of a column chunk the mirror
+// follows before it may give up on a column with mostly new values.
+const dictMirrorTrial = 4096
+
+// follows reports whether m can be used for the values next written to
+// wr, starting over when wr is a new column chunk.
+func (m *dictMirror) follows(wr *file.ByteArrayColumnChunkWriter) bool {
+	if m.w != wr {
+		m.w, m.off, m.dictSize, m.values, m.newVals = wr, false, 0, 0, 0
+		if m.index == nil {
+			m.index = make(map[string]int32)
+		}
+		clear(m.index)
+		m.seen = m.seen[:0]
+	}
+	if !m.off && (wr.CurrentEncoder().Encoding() != parquet.Encodings.PlainDict ||
+		wr.Properties().DataPageVersion() != parquet.DataPageV1) {
+		m.giveUp()
+	}
+	return !m.off
+}
+
+// giveUp stops mirroring the current column chunk.
+func (m *dictMirror) giveUp() {
+	m.off = true
+	m.index = nil // a column that outgrew its dictionary may not be back
+	m.seen = nil
+}
+
+// roomFor reports whether the writer, given n more values, can neither
+// fill its page nor its dictionary: the page's estimated size (the
+// encoder's bound for the run-length encoded indices) is taken for all
+// the values of the column chunk.
+func (m *dictMirror) roomFor(props *parquet.WriterProperties, n int) bool {
+	if m.dictSize >= props.DictionaryPageSizeLimit() {
+		return false
+	}
+	width := int64(0)
+	if k := len(m.index); k > 0 {
+		width = int64(max(1, bits.Len32(uint32(k-1))))
+	}
+	minRun := max(1+(512*width+7)/8, 5+(width+7)/8)
+	return 1+(int64(m.values+n)+7)/8*(1+width)+minRun < props.DataPageSize()
+}
+
+// writeDictChunks writes s's values (data, with s's validity) and their
+// levels to wr as WriteBatch (noNulls) or WriteBatchSpaced would, the
+// values m already holds as their dictionary indices.
+func (cwk *columnWorker) writeDictChunks(wr *file.ByteArrayColumnChunkWriter, m *dictMirror, s *array.String, data []parquet.ByteArray, def, rep []int16, noNulls bool) error {
+	off := s.Data().Offset()
+	cwk.idx = slices.Grow(cwk.idx[:0], off+len(data))[:off+len(data)]
+	idxs := cwk.idx[off:]
+	indices := array.NewData(arrow.PrimitiveTypes.Int32, len(data),
+		[]*memory.Buffer{s.Data().Buffers()[0], memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(cwk.idx))},
+		nil, s.NullN(), off)
+	defer indices.Release()
+	// writeIndices writes the values from v on and the levels [l, l+n)
+	// as indices.
+	writeIndices := func(v, l, n int) error {
+		slots := n
+		if def != nil {
+			slots = 0
+			for _, d := range def[l : l+n] {
+				if d >= wr.LevelInfo().RepeatedAncestorDefLevel {
+					slots++
+				}
+			}
+		}
+		part := array.NewSliceData(indices, int64(v), int64(v+slots))
+		batchIdx := array.NewInt32Data(part)
+		part.Release()
+		defer batchIdx.Release()
+		return wr.WriteDictIndices(batchIdx, levelsOrNil(def, l, n), levelsOrNil(rep, l, n))
+	}
+	bits := s.NullBitmapBytes()
+	levels := len(data)
+	if def != nil {
+		levels = len(def)
+	}
+	props := wr.Properties()
+	batch := int(props.WriteBatchSize())
+	ancestor := wr.LevelInfo().RepeatedAncestorDefLevel
+	v := 0 // the first value of the batch
+	for l := 0; l < levels; l += batch {
+		n := min(batch, levels-l)
+		bdef, brep := levelsOrNil(def, l, n), levelsOrNil(rep, l, n)
+		if m.off {
+			// The rest in one call, cut into the same batches.
+			rest := data[v:]
+			rdef, rrep := levelsOrNil(def, l, levels-l), levelsOrNil(rep, l, levels-l)
+			if noNulls {
+				_, err := wr.WriteBatch(rest, rdef, rrep)
+				return err
+			}
+			wr.WriteBatchSpaced(rest, rdef, rrep, bits, int64(off+v))
+			return nil
+		}
+		slots := n // values of the batch, nulls included
+		if bdef != nil {
+			slots = 0
+			for _, d := range bdef {
+				if d >= ancestor {
+					slots++
+				}
+			}
+		}
+		vals := data[v : v+slots]
+		m.batch++
+		if m.batch == 0 { // wrapped: forget what the stamps say
+			clear(m.seen)
+			m.batch = 1
+		}
+		m.uniq, m.fresh = m.uniq[:0], m.fresh[:0]
+		present := 0
+		var prev parquet.ByteArray
+		prevIdx := int32(-1)
+		for k, val := range vals {
+			if bits != nil && !bitutil.BitIsSet(bits, off+v+k) {
+				continue
+			}
+			present++
+			x := prevIdx
+			if x < 0 || !bytes.Equal(val, prev) {
+				var ok bool
+				if x, ok = m.index[string(val)]; !ok {
+					x = int32(len(m.index))
+					m.index[string(val)] = x
+					m.seen = append(m.seen, m.batch)
+					m.dictSize += int64(len(val) + arrow.Uint32SizeBytes)
+					m.fresh = append(m.fresh, k)
+				}
+				prev, prevIdx = val, x
+			}
+			idxs[v+k] = x
+			if m.seen[x] != m.batch {
+				m.seen[x] = m.batch
+				m.uniq = append(m.uniq, val)
+			}
+		}
+		// The values WriteBatchSpaced counts for the statistics are the
+		// batch's slots less its null levels (null and empty lists
+		// included), and when that comes to 0 it leaves the minimum and
+		// maximum alone, whatever values there are.
+		counted := present
+		if !noNulls {
+			counted = slots - (n - present)
+		}
+		switch {
+		case len(m.fresh) == 0 || counted != 0 && m.roomFor(props, present):
+			// The new values one by one, as WriteBatch would add them;
+			// the levels and the other values between them as indices.
+			// The statistics first, as WriteBatch does: the page may be
+			// written at the end of the batch.
+			if st, ok := wr.PageStatistics().(*metadata.ByteArrayStatistics); ok {
+				if counted != 0 {
+					// As Update(vals) but from each value once, the new
+					// ones counted as the writer adds them.
+					st.Update(m.uniq, int64(n-present))
+					st.IncNumValues(int64(counted - len(m.fresh) - len(m.uniq)))
+				} else {
+					st.IncNulls(int64(n - present))
+					st.IncNumValues(int64(counted))
+				}
+			}
+			m.indexed += present - len(m.fresh)
+			from, fromLevel := v, l // not yet written
+			slot, lv := v, l        // the value at level lv
+			for _, k := range m.fresh {
+				for ; slot < v+k || bdef != nil && bdef[lv-l] < ancestor; lv++ {
+					if bdef == nil || bdef[lv-l] >= ancestor {
+						slot++
+					}
+				}
+				if lv > fromLevel {
+					if err := writeIndices(from, fromLevel, lv-fromLevel); err != nil {
+						return err
+					}
+				}
+				if _, err := wr.WriteBatch(data[slot:slot+1], levelsOrNil(def, lv, 1), levelsOrNil(rep, lv, 1)); err != nil {
+					return err
+				}
+				from, fromLevel = slot+1, lv+1
+				slot, lv = slot+1, lv+1
+			}
+			if l+n > fromLevel {
+				if err := writeIndices(from, fromLevel, l+n-fromLevel); err != nil {
+					return err
+				}
+			}
+		case noNulls:
+			if _, err := wr.WriteBatch(vals, bdef, brep); err != nil {
+				return err
+			}
+		default:
+			wr.WriteBatchSpaced(vals, bdef, brep, bits, int64(off+v))
+		}
+		m.values += present
+		m.newVals += len(m.fresh)
+		if wr.CurrentEncoder().Encoding() != parquet.Encodings.PlainDict ||
+			m.values >= dictMirrorTrial && 2*m.newVals > m.values {
+			m.giveUp()
+		}
+		clear(m.uniq)
+		v += slots
+	}
+	return nil
+}
+
+// levelsOrNil is levels[from:from+n], or nil for no levels.
+func levelsOrNil(levels []int16, from, n int) []int16 {
+	if levels == nil {
+		return nil
+	}
+	return levels[from : from+n]
 }
 
 // listLevels are the definition and repetition levels of a list column
