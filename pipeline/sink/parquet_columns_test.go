@@ -25,7 +25,8 @@ import (
 // (and dictMirror) meet both values they hold and new ones; with small
 // write batches most values go to the writer as dictionary indices, and
 // small pages and a small dictionary limit make the writer start pages
-// and fall back to plain encoding in the middle of a batch.
+// and fall back to plain encoding in the middle of a batch. The last
+// column is all nulls.
 func TestColumnsWriterWritesWhatPqarrowWrites(t *testing.T) {
 	meta := arrow.NewMetadata([]string{"table"}, []string{"test"})
 	schema := arrow.NewSchema([]arrow.Field{
@@ -38,6 +39,7 @@ func TestColumnsWriterWritesWhatPqarrowWrites(t *testing.T) {
 		{Name: "flags", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
 		{Name: "sources", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
 		{Name: "k3_with", Type: arrow.ListOf(arrow.BinaryTypes.String)},
+		{Name: "none", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, &meta)
 	r := rand.New(rand.NewPCG(4, 11))
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -143,7 +145,7 @@ func TestColumnsWriterRefusesOtherTypes(t *testing.T) {
 }
 
 // randomRecord is n rows of schema with random values, nulls where a
-// field may have them, lists of 0 to 3 elements, texts from v<from> to
+// field may have them (all of a column named none), lists of 0 to 3 elements, texts from v<from> to
 // v<from+39>.
 func randomRecord(r *rand.Rand, mem memory.Allocator, schema *arrow.Schema, n, from int) arrow.Record {
 	b := array.NewRecordBuilder(mem, schema)
@@ -152,7 +154,7 @@ func randomRecord(r *rand.Rand, mem memory.Allocator, schema *arrow.Schema, n, f
 	for i, f := range schema.Fields() {
 		for range n {
 			fb := b.Field(i)
-			if f.Nullable && r.IntN(5) == 0 {
+			if f.Nullable && (r.IntN(5) == 0 || f.Name == "none") {
 				fb.AppendNull()
 				continue
 			}
