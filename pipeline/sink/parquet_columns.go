@@ -250,10 +250,14 @@ func (cw *columnsWriter) writeColumn(cwk *columnWorker, i int, col arrow.Array, 
 		if f.Nullable {
 			cwk.def = slices.Grow(cwk.def[:0], col.Len())[:col.Len()]
 			def = cwk.def
-			for r := range def {
-				def[r] = 0
-				if col.IsValid(r) {
+			if col.NullN() == 0 {
+				for r := range def {
 					def[r] = 1
+				}
+			} else {
+				valid, off := col.NullBitmapBytes(), col.Data().Offset()
+				for r := range def {
+					def[r] = int16(valid[(off+r)>>3] >> ((off + r) & 7) & 1)
 				}
 			}
 		}
@@ -562,7 +566,10 @@ func (m *dictMirror[T]) write(cwk *columnWorker, wr dictWriter[T], arr arrow.Arr
 		defer batchIdx.Release()
 		return wr.WriteDictIndices(batchIdx, levelsOrNil(def, l, n), levelsOrNil(rep, l, n))
 	}
-	bitmap := arr.NullBitmapBytes()
+	bitmap := arr.NullBitmapBytes() // the values' validity, for index
+	if arr.NullN() == 0 {
+		bitmap = nil
+	}
 	levels := len(data)
 	if def != nil {
 		levels = len(def)
