@@ -184,8 +184,8 @@ func (cw *columnsWriter) each(f func(cwk *columnWorker, i int) error) error {
 // closeRowGroup closes the row group being written. Closing it writes
 // each column chunk's pages to the file in turn, after encoding and
 // compressing the page still open, all of a chunk's values when its
-// dictionary holds them (a fifth of the Parquet's time in a run, on one
-// core): those pages are finished first, on the workers.
+// dictionary holds them (about a fifth of the Parquet's wall time at 1M,
+// on one core): those pages are finished first, on the workers.
 func (cw *columnsWriter) closeRowGroup() error {
 	err := cw.each(func(_ *columnWorker, i int) error {
 		w, err := cw.rgw.Column(i)
@@ -226,8 +226,7 @@ func finishPage(w file.ColumnChunkWriter) error {
 		if !ok {
 			return nil
 		}
-		width := int64(d.BitWidth())
-		none = 1 + max(1+(512*width+7)/8, 5+(width+7)/8)
+		none = 1 + rleMinBuffer(int64(d.BitWidth()))
 	} else if enc.Encoding() != parquet.Encodings.Plain {
 		return nil
 	}
@@ -387,19 +386,20 @@ func writeValues[T parquet.ByteArray | int32](cwk *columnWorker, wr dictWriter[T
 // the same way, and hands a batch with new values over in pieces only
 // when neither can happen within it, so the file is the same byte for
 // byte. It gives up until the next column chunk when the encoder falls
-// back, or when most values are new (a column of names, say), where it
-// would only add its own hashing to the encoder's.
+// back, or when its dictionary is large and most of the latest values are
+// new (a column of real names, say), where it would only add its own
+// hashing to the encoder's.
 type dictMirror[T parquet.ByteArray | int32] struct {
 	w        file.ColumnChunkWriter // the column chunk mirrored
 	off      bool                   // given up for w
 	strs     map[string]int32       // the dictionary of texts
 	ints     map[int32]int32        // or of integers
-	entries  int
-	dictSize int64    // of the dictionary page, as the encoder counts it
-	values   int      // written to w, nulls not counted
-	window   int      // values written since the mirror last judged how many are new
-	newVals  int      // of those, new to the dictionary
-	seen     []uint32 // by index: the last batch that held it, for the statistics
+	entries  int                    // in the dictionary
+	dictSize int64                  // of the dictionary page, as the encoder counts it
+	values   int                    // written to w, nulls not counted
+	window   int                    // values written since the mirror last judged how many are new
+	newVals  int                    // of those, new to the dictionary
+	seen     []uint32               // by index: the last batch that held it, for the statistics
 	batch    uint32
 	uniq     []T   // the distinct values of a batch
 	fresh    []int // the values of a batch new to the dictionary
@@ -462,12 +462,18 @@ func (m *dictMirror[T]) roomFor(props *parquet.WriterProperties, n int) bool {
 	if m.entries > 0 {
 		width = int64(max(1, bits.Len32(uint32(m.entries-1))))
 	}
-	minRun := max(1+(512*width+7)/8, 5+(width+7)/8)
-	return 1+(int64(m.values+n)+7)/8*(1+width)+minRun < props.DataPageSize()
+	return 1+(int64(m.values+n)+7)/8*(1+width)+rleMinBuffer(width) < props.DataPageSize()
+}
+
+// rleMinBuffer is the least buffer the Parquet run-length encoder asks
+// for values of width bits (the longer of a literal run of 512 values and
+// a repeated run), a term of a dictionary encoder's size estimate.
+func rleMinBuffer(width int64) int64 {
+	return max(1+(512*width+7)/8, 5+(width+7)/8)
 }
 
 // index sets idxs[k] to the dictionary index of each value of vals that
-// is there (valid in bits from bit off on), adding the new ones to the
+// is there (valid in bitmap from bit off on; nil: all are), adding the new ones to the
 // dictionary (and their positions to m.fresh) and each value met first in
 // this batch and not new to m.uniq. It returns how many values are there.
 func (m *dictMirror[T]) index(vals []T, idxs []int32, bitmap []byte, off int) (present int) {

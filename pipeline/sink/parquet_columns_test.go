@@ -26,8 +26,8 @@ import (
 // write batches most values go to the writer as dictionary indices, and
 // small pages and a small dictionary limit make the writer start pages
 // and fall back to plain encoding in the middle of a batch (integers too:
-// the dates come from a large set, the row counts from a small one). The last
-// column is all nulls.
+// the dates come from a large set, the row counts from a small one). The
+// column none is all nulls, empty all nulls and empty texts.
 func TestColumnsWriterWritesWhatPqarrowWrites(t *testing.T) {
 	meta := arrow.NewMetadata([]string{"table"}, []string{"test"})
 	schema := arrow.NewSchema([]arrow.Field{
@@ -41,6 +41,7 @@ func TestColumnsWriterWritesWhatPqarrowWrites(t *testing.T) {
 		{Name: "sources", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
 		{Name: "k3_with", Type: arrow.ListOf(arrow.BinaryTypes.String)},
 		{Name: "none", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "empty", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, &meta)
 	r := rand.New(rand.NewPCG(4, 11))
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -161,7 +162,11 @@ func randomRecord(r *rand.Rand, mem memory.Allocator, schema *arrow.Schema, n, f
 			}
 			switch fb := fb.(type) {
 			case *array.StringBuilder:
-				fb.Append(text())
+				if f.Name == "empty" {
+					fb.Append("")
+				} else {
+					fb.Append(text())
+				}
 			case *array.Date32Builder:
 				fb.Append(arrow.Date32(r.IntN(20000)))
 			case *array.Int32Builder:
