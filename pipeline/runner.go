@@ -181,13 +181,15 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if workers == 1 || len(inputs) == 0 {
+		var buf []byte
 		for _, in := range inputs {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			var acct ManifestAccount
 			c.rows = &acct
-			h := r.readHead(ctx, c, head, in, func(t Table, rec arrow.Record) error {
+			var h headResult
+			h, buf = r.readHead(ctx, c, head, in, buf, func(t Table, rec arrow.Record) error {
 				return c.push(ctx, head, t, rec)
 			})
 			c.rows = nil
@@ -217,8 +219,9 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // the last snapshot's memory, for the next
 			for i := range work {
-				r.readWorker(wctx, cancel, c, head, inputs[i], i, queued, &heads[i])
+				buf = r.readWorker(wctx, cancel, c, head, inputs[i], i, queued, &heads[i], buf)
 			}
 		}()
 	}
@@ -282,14 +285,15 @@ func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *
 // readWorker reads input i through the head of the chain, queueing what
 // it emits, and says the input is done when it is (after setting *h). A
 // failure that stops the run cancels ctx at once, so that the other
-// workers stop too.
-func (r *Runner) readWorker(ctx context.Context, cancel context.CancelCauseFunc, c *chain, head int, in Input, i int, queued *waiting, h *headResult) {
+// workers stop too. buf is memory the snapshot may use; readWorker
+// returns the memory it is done with, for the worker's next input.
+func (r *Runner) readWorker(ctx context.Context, cancel context.CancelCauseFunc, c *chain, head int, in Input, i int, queued *waiting, h *headResult, buf []byte) []byte {
 	defer queued.done(i)
 	if err := ctx.Err(); err != nil {
 		h.err = context.Cause(ctx)
-		return
+		return buf
 	}
-	*h = r.readHead(ctx, c, head, in, func(t Table, rec arrow.Record) error {
+	*h, buf = r.readHead(ctx, c, head, in, buf, func(t Table, rec arrow.Record) error {
 		rec.Retain()
 		if !queued.put(i, tableBatch{t, rec, recordBytes(rec)}) {
 			rec.Release()
@@ -300,6 +304,7 @@ func (r *Runner) readWorker(ctx context.Context, cancel context.CancelCauseFunc,
 	if h.err != nil && !inputFailure(h.err) {
 		cancel(h.err)
 	}
+	return buf
 }
 
 // headResult is what reading one input through the head of the chain
@@ -319,12 +324,14 @@ type headResult struct {
 // go through the first head stages of c (in copies that count this
 // input's figures) and then to deliver. It may run in a worker goroutine:
 // it touches nothing of c but its allocator and the head stages' Apply.
-func (r *Runner) readHead(ctx context.Context, c *chain, head int, in Input, deliver func(Table, arrow.Record) error) headResult {
+// The snapshot goes into buf when it fits; readHead returns the memory the
+// snapshot used, which nothing refers to once the source is done.
+func (r *Runner) readHead(ctx context.Context, c *chain, head int, in Input, buf []byte, deliver func(Table, arrow.Record) error) (headResult, []byte) {
 	var h headResult
-	data, err := r.snapshot(in)
+	data, err := r.snapshot(in, buf)
 	if err != nil {
 		h.snapErr = err
-		return h
+		return h, buf
 	}
 	sum := sha256.Sum256(data)
 	h.sha256, h.size = hex.EncodeToString(sum[:]), int64(len(data))
@@ -341,7 +348,7 @@ func (r *Runner) readHead(ctx context.Context, c *chain, head int, in Input, del
 		r.Progress.addRows(rec.NumRows())
 		return hc.push(ctx, 0, TableRows, rec)
 	})
-	return h
+	return h, data
 }
 
 // inputFailure reports whether err is the failure of one input (it is
@@ -416,8 +423,11 @@ type snapshotReader struct{ *bytes.Reader }
 func (snapshotReader) Close() error { return nil }
 
 // snapshot reads the whole input: the source reads these bytes and the
-// manifest's hash is of them, even if the file changes meanwhile.
-func (r *Runner) snapshot(in Input) ([]byte, error) {
+// manifest's hash is of them, even if the file changes meanwhile. They go
+// into buf's memory when it is large enough: a new buffer would be zeroed
+// and faulted in, page by page, for every input (about 0.2 CPU s for the
+// 180 MB of a 1M-row set).
+func (r *Runner) snapshot(in Input, buf []byte) ([]byte, error) {
 	limit := r.MaxInputSize
 	if limit <= 0 {
 		limit = DefaultMaxInputSize
@@ -432,23 +442,23 @@ func (r *Runner) snapshot(in Input) ([]byte, error) {
 	if err != nil {
 		return nil, unreadable(err)
 	}
-	var buf bytes.Buffer
+	b := bytes.NewBuffer(buf[:0])
 	if in.Size > 0 {
 		// ReadFrom wants bytes.MinRead free before it sees the end: without
 		// them it would double a buffer the file just fills.
-		buf.Grow(int(in.Size) + bytes.MinRead)
+		b.Grow(int(in.Size) + bytes.MinRead)
 	}
-	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
+	_, err = b.ReadFrom(io.LimitReader(f, limit+1))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return nil, unreadable(err)
 	}
-	if int64(buf.Len()) > limit {
+	if int64(b.Len()) > limit {
 		return nil, unreadable(fmt.Errorf("file is larger than %d bytes", limit))
 	}
-	return buf.Bytes(), nil
+	return b.Bytes(), nil
 }
 
 // chain pushes batches down the stages and into the sinks, or, for the

@@ -731,3 +731,33 @@ func TestRunnerClosesFileSinksTogether(t *testing.T) {
 		}
 	}
 }
+
+// A worker reads its next input into the memory of its last snapshot:
+// what each input is read and hashed as must be its own bytes, whether a
+// shorter input follows a longer one or the other way round.
+func TestRunnerSnapshotsReuseMemory(t *testing.T) {
+	texts := []string{
+		strings.Repeat("aaaa ", 3000), "b b", strings.Repeat("cc ", 5000), "d", strings.Repeat("e ", 4000), "",
+	}
+	for _, workers := range []int{1, 2} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		var inputs []Input
+		for i, text := range texts {
+			inputs = append(inputs, input(fmt.Sprintf("in%d.csv", i), text))
+		}
+		r := &Runner{Source: fakeSource{}, BatchSize: 1000, Workers: workers,
+			Stages: []TableStage{RowStage(widen{name: "dedupe", schema: RowSchema})}}
+		res, err := r.Run(context.Background(), mem, inputs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, in := range res.Inputs {
+			sum := sha256.Sum256([]byte(texts[i]))
+			if in.SHA256 != hex.EncodeToString(sum[:]) || in.Size != int64(len(texts[i])) || in.RowsIn != len(strings.Fields(texts[i])) {
+				t.Errorf("%d workers: input %d: %d bytes, %d rows, SHA-256 %s; want %d bytes, %d rows, %x",
+					workers, i, in.Size, in.RowsIn, in.SHA256, len(texts[i]), len(strings.Fields(texts[i])), sum)
+			}
+		}
+		mem.AssertSize(t, 0)
+	}
+}

@@ -121,6 +121,7 @@ func FuzzNormalizeName(f *testing.F) {
 	for _, s := range []string{
 		"H. Abdul Rahman", "H.ABDUL", "SITI AMINAH, S.Pd.", "Prof. Dr. Ir. H. Bambang, S.H., M.H.",
 		"A.H. NASUTION", "H. Dr.", "", "José Ñandú", "ǅ", "\xff\xfe", "ß", "ﬀ", "H\u0345", "S . PD",
+		"SITI AMINAH", " SITI", "SITI ", "SITI  AMINAH", "SITI\tAMINAH", "SITI\x00", "JL. MERDEKA NO. 5", "Siti",
 	} {
 		f.Add(s)
 	}
@@ -134,6 +135,10 @@ func FuzzNormalizeName(f *testing.F) {
 		}
 		if d := displayName(s); displayName(d) != d {
 			t.Fatalf("displayName(%q) = %q, then %q", s, d, displayName(d))
+		}
+		out, ascii := appendDisplayASCII(nil, s)
+		if unchanged := ascii && string(out) == s; displayedASCII(s) != unchanged {
+			t.Fatalf("displayedASCII(%q) = %v; appendDisplayASCII gives %q, %v", s, displayedASCII(s), out, ascii)
 		}
 		if len(s) < 256 { // jaroWinkler is quadratic; names are short
 			sim := jaroWinkler(s, once)

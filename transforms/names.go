@@ -132,6 +132,9 @@ func punctToSpaceUnicode(s string) string {
 // (no-break spaces included) collapsed to one space, invisible characters
 // dropped, upper case. Titles and punctuation are kept.
 func displayName(s string) string {
+	if displayedASCII(s) {
+		return s
+	}
 	var buf [128]byte
 	out, ok := appendDisplayASCII(buf[:0], s)
 	switch {
@@ -152,6 +155,36 @@ func displayNameUnicode(s string) string {
 		return r
 	}, strings.ToUpper(s))
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// displayedASCII reports whether s is ASCII that displayName leaves as it
+// is: upper case, no invisible character, single ASCII spaces between
+// words and none at either end. Most cells are; checking is cheaper than
+// building the display text to compare it.
+func displayedASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return false
+		}
+		class := asciiClasses[c]
+		switch {
+		case c == ' ':
+			if space {
+				return false
+			}
+			space = true
+			continue
+		case class&(classSpace|classInvisible|classLower) != 0:
+			return false
+		}
+		space = false
+	}
+	return true
 }
 
 // appendDisplayASCII appends displayName(s) to dst when s is ASCII; ok is

@@ -182,6 +182,7 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		regionOf                           = n.regionFinder()
 		destOf                             = memoLookup(n.cfg.Regions.ResolveAny)
 		sexOf, maritalOf, eventOf, stateOf = memoLookup(lookupSex), memoLookup(lookupMarital), memoLookup(lookupEvent), memoLookup(lookupState)
+		requestOf, serviceOf               = memoLookup(parseDay), memoLookup(parseDay) // a few hundred days a batch
 	)
 	defer func() {
 		for _, b := range builders {
@@ -222,9 +223,9 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		appendLookup(bSex, jk, i, sexOf)
 		appendLookup(bMarital, kawin, i, maritalOf)
 		appendLookup(bEvent, jenis, i, eventOf)
-		appendDate(bRequest, aju, i)
+		appendDate(bRequest, aju, i, requestOf)
 		appendLookup(bState, layanan, i, stateOf)
-		appendDate(bService, lyn, i)
+		appendDate(bService, lyn, i, serviceOf)
 		kabText, _ := cellText(kab, i)
 		sheetName, _ := cellText(sheet, i)
 		fileName, _ := cellText(file, i)
@@ -275,13 +276,13 @@ func (n *Normalize) regionFinder() func(kab, sheet, file string) (string, bool) 
 // kept, so a batch of long, distinct cells (up to 32,767 characters each)
 // cannot grow the cache past a few megabytes; longer texts are looked up
 // every time.
-func memoLookup(f func(string) (string, bool)) func(string) (string, bool) {
+func memoLookup[V any](f func(string) (V, bool)) func(string) (V, bool) {
 	type result struct {
-		v  string
+		v  V
 		ok bool
 	}
 	cache := map[string]result{}
-	return func(s string) (string, bool) {
+	return func(s string) (V, bool) {
 		if r, hit := cache[s]; hit {
 			return r.v, r.ok
 		}
@@ -323,19 +324,29 @@ func appendOptString(b *array.StringBuilder, v string, ok bool) {
 	}
 }
 
-// appendDate appends the parsed date of a text cell, or a null.
-func appendDate(b *array.Date32Builder, a *array.String, i int) {
+// appendDate appends the date of a text cell as parse (parseDay,
+// memoised) reads it, or a null.
+func appendDate(b *array.Date32Builder, a *array.String, i int, parse func(string) (arrow.Date32, bool)) {
 	v, ok := cellText(a, i)
 	if !ok {
 		b.AppendNull()
 		return
 	}
-	t, ok := parseDate(v)
+	d, ok := parse(v)
 	if !ok {
 		b.AppendNull()
 		return
 	}
-	b.Append(dateOf(t))
+	b.Append(d)
+}
+
+// parseDay is parseDate as a date32.
+func parseDay(s string) (arrow.Date32, bool) {
+	t, ok := parseDate(s)
+	if !ok {
+		return 0, false
+	}
+	return dateOf(t), true
 }
 
 // appendBirth appends the parsed birth date of a text cell, or a null when
