@@ -120,8 +120,9 @@ type TableStage interface {
 // reads the file once and gives the source an Input that opens those very
 // bytes, so that the SHA-256 in the manifest is of what was processed.
 // The reader Open gives there is also an io.ReaderAt with a method Size()
-// int64 (a bytes.Reader's), so that a source may read the bytes in place
-// instead of copying them; they must not be changed.
+// int64 (a bytes.Reader's) and a method Bytes() []byte that returns them
+// all, so that a source may read the bytes in place instead of copying
+// them; they must not be changed.
 type Input struct {
 	Path string // slash-separated, as reported in outputs
 	Size int64
