@@ -310,6 +310,9 @@ func uvarint(b []byte) (uint64, []byte) {
 	if b[0] < 0x80 {
 		return uint64(b[0]), b[1:]
 	}
+	if len(b) > 1 && b[1] < 0x80 { // below 1<<14: most shared string indexes
+		return uint64(b[0]&0x7f) | uint64(b[1])<<7, b[2:]
+	}
 	v, n := binary.Uvarint(b)
 	return v, b[n:]
 }

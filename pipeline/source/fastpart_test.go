@@ -358,3 +358,61 @@ func readInPlace(t *testing.T, n string, data []byte, whole bool) {
 		t.Errorf("%s (bytes whole: %v): %d rows, %v, %v; read into memory %d rows, %v, %v", n, whole, len(got), gres, gerr, len(want), wres, werr)
 	}
 }
+
+// BenchmarkPartPass measures the fast reader on a sheet shaped like a
+// submission (17 cells a row, most of them shared strings, two dates):
+// the pass over the part as it inflates, and the logged rows handed over.
+func BenchmarkPartPass(b *testing.B) {
+	const rows = 20000
+	var sheet, sst bytes.Buffer
+	sheet.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<worksheet xmlns="` + nsMain + `"><dimension ref="A1:Q20001"/><sheetData>`)
+	sst.WriteString(`<sst xmlns="` + nsMain + `">`)
+	strs := 0
+	for r := 1; r <= rows; r++ {
+		fmt.Fprintf(&sheet, `<row r="%d" spans="1:17">`, r)
+		for c := range 17 {
+			ref := fmt.Sprintf("%c%d", 'A'+c, r)
+			if c == 4 || c == 15 {
+				fmt.Fprintf(&sheet, `<c r="%s" s="1"><v>%d</v></c>`, ref, 27000+r%9000)
+				continue
+			}
+			fmt.Fprintf(&sheet, `<c r="%s" t="s"><v>%d</v></c>`, ref, strs)
+			fmt.Fprintf(&sst, `<si><t>TEXT %d OF ROW %d</t></si>`, c, r)
+			strs++
+		}
+		sheet.WriteString(`</row>`)
+	}
+	sheet.WriteString(`</sheetData></worksheet>`)
+	sst.WriteString(`</sst>`)
+	s, ok := parseSST(sst.Bytes())
+	if !ok {
+		b.Fatal("shared strings refused")
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	w.Write(sheet.Bytes())
+	zw.Close()
+	data := buf.Bytes()
+	at := bytes.NewReader(data)
+	zr, _ := zip.NewReader(at, int64(len(data)))
+	zr.RegisterDecompressor(zip.Deflate, inflater(at, data))
+	cells := 0
+	count := func(n int, c []string, meta []cellMeta) (bool, error) {
+		cells += len(c)
+		return false, nil
+	}
+	b.ResetTimer()
+	for range b.N {
+		pr, err := readPart(zr.File[0], s, partWindow, maxWindow)
+		if err != nil || !pr.scanned || !pr.done {
+			b.Fatal("part not read", err)
+		}
+		pr.log.replay(s, count, pr.done, pr.last, true)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows*b.N), "ns/row")
+	if cells != 17*rows*b.N {
+		b.Fatalf("%d cells", cells)
+	}
+}
