@@ -528,7 +528,7 @@ func (fs *fastSheet) plainCell(col *int) bool {
 		}
 		i = j + 1
 	}
-	if i+1 >= len(b) || bytes.ContainsAny(typ, "&\r") {
+	if i+1 >= len(b) || indexAmpCR(typ) >= 0 {
 		return false
 	}
 	next := *col + 1
@@ -547,12 +547,12 @@ func (fs *fastSheet) plainCell(col *int) bool {
 	case b[i] == '/' && b[i+1] == '>':
 		i += 2
 	case b[i] == '>' && len(b)-i >= len("><v></v></c>") && string(b[i+1:i+4]) == "<v>":
-		j := bytes.IndexByte(b[i+4:], '<')
-		if j < 0 {
-			return false
+		j := i + 4
+		for j < len(b) && b[j] != '<' && b[j] != '&' && b[j] != '\r' { // values are short: a loop beats IndexByte
+			j++
 		}
-		v, i = b[i+4:i+4+j], i+4+j
-		if len(b)-i < len("</v></c>") || string(b[i:i+8]) != "</v></c>" || indexAmpCR(v) >= 0 {
+		v, i = b[i+4:j], j
+		if len(b)-i < len("</v></c>") || string(b[i:i+8]) != "</v></c>" {
 			return false
 		}
 		i += 8
