@@ -336,7 +336,7 @@ func (r *Runner) readHead(ctx context.Context, c *chain, head int, in Input, buf
 	sum := sha256.Sum256(data)
 	h.sha256, h.size = hex.EncodeToString(sum[:]), int64(len(data))
 	read := Input{Path: in.Path, Size: int64(len(data)), Open: func() (io.ReadCloser, error) {
-		return snapshotReader{bytes.NewReader(data)}, nil
+		return snapshotReader{bytes.NewReader(data), data}, nil
 	}}
 	hc := &chain{mem: c.mem, deliver: deliver}
 	for _, s := range c.stages[:head] {
@@ -415,12 +415,18 @@ func (r *Runner) record(ctx context.Context, c *chain, in Input, h headResult, a
 	return nil
 }
 
-// snapshotReader reads a snapshot. It is an io.ReaderAt with a Size, so
-// that a source may read the bytes in place instead of copying them (see
-// Input).
-type snapshotReader struct{ *bytes.Reader }
+// snapshotReader reads a snapshot. It is an io.ReaderAt with a Size, and
+// Bytes gives the snapshot whole, so that a source may read the bytes in
+// place instead of copying them (see Input).
+type snapshotReader struct {
+	*bytes.Reader
+	data []byte
+}
 
 func (snapshotReader) Close() error { return nil }
+
+// Bytes returns the snapshot, not to be changed.
+func (s snapshotReader) Bytes() []byte { return s.data }
 
 // snapshot reads the whole input: the source reads these bytes and the
 // manifest's hash is of them, even if the file changes meanwhile. They go

@@ -22,7 +22,8 @@ import (
 
 // fakeSource emits, per input, the RawSchema rows of its text (one NIK per
 // line); an input named "bad" fails as unreadable. It fails the run unless
-// the input's reader can read the snapshot in place (see Input).
+// the input's reader can read the snapshot in place and gives it whole
+// (see Input).
 type fakeSource struct{}
 
 func (fakeSource) Read(ctx context.Context, mem memory.Allocator, in Input, batch int, emit func(arrow.Record) error) ([]SheetResult, error) {
@@ -30,14 +31,19 @@ func (fakeSource) Read(ctx context.Context, mem memory.Allocator, in Input, batc
 		return nil, &InputError{File: in.Path, Err: ErrUnreadable}
 	}
 	rc, _ := in.Open()
-	if ra, ok := rc.(interface {
+	ra, ok := rc.(interface {
 		io.ReaderAt
 		Size() int64
-	}); !ok || ra.Size() != in.Size {
-		return nil, fmt.Errorf("%s: the input's reader %T is no io.ReaderAt of its size", in.Path, rc)
+		Bytes() []byte
+	})
+	if !ok || ra.Size() != in.Size {
+		return nil, fmt.Errorf("%s: the input's reader %T is no io.ReaderAt of its size with its bytes", in.Path, rc)
 	}
 	data, _ := io.ReadAll(rc)
 	rc.Close()
+	if string(ra.Bytes()) != string(data) {
+		return nil, fmt.Errorf("%s: the input's reader gives other bytes than it reads", in.Path)
+	}
 	lines := strings.Fields(string(data))
 	b := array.NewRecordBuilder(mem, RawSchema)
 	defer b.Release()

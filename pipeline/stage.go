@@ -120,10 +120,11 @@ type TableStage interface {
 // reads the file once and gives the source an Input that opens those very
 // bytes, so that the SHA-256 in the manifest is of what was processed.
 // The reader Open gives there is also an io.ReaderAt with a method Size()
-// int64 (a bytes.Reader's), so that a source may read the bytes in place
-// instead of copying them; they must not be changed, and they are the
-// source's only until Read returns (the runner then reads its next input
-// into the same memory): nothing emitted may refer to them.
+// int64 (a bytes.Reader's) and a method Bytes() []byte that returns them
+// all, so that a source may read the bytes in place instead of copying
+// them; they must not be changed, and they are the source's only until
+// Read returns (the runner then reads its next input into the same
+// memory): nothing emitted may refer to them.
 type Input struct {
 	Path string // slash-separated, as reported in outputs
 	Size int64

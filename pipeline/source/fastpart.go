@@ -282,15 +282,20 @@ func (l *rowLog) replay(sst *sharedStrings, fn rowFunc, done bool, last int, dro
 					continue
 				}
 				v, b = uvarint(b)
+				var text string
+				if flags&logSST != 0 {
+					var ok bool
+					if text, ok = sstValue(sst, int(v), flags&logFormula != 0); !ok {
+						continue
+					}
+				} else {
+					text = s[lo : lo+int(v)]
+					lo += int(v)
+				}
 				for len(cells) < int(col) {
 					cells = append(cells, "")
 				}
-				if flags&logSST != 0 {
-					cells = append(cells, sst.at(int(v)))
-				} else {
-					cells = append(cells, s[lo:lo+int(v)])
-					lo += int(v)
-				}
+				cells = append(cells, text)
 			}
 			if stop, err := fn(int(n), cells, meta); stop || err != nil {
 				return true, last, err
@@ -304,6 +309,9 @@ func (l *rowLog) replay(sst *sharedStrings, fn rowFunc, done bool, last int, dro
 func uvarint(b []byte) (uint64, []byte) {
 	if b[0] < 0x80 {
 		return uint64(b[0]), b[1:]
+	}
+	if len(b) > 1 && b[1] < 0x80 { // below 1<<14: most shared string indexes
+		return uint64(b[0]&0x7f) | uint64(b[1])<<7, b[2:]
 	}
 	v, n := binary.Uvarint(b)
 	return v, b[n:]

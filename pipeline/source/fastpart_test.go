@@ -309,9 +309,18 @@ func (r inPlace) Read([]byte) (int, error) {
 
 func (inPlace) Close() error { return nil }
 
-// A workbook whose input reads in place (the runner's snapshot) is read
-// through ReadAt, the same as one read into memory, and so are the
-// inputs that are no workbook.
+// inPlaceWhole is inPlace that gives its bytes whole too, as the runner's
+// snapshot does.
+type inPlaceWhole struct {
+	inPlace
+	data []byte
+}
+
+func (r inPlaceWhole) Bytes() []byte { return r.data }
+
+// A workbook whose input reads in place (the runner's snapshot, with its
+// bytes whole or not) is read through ReadAt or those bytes, the same as
+// one read into memory, and so are the inputs that are no workbook.
 func TestXLSXReadsInPlace(t *testing.T) {
 	files := map[string][]byte{
 		"empty.xlsx": nil, "pdf.xlsx": []byte("%PDF-1.4"), "xls.xlsx": {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0},
@@ -320,20 +329,90 @@ func TestXLSXReadsInPlace(t *testing.T) {
 	for n, b := range excelizeCorpus(t) {
 		files[n] = b
 	}
-	for n, data := range files {
-		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		var got []gotRow
-		in := pipeline.Input{Path: n, Size: int64(len(data)), Open: func() (io.ReadCloser, error) {
-			return inPlace{bytes.NewReader(data), t}, nil
-		}}
-		gres, gerr := (&reader{opts: Options{TmpDir: t.TempDir()}}).Read(context.Background(), mem, in, 1000, func(rec arrow.Record) error {
-			got = append(got, recordRows(rec)...)
-			return nil
-		})
-		mem.AssertSize(t, 0)
-		want, wres, werr := readWith(t, false, n, data)
-		if fmt.Sprint(gerr) != fmt.Sprint(werr) || fmt.Sprint(gres) != fmt.Sprint(wres) || !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: %d rows, %v, %v; read into memory %d rows, %v, %v", n, len(got), gres, gerr, len(want), wres, werr)
+	for _, whole := range []bool{false, true} {
+		for n, data := range files {
+			readInPlace(t, n, data, whole)
 		}
+	}
+}
+
+// readInPlace reads data through an input reading in place, the bytes
+// whole or not, and compares with reading it into memory.
+func readInPlace(t *testing.T, n string, data []byte, whole bool) {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	var got []gotRow
+	in := pipeline.Input{Path: n, Size: int64(len(data)), Open: func() (io.ReadCloser, error) {
+		if whole {
+			return inPlaceWhole{inPlace{bytes.NewReader(data), t}, data}, nil
+		}
+		return inPlace{bytes.NewReader(data), t}, nil
+	}}
+	gres, gerr := (&reader{opts: Options{TmpDir: t.TempDir()}}).Read(context.Background(), mem, in, 1000, func(rec arrow.Record) error {
+		got = append(got, recordRows(rec)...)
+		return nil
+	})
+	mem.AssertSize(t, 0)
+	want, wres, werr := readWith(t, false, n, data)
+	if fmt.Sprint(gerr) != fmt.Sprint(werr) || fmt.Sprint(gres) != fmt.Sprint(wres) || !reflect.DeepEqual(got, want) {
+		t.Errorf("%s (bytes whole: %v): %d rows, %v, %v; read into memory %d rows, %v, %v", n, whole, len(got), gres, gerr, len(want), wres, werr)
+	}
+}
+
+// BenchmarkPartPass measures the fast reader on a sheet shaped like a
+// submission (17 cells a row, most of them shared strings, two dates):
+// the pass over the part as it inflates, and the logged rows handed over.
+func BenchmarkPartPass(b *testing.B) {
+	const rows = 20000
+	var sheet, sst bytes.Buffer
+	sheet.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<worksheet xmlns="` + nsMain + `"><dimension ref="A1:Q20001"/><sheetData>`)
+	sst.WriteString(`<sst xmlns="` + nsMain + `">`)
+	strs := 0
+	for r := 1; r <= rows; r++ {
+		fmt.Fprintf(&sheet, `<row r="%d" spans="1:17">`, r)
+		for c := range 17 {
+			ref := fmt.Sprintf("%c%d", 'A'+c, r)
+			if c == 4 || c == 15 {
+				fmt.Fprintf(&sheet, `<c r="%s" s="1"><v>%d</v></c>`, ref, 27000+r%9000)
+				continue
+			}
+			fmt.Fprintf(&sheet, `<c r="%s" t="s"><v>%d</v></c>`, ref, strs)
+			fmt.Fprintf(&sst, `<si><t>TEXT %d OF ROW %d</t></si>`, c, r)
+			strs++
+		}
+		sheet.WriteString(`</row>`)
+	}
+	sheet.WriteString(`</sheetData></worksheet>`)
+	sst.WriteString(`</sst>`)
+	s, ok := parseSST(sst.Bytes())
+	if !ok {
+		b.Fatal("shared strings refused")
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	w.Write(sheet.Bytes())
+	zw.Close()
+	data := buf.Bytes()
+	at := bytes.NewReader(data)
+	zr, _ := zip.NewReader(at, int64(len(data)))
+	zr.RegisterDecompressor(zip.Deflate, inflater(at, data))
+	cells := 0
+	count := func(n int, c []string, meta []cellMeta) (bool, error) {
+		cells += len(c)
+		return false, nil
+	}
+	b.ResetTimer()
+	for range b.N {
+		pr, err := readPart(zr.File[0], s, partWindow, maxWindow)
+		if err != nil || !pr.scanned || !pr.done {
+			b.Fatal("part not read", err)
+		}
+		pr.log.replay(s, count, pr.done, pr.last, true)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows*b.N), "ns/row")
+	if cells != 17*rows*b.N {
+		b.Fatalf("%d cells", cells)
 	}
 }

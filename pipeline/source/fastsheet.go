@@ -48,11 +48,22 @@ func fastChecked(x []byte) bool {
 }
 
 // fastCell is a cell value of the row being read: a shared string, or a
-// text in the row's arena.
+// text in the row's arena. An empty shared string in a cell without a
+// formula is no value (excelize's getValueFrom); that is found when the
+// row is handed over (sstValue), which looks the string up then anyway,
+// rather than by a second look-up as the cell is read.
 type fastCell struct {
-	col    int // zero-based
-	sst    int // shared string index, -1 for a text in the arena
-	lo, hi int
+	col     int // zero-based
+	sst     int // shared string index, -1 for a text in the arena
+	lo, hi  int
+	formula bool // the cell has a formula
+}
+
+// sstValue returns shared string i of a cell, and false when it gives
+// the cell no value: an empty string in a cell without a formula.
+func sstValue(sst *sharedStrings, i int, formula bool) (string, bool) {
+	s := sst.at(i)
+	return s, s != "" || formula
 }
 
 // fastSheet is the state of one scan.
@@ -296,6 +307,9 @@ func (fs *fastSheet) row(open []byte) bool {
 	col := 0
 	plain := string(open) == "row"
 	for {
+		if fs.plainCell(&col) {
+			continue
+		}
 		if plain && c.lit("</row>") {
 			return true
 		}
@@ -418,20 +432,23 @@ func (fs *fastSheet) cell(t *xtag, col *int) bool {
 			}
 		}
 	}
-	fs.meta = append(fs.meta, meta)
+	return fs.value(meta, typ, fs.v, hasIS)
+}
 
-	// The value, as excelize's getValueFrom gives it with RawCellValue.
-	val := fastCell{col: next - 1, sst: -1}
+// value adds a cell read to the row: meta, and its value (v the text of
+// its <v>, decoded; fs.is that of its <is>) as excelize's getValueFrom
+// gives it with RawCellValue. false for a shared string excelize would not
+// find.
+func (fs *fastSheet) value(meta cellMeta, typ, v []byte, hasIS bool) bool {
+	fs.meta = append(fs.meta, meta)
+	val := fastCell{col: meta.col, sst: -1}
 	switch {
-	case string(typ) == "s" && len(fs.v) > 0:
-		i, ok := digits(trimIndexSpace(fs.v))
+	case string(typ) == "s" && len(v) > 0:
+		i, ok := digits(trimIndexSpace(v))
 		if !ok || fs.sst == nil || i >= fs.sst.len() {
 			return false
 		}
-		if fs.sst.off[i+1] == fs.sst.off[i] && !meta.formula {
-			return true
-		}
-		val.sst = i
+		val.sst, val.formula = i, meta.formula
 	case string(typ) == "s":
 		if !meta.formula {
 			return true
@@ -445,14 +462,110 @@ func (fs *fastSheet) cell(t *xtag, col *int) bool {
 		fs.arena = append(fs.arena, fs.is...)
 		val.hi = len(fs.arena)
 	default:
-		if len(fs.v) == 0 && !meta.formula {
+		if len(v) == 0 && !meta.formula {
 			return true
 		}
 		val.lo = len(fs.arena)
-		fs.arena = append(fs.arena, fs.v...)
+		fs.arena = append(fs.arena, v...)
 		val.hi = len(fs.arena)
 	}
 	fs.vals = append(fs.vals, val)
+	return true
+}
+
+// plainCell reads the cell at the cursor if it has the form nearly every
+// writer gives a cell: <c r="B2" t="s" s="1"><v>12</v></c>, or the same
+// ending in "/>", with the tag unprefixed and its attributes only r, t
+// and s, each at most once, each after one space, in double quotes; the
+// <v> unprefixed, its text without '&' or '\r', and "</c>" right after
+// it. It reads such a cell in one pass over its bytes, into the row just
+// as cell does (col likewise), which takes it the same way. false, for
+// anything else or a cell cell would refuse, leaves the cursor and the
+// row as they were: cell then reads what is there, or refuses it.
+func (fs *fastSheet) plainCell(col *int) bool {
+	b, i := fs.c.b, fs.c.i
+	if i < len(b) && b[i] != '<' { // character data between cells, skipped as next does
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j
+	}
+	if len(b)-i < 4 || b[i] != '<' || b[i+1] != 'c' {
+		return false
+	}
+	var ref, typ []byte
+	hasR, hasT, hasS := false, false, false
+	style := 0
+	for i += 2; i+4 < len(b) && b[i] == ' ' && b[i+2] == '=' && b[i+3] == '"'; {
+		j := i + 4
+		for j < len(b) && b[j] != '"' && b[j] != '<' {
+			j++
+		}
+		if j >= len(b) || b[j] != '"' {
+			return false
+		}
+		val := b[i+4 : j]
+		switch b[i+1] {
+		case 'r':
+			if hasR {
+				return false
+			}
+			hasR, ref = true, val
+		case 't':
+			if hasT {
+				return false
+			}
+			hasT, typ = true, val
+		case 's':
+			var ok bool
+			if style, ok = digits(val); hasS || !ok {
+				return false
+			}
+			hasS = true
+		default:
+			return false
+		}
+		i = j + 1
+	}
+	if i+1 >= len(b) || indexAmpCR(typ) >= 0 {
+		return false
+	}
+	next := *col + 1
+	if hasR {
+		var ok bool
+		if next, ok = cellColumn(ref); !ok {
+			return false
+		}
+	}
+	if next <= *col || next > maxSheetCols {
+		return false
+	}
+	meta := cellMeta{col: next - 1, numeric: len(typ) == 0 || string(typ) == "n", style: style}
+	var v []byte
+	switch {
+	case b[i] == '/' && b[i+1] == '>':
+		i += 2
+	case b[i] == '>' && len(b)-i >= len("><v></v></c>") && string(b[i+1:i+4]) == "<v>":
+		j := i + 4
+		for j < len(b) && b[j] != '<' && b[j] != '&' && b[j] != '\r' { // values are short: a loop beats IndexByte
+			j++
+		}
+		v, i = b[i+4:j], j
+		if len(b)-i < len("</v></c>") || string(b[i:i+8]) != "</v></c>" {
+			return false
+		}
+		i += 8
+		meta.value = true
+	default:
+		return false
+	}
+	arena, vals, metas := len(fs.arena), len(fs.vals), len(fs.meta)
+	if !fs.value(meta, typ, v, false) {
+		fs.arena, fs.vals, fs.meta = fs.arena[:arena], fs.vals[:vals], fs.meta[:metas]
+		return false
+	}
+	fs.c.i, *col = i, next
 	return true
 }
 
@@ -487,14 +600,17 @@ func (fs *fastSheet) flush(fn rowFunc) (bool, error) {
 	s := string(fs.arena) // one allocation for the row's own texts
 	cells := fs.cells[:0]
 	for _, v := range fs.vals {
+		text := s[v.lo:v.hi]
+		if v.sst >= 0 {
+			var ok bool
+			if text, ok = sstValue(fs.sst, v.sst, v.formula); !ok {
+				continue
+			}
+		}
 		for len(cells) < v.col {
 			cells = append(cells, "")
 		}
-		if v.sst >= 0 {
-			cells = append(cells, fs.sst.at(v.sst))
-		} else {
-			cells = append(cells, s[v.lo:v.hi])
-		}
+		cells = append(cells, text)
 	}
 	fs.cells = cells
 	return fn(fs.n, cells, fs.meta)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"regexp"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 
 	"readiness/pipeline"
@@ -825,4 +827,77 @@ func TestOpenWorkbookHoldsWhatExcelizeHolds(t *testing.T) {
 func asBytes(v any) []byte {
 	b, _ := v.([]byte)
 	return b
+}
+
+// inflater reads a part's deflated bytes in place, and gives what
+// klauspost's inflate gives reading them through archive/zip's
+// SectionReader: the same bytes and the same errors, for a good part, one
+// whose checksum is wrong, one cut short, one with bytes after its stream.
+func TestInflater(t *testing.T) {
+	var body strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&body, `<row r="%d"><c r="A%d" t="s"><v>%d</v></c></row>`, i+1, i+1, i*7919%100003)
+	}
+	text := []byte(body.String())
+	var deflated bytes.Buffer
+	fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+	fw.Write(text)
+	fw.Close()
+	raw := deflated.Bytes()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range []struct {
+		name string
+		crc  uint32
+		body []byte
+	}{
+		{"good.xml", crc32.ChecksumIEEE(text), raw},
+		{"checksum.xml", crc32.ChecksumIEEE(text) + 1, raw},
+		{"cut.xml", crc32.ChecksumIEEE(text), raw[:len(raw)/2]},
+		{"trailing.xml", crc32.ChecksumIEEE(text), append(slices.Clip(raw), "garbage"...)},
+	} {
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: p.name, Method: zip.Deflate, CRC32: p.crc,
+			CompressedSize64: uint64(len(p.body)), UncompressedSize64: uint64(len(text))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(p.body)
+	}
+	zw.Close()
+	data := buf.Bytes()
+
+	inflate := func(zr *zip.Reader, i int) string {
+		rc, err := zr.File[i].Open()
+		if err != nil {
+			return "open: " + err.Error()
+		}
+		got, err := io.ReadAll(rc)
+		return fmt.Sprintf("%d bytes, crc %08x, %v, close %v", len(got), crc32.ChecksumIEEE(got), err, rc.Close())
+	}
+	at := bytes.NewReader(data)
+	inPlace, err := zip.NewReader(at, int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inPlaceParts := 0
+	inPlace.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
+		if _, ok := sectionBytes(at, data, r); ok {
+			inPlaceParts++
+		}
+		return inflater(at, data)(r)
+	})
+	through, _ := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	through.RegisterDecompressor(zip.Deflate, flate.NewReader)
+	for i, zf := range inPlace.File {
+		got, want := inflate(inPlace, i), inflate(through, i)
+		if got != want {
+			t.Errorf("%s: %s; through a SectionReader %s", zf.Name, got, want)
+		}
+		if zf.Name == "good.xml" && want != fmt.Sprintf("%d bytes, crc %08x, <nil>, close <nil>", len(text), crc32.ChecksumIEEE(text)) {
+			t.Errorf("%s: %s", zf.Name, want)
+		}
+	}
+	if inPlaceParts != len(inPlace.File) {
+		t.Errorf("%d of %d parts read in place", inPlaceParts, len(inPlace.File))
+	}
 }
