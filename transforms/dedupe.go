@@ -25,9 +25,10 @@ import (
 // the NIK as text for any other NIK. It reads nik_clean, event,
 // request_date and reason, and appends the duplicate column.
 type Dedupe struct {
-	seen   map[requestKey]struct{}
+	seen   *requestSet
 	others map[otherRequestKey]struct{} // NIKs that are not 16 digits
-	events map[string]uint32            // event → id
+	events []string                     // by id
+	ids    map[string]uint32            // event → id, once events are many
 	done   bool                         // flushed: the keys are gone
 	dups   []bool                       // scratch: a batch's duplicate column
 }
@@ -51,11 +52,7 @@ var _ pipeline.FlushStage = (*Dedupe)(nil)
 
 // NewDedupe returns a dedupe stage with nothing seen.
 func NewDedupe() *Dedupe {
-	return &Dedupe{
-		seen:   make(map[requestKey]struct{}),
-		others: make(map[otherRequestKey]struct{}),
-		events: make(map[string]uint32),
-	}
+	return &Dedupe{seen: new(requestSet), others: make(map[otherRequestKey]struct{})}
 }
 
 // Name implements pipeline.Stage.
@@ -65,7 +62,7 @@ func (*Dedupe) Name() string { return "dedupe" }
 // seen (about 30 bytes a request) are let go. Apply fails after it.
 func (d *Dedupe) Flush() {
 	d.done = true
-	d.seen, d.others, d.events, d.dups = nil, nil, nil, nil
+	d.seen, d.others, d.events, d.ids, d.dups = nil, nil, nil, nil, nil
 }
 
 // errDedupeFlushed is Apply's error after Flush: a later batch would be
@@ -98,12 +95,8 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 		}
 		var dup bool
 		if n, ok := packNIK(nik.Value(i)); ok {
-			// One probe: inserting a key already there leaves the
-			// length as it was.
 			key.nik = n
-			before := len(d.seen)
-			d.seen[key] = struct{}{}
-			dup = len(d.seen) == before
+			dup = !d.seen.add(key)
 		} else {
 			// The NIK text aliases the batch: it is copied only when new.
 			other := otherRequestKey{nik: nik.Value(i), requestKey: key}
@@ -124,12 +117,31 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 	return appendColumns(rec, []arrow.Field{pipeline.DuplicateColumn()}, dup)
 }
 
-// eventID returns the id of event, giving it one the first time.
+// eventID returns the id of event, giving it one the first time. The
+// events are a handful: comparing them one by one is cheaper than a map
+// lookup, which takes over past eventScan of them.
 func (d *Dedupe) eventID(event string) uint32 {
-	id, ok := d.events[event]
-	if !ok {
-		id = uint32(len(d.events))
-		d.events[strings.Clone(event)] = id
+	if d.ids == nil {
+		for id, e := range d.events {
+			if e == event {
+				return uint32(id)
+			}
+		}
+	} else if id, ok := d.ids[event]; ok {
+		return id
+	}
+	id := uint32(len(d.events))
+	d.events = append(d.events, strings.Clone(event))
+	if d.ids == nil && len(d.events) > eventScan {
+		d.ids = make(map[string]uint32, 2*eventScan)
+		for i, e := range d.events {
+			d.ids[e] = uint32(i)
+		}
+	} else if d.ids != nil {
+		d.ids[d.events[id]] = id
 	}
 	return id
 }
+
+// eventScan is how many events eventID compares one by one.
+const eventScan = 16
