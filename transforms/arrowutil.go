@@ -74,3 +74,12 @@ func newSpool(f pipeline.NewSpool, mem memory.Allocator) pipeline.Spool {
 	}
 	return f(mem)
 }
+
+// appendString appends v, or null when v is empty.
+func appendString(b *array.StringBuilder, v string) {
+	if v == "" {
+		b.AppendNull()
+		return
+	}
+	b.Append(v)
+}

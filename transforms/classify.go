@@ -335,29 +335,40 @@ type row struct {
 	name, nameNorm, nkk, birthPlace, mother string
 	address, kecamatan, kelurahan, sex      string
 	marital, event, state, region, dest     string
+	nkkNum                                  uint64 // a 16-digit NKK packed, plus one (nkk is then ""); 0 otherwise
 	birth, request, service                 int32
 	warnings                                []string
-	source                                  string
+	source                                  source
+}
+
+// source is where a row came from; a person's sources column holds it
+// as "file|sheet|line".
+type source struct {
+	file, sheet string
+	line        int32
 }
 
 const noDate = int32(-1 << 31)
 
 // person is one resolved person, ready for the PersonSchema builder.
 type person struct {
+	nkkNum                                           uint64 // as row's
 	nik, nkk, name, birthPlace, sex, marital, mother string
 	address, kecamatan, kelurahan                    string
 	region, origin, status, cardEvent                string
 	birth, firstReq, lastReq, death, lastPrint       int32
 	cardRequest                                      int32
-	events, flags, sources                           []string
+	events, flags                                    []string
+	sources                                          []source
 	rows                                             int32
 }
 
 // resolveScratch is the memory resolve reuses from one person to the
 // next. The zero value is ready to use; one goroutine uses it at a time.
 type resolveScratch struct {
-	kept, byDate           []row
-	sources, events, flags []string
+	kept, byDate  []row
+	sources       []source
+	events, flags []string
 }
 
 // keptRows returns the rows of all that are not duplicates, in order:
@@ -406,7 +417,11 @@ func (c *Classify) resolve(nik string, all []row, sc *resolveScratch) person {
 	// Attributes: the latest non-empty value by request date, then input order.
 	byDate := sc.byRequestDate(kept)
 	for _, r := range byDate {
-		set(&p.nkk, r.nkk)
+		if r.nkkNum != 0 {
+			p.nkkNum, p.nkk = r.nkkNum, ""
+		} else if r.nkk != "" {
+			p.nkkNum, p.nkk = 0, r.nkk
+		}
 		set(&p.name, r.name)
 		set(&p.birthPlace, r.birthPlace)
 		set(&p.sex, r.sex)

@@ -114,3 +114,32 @@ func syntheticRows(mem memory.Allocator, r *rand.Rand, start, n int) arrow.Recor
 	}
 	return b.NewRecord()
 }
+
+// BenchmarkPersonBuilder appends 16,384 persons like those of a run (one
+// or two sources, some nulls, a packed NKK) and builds the batch.
+func BenchmarkPersonBuilder(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	ps := make([]person, 16384)
+	for i := range ps {
+		ps[i] = person{nik: fmt.Sprintf("%016d", 1771010101900000+i), nkkNum: 1771010101900000 + uint64(i),
+			name: fmt.Sprint("BUDI SANTOSO ", i), birthPlace: "BENGKULU", sex: "L", marital: "KAWIN",
+			mother: "SITI AMINAH", address: fmt.Sprint("JL. MELATI NO. ", i), kecamatan: "GADING CEMPAKA",
+			kelurahan: "CEMPAKA PERMAI", region: "1771", status: pipeline.StatusReady,
+			birth: 7305, firstReq: 18262, lastReq: 18263, death: noDate, lastPrint: 18265, cardRequest: noDate,
+			events: []string{"RUSAK"}, sources: []source{{file: "kota_bengkulu.csv", line: int32(i + 2)}}, rows: 1}
+		if i%8 == 0 {
+			ps[i].origin, ps[i].cardEvent, ps[i].cardRequest = "1702", "RUSAK", 18263
+			ps[i].flags = []string{pipeline.FlagNIKConflict}
+			ps[i].sources = append(ps[i].sources, source{file: "kab_rejang_lebong.csv", line: int32(i)})
+		}
+	}
+	for b.Loop() {
+		pb := newPersonBuilder(mem)
+		pb.reserve(len(ps))
+		for i := range ps {
+			pb.append(&ps[i])
+		}
+		pb.newRecord().Release()
+		pb.release()
+	}
+}

@@ -1,7 +1,6 @@
 package transforms
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -155,7 +154,7 @@ func (c *refGather) load(i int) row {
 		marital: get(v.marital), event: get(v.event), state: get(v.state),
 		region: get(v.region), dest: get(v.dest),
 		birth: day(v.birth), request: day(v.request), service: day(v.service),
-		source: get(v.file) + "|" + get(v.sheet) + "|" + fmt.Sprint(v.row.Value(j)),
+		source: source{file: get(v.file), sheet: get(v.sheet), line: v.row.Value(j)},
 	}
 	if v.warnings.IsValid(j) {
 		start, end := v.warnings.ValueOffsets(j)

@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/bits"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -161,8 +160,8 @@ var errSealed = errors.New("classify: a row gathered after Finish began")
 // indexes.
 var errStoreFull = errors.New("classify: more than 2147483647 accepted rows")
 
-// add appends a row of the given NIK. in's seq and source are ignored:
-// file, sheet and line make the source. The strings may alias memory that
+// add appends a row of the given NIK. in's seq, source and nkkNum are
+// ignored: file, sheet and line make the source, in.nkk is the NKK. The strings may alias memory that
 // is reused once add returns; the store copies what it keeps.
 func (s *rowStore) add(nik, file, sheet string, line int32, in *row) error {
 	if s.failed != nil {
@@ -538,8 +537,9 @@ func (s *rowStore) readAt(b []byte, off int64) error {
 }
 
 // decode decodes row i from its record at b[p:], and its NIK when head
-// (the first row of its NIK). The strings alias b, or one allocation of
-// the text decode makes.
+// (the first row of its NIK). The strings alias b or the interned
+// values; the NIK's digits are an allocation of their own. A 16-digit
+// NKK stays packed (row.nkkNum).
 func (s *rowStore) decode(b []byte, p int, i int32, head bool) (r row, nik string) {
 	d := recordReader{b: b, p: p}
 	hdr := d.b[d.p]
@@ -552,26 +552,10 @@ func (s *rowStore) decode(b []byte, p int, i int32, head bool) (r row, nik strin
 		nik = d.text()
 	}
 	r.seq, r.dup = int(i), hdr&flagDup != 0
-	line := d.varint()
-	file, sheet := s.interned(&d, internFile), s.interned(&d, internSheet)
-	// One allocation holds the text made here rather than read from b:
-	// the source, and the digits of a packed NIK and NKK. The strings are
-	// slices of it, never written once made.
-	n := len(file) + len(sheet) + 2 + 11 // "file|sheet|" and an int32
+	r.source.line = int32(d.varint())
+	r.source.file, r.source.sheet = s.interned(&d, internFile), s.interned(&d, internSheet)
 	if head && hdr&flagNIK16 != 0 {
-		n += nikLen
-	}
-	if hdr&flagNKK16 != 0 {
-		n += nikLen
-	}
-	text := make([]byte, 0, n)
-	text = strconv.AppendInt(append(append(append(append(text, file...), '|'), sheet...), '|'), line, 10)
-	r.source = unsafe.String(unsafe.SliceData(text), len(text))
-	made := func(start int) string { return unsafe.String(&text[start], len(text)-start) }
-	if head && hdr&flagNIK16 != 0 {
-		start := len(text)
-		text = appendDigits16(text, nik16)
-		nik = made(start)
+		nik = string(appendDigits16(make([]byte, 0, nikLen), nik16))
 	}
 	r.name = d.text()
 	r.nameNorm = r.name
@@ -579,9 +563,7 @@ func (s *rowStore) decode(b []byte, p int, i int32, head bool) (r row, nik strin
 		r.nameNorm = d.text()
 	}
 	if hdr&flagNKK16 != 0 {
-		start := len(text)
-		text = appendDigits16(text, d.fixed64())
-		r.nkk = made(start)
+		r.nkkNum = d.fixed64() + 1
 	} else {
 		r.nkk = d.text()
 	}

@@ -107,7 +107,7 @@ func testRowStoreRoundTrip(t *testing.T, sc storeCase) {
 			(*buf)[i] = '#'
 		}
 		w := tc.in.r
-		w.seq, w.source = len(want), fmt.Sprintf("%s|%s|%d", tc.in.file, tc.in.sheet, tc.in.line)
+		w.seq, w.source = len(want), source{file: tc.in.file, sheet: tc.in.sheet, line: tc.in.line}
 		want, niks = append(want, w), append(niks, tc.in.nik)
 	}
 	s.seal() // heads, groups and loads are read once every row is in
@@ -200,7 +200,7 @@ func TestRowStoreManyValues(t *testing.T) {
 			t.Fatal(err)
 		}
 		if r.birthPlace != fmt.Sprintf("PLACE %d", i) || len(r.mother) != i%200 || r.birth != int32(i) ||
-			r.source != fmt.Sprintf("a.csv||%d", i) || (i%3 == 0) != (len(r.warnings) == 1) ||
+			r.source != (source{file: "a.csv", line: int32(i)}) || (i%3 == 0) != (len(r.warnings) == 1) ||
 			i%3 == 0 && r.warnings[0] != fmt.Sprint("W", i) {
 			t.Fatalf("row %d: %+v", i, r)
 		}
@@ -282,7 +282,7 @@ func spillRows(t *testing.T, s *rowStore, n, nNIK, chunk int) []row {
 		if err := s.add(fmt.Sprintf("%016d", nik), "a.csv", "", int32(i+2), &r); err != nil {
 			t.Fatalf("row %d: %v", i, err)
 		}
-		r.seq, r.source = i, fmt.Sprintf("a.csv||%d", i+2)
+		r.seq, r.source = i, source{file: "a.csv", line: int32(i + 2)}
 		want = append(want, r)
 	}
 	s.seal()
