@@ -3,6 +3,7 @@ package transforms
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -31,6 +32,9 @@ type Dedupe struct {
 	ids    map[string]uint32            // event → id, once events are many
 	done   bool                         // flushed: the keys are gone
 	dups   []bool                       // scratch: a batch's duplicate column
+	keys   []requestKey                 // scratch: a batch's keys of 16-digit NIKs
+	at     []int                        // scratch: their rows
+	isNew  []bool                       // scratch: whether each key was new
 }
 
 // requestKey identifies a request of a 16-digit NIK exactly: the NIK as a
@@ -62,7 +66,8 @@ func (*Dedupe) Name() string { return "dedupe" }
 // seen (about 30 bytes a request) are let go. Apply fails after it.
 func (d *Dedupe) Flush() {
 	d.done = true
-	d.seen, d.others, d.events, d.ids, d.dups = nil, nil, nil, nil, nil
+	d.seen, d.others, d.events, d.ids = nil, nil, nil, nil
+	d.dups, d.keys, d.at, d.isNew = nil, nil, nil, nil
 }
 
 // errDedupeFlushed is Apply's error after Flush: a later batch would be
@@ -83,7 +88,7 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 	reqDate := dateCol(rec, pipeline.ColRequestDate)
 	reason := stringCol(rec, pipeline.ColReason)
 
-	dups := d.dups[:0]
+	dups, keys, at := d.dups[:0], d.keys[:0], d.at[:0]
 	for i := 0; i < int(rec.NumRows()); i++ {
 		if reason.IsValid(i) {
 			dups = append(dups, false)
@@ -95,8 +100,9 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 		}
 		var dup bool
 		if n, ok := packNIK(nik.Value(i)); ok {
+			// Marked below, the batch's keys at once.
 			key.nik = n
-			dup = !d.seen.add(key)
+			keys, at = append(keys, key), append(at, i)
 		} else {
 			// The NIK text aliases the batch: it is copied only when new.
 			other := otherRequestKey{nik: nik.Value(i), requestKey: key}
@@ -108,7 +114,12 @@ func (d *Dedupe) Apply(ctx context.Context, mem memory.Allocator, rec arrow.Reco
 		}
 		dups = append(dups, dup)
 	}
-	d.dups = dups
+	isNew := slices.Grow(d.isNew[:0], len(keys))[:len(keys)]
+	d.seen.addMany(keys, isNew)
+	for j, i := range at {
+		dups[i] = !isNew[j]
+	}
+	d.dups, d.keys, d.at, d.isNew = dups, keys, at, isNew
 	b := array.NewBooleanBuilder(mem)
 	defer b.Release()
 	b.AppendValues(dups, nil)
