@@ -375,14 +375,17 @@ type resolveScratch struct {
 // all itself when there is no duplicate, else sc's memory (valid until
 // the next keptRows).
 func (sc *resolveScratch) keptRows(all []row) []row {
-	i := slices.IndexFunc(all, func(r row) bool { return r.dup })
-	if i < 0 {
+	i := 0
+	for i < len(all) && !all[i].dup {
+		i++
+	}
+	if i == len(all) {
 		return all
 	}
 	kept := append(sc.kept[:0], all[:i]...)
-	for _, r := range all[i+1:] {
-		if !r.dup {
-			kept = append(kept, r)
+	for k := i + 1; k < len(all); k++ {
+		if !all[k].dup {
+			kept = append(kept, all[k])
 		}
 	}
 	sc.kept = kept
@@ -393,7 +396,11 @@ func (sc *resolveScratch) keptRows(all []row) []row {
 // one first): rows itself when already so, else a sorted copy in sc's
 // memory (valid until the next byRequestDate).
 func (sc *resolveScratch) byRequestDate(rows []row) []row {
-	if slices.IsSortedFunc(rows, compareRequest) {
+	sorted := true
+	for k := 1; k < len(rows) && sorted; k++ {
+		sorted = rows[k-1].request <= rows[k].request
+	}
+	if sorted {
 		return rows
 	}
 	sc.byDate = append(sc.byDate[:0], rows...)
@@ -408,7 +415,8 @@ func (c *Classify) resolve(nik string, all []row, sc *resolveScratch) person {
 	p := person{nik: nik, birth: noDate, firstReq: noDate, lastReq: noDate, death: noDate, lastPrint: noDate,
 		sources: sc.sources[:0], events: sc.events[:0], flags: sc.flags[:0]}
 	defer func() { sc.sources, sc.events, sc.flags = p.sources, p.events, p.flags }()
-	for _, r := range all {
+	for k := range all {
+		r := &all[k]
 		p.sources = append(p.sources, r.source)
 	}
 	kept := sc.keptRows(all)
@@ -416,7 +424,8 @@ func (c *Classify) resolve(nik string, all []row, sc *resolveScratch) person {
 
 	// Attributes: the latest non-empty value by request date, then input order.
 	byDate := sc.byRequestDate(kept)
-	for _, r := range byDate {
+	for k := range byDate {
+		r := &byDate[k]
 		if r.nkkNum != 0 {
 			p.nkkNum, p.nkk = r.nkkNum, ""
 		} else if r.nkk != "" {
@@ -462,14 +471,16 @@ func (c *Classify) resolve(nik string, all []row, sc *resolveScratch) person {
 	v := judge(kept, p.birth, p.marital, c.cfg.ElectionDate)
 	p.status, p.cardEvent, p.cardRequest, p.death, p.lastPrint = v.status, v.cardEvent, v.cardRequest, v.death, v.lastPrint
 	if p.status == pipeline.StatusDeceased {
-		for _, r := range kept {
+		for k := range kept {
+			r := &kept[k]
 			if r.event != pipeline.EventMati && r.request != noDate && r.request > p.death {
 				p.flags = append(p.flags, pipeline.FlagEventAfterDeath)
 				break
 			}
 		}
 	}
-	for _, r := range all {
+	for k := range all {
+		r := &all[k]
 		for _, w := range r.warnings {
 			if !slices.Contains(p.flags, w) {
 				p.flags = append(p.flags, w)
@@ -484,7 +495,8 @@ func (c *Classify) resolve(nik string, all []row, sc *resolveScratch) person {
 func (c *Classify) conflict(rows []row) bool {
 	var births []int32
 	var names []string
-	for _, r := range rows {
+	for k := range rows {
+		r := &rows[k]
 		if r.birth != noDate && !slices.Contains(births, r.birth) {
 			births = append(births, r.birth)
 		}
@@ -520,7 +532,7 @@ type verdict struct {
 func judge(rows []row, birth int32, marital string, election time.Time) verdict {
 	v := verdict{death: deathDate(rows), lastPrint: noDate, cardRequest: noDate}
 	switch {
-	case slices.ContainsFunc(rows, func(r row) bool { return r.event == pipeline.EventMati }):
+	case hasEvent(rows, pipeline.EventMati):
 		v.status = pipeline.StatusDeceased
 	case ineligible(birth, marital, election):
 		v.status = pipeline.StatusIneligible
@@ -539,11 +551,22 @@ func judge(rows []row, birth int32, marital string, election time.Time) verdict 
 	return v
 }
 
+// hasEvent reports whether a row is of event.
+func hasEvent(rows []row, event string) bool {
+	for k := range rows {
+		if rows[k].event == event {
+			return true
+		}
+	}
+	return false
+}
+
 // deathDate is the request date of the person's MATI row (the earliest,
 // folded in input order), noDate without one.
 func deathDate(rows []row) int32 {
 	d := noDate
-	for _, r := range rows {
+	for k := range rows {
+		r := &rows[k]
 		if r.event == pipeline.EventMati && (d == noDate || r.request < d) {
 			d = r.request
 		}
@@ -561,7 +584,7 @@ func ineligible(birth int32, marital string, election time.Time) bool {
 }
 
 // serviceDate is a row's tanggal_layanan, else its tanggal_pengajuan.
-func serviceDate(r row) int32 {
+func serviceDate(r *row) int32 {
 	if r.service != noDate {
 		return r.service
 	}
@@ -572,7 +595,8 @@ func serviceDate(r row) int32 {
 // one.
 func lastPrintDate(rows []row) int32 {
 	d := noDate
-	for _, r := range rows {
+	for k := range rows {
+		r := &rows[k]
 		if pipeline.Done(r.state) && serviceDate(r) != noDate && (d == noDate || serviceDate(r) > d) {
 			d = serviceDate(r)
 		}
@@ -586,15 +610,17 @@ func lastPrintDate(rows []row) int32 {
 // itself nor followed by a recorded row.
 func needsRecording(rows []row) (int, bool) {
 	latest := -1
-	for i, r := range rows {
-		if r.state != "" && (latest < 0 || serviceDate(r) >= serviceDate(rows[latest])) {
+	for i := range rows {
+		r := &rows[i]
+		if r.state != "" && (latest < 0 || serviceDate(r) >= serviceDate(&rows[latest])) {
 			latest = i
 		}
 	}
 	if latest >= 0 && rows[latest].state == pipeline.StateBelumRekam {
 		return latest, true
 	}
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		if r.event != pipeline.EventRekam || pipeline.Recorded(r.state) {
 			continue
 		}
@@ -608,8 +634,9 @@ func needsRecording(rows []row) (int, bool) {
 // recordedAfter reports whether a recorded row follows row i: a later
 // service date, or the same date later in input order.
 func recordedAfter(rows []row, i int) bool {
-	for j, s := range rows {
-		if pipeline.Recorded(s.state) && (serviceDate(s) > serviceDate(rows[i]) || serviceDate(s) == serviceDate(rows[i]) && j > i) {
+	for j := range rows {
+		s := &rows[j]
+		if pipeline.Recorded(s.state) && (serviceDate(s) > serviceDate(&rows[i]) || serviceDate(s) == serviceDate(&rows[i]) && j > i) {
 			return true
 		}
 	}
@@ -621,7 +648,8 @@ func recordedAfter(rows []row, i int) bool {
 // all, that is not itself done; -1 without one.
 func pendingCard(rows []row, lastPrint int32) int {
 	pending := -1
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		if !pipeline.NeedsCard(r.event) || pipeline.Done(r.state) {
 			continue
 		}
@@ -637,7 +665,8 @@ func pendingCard(rows []row, lastPrint int32) int {
 // the origin (SPEC §6).
 func currentRegion(kept, all []row) (region, origin string) {
 	move := -1
-	for i, r := range kept {
+	for i := range kept {
+		r := &kept[i]
 		if r.event == pipeline.EventPindah && r.dest != "" &&
 			(move < 0 || r.request >= kept[move].request) {
 			move = i
@@ -647,7 +676,8 @@ func currentRegion(kept, all []row) (region, origin string) {
 		return kept[0].region, ""
 	}
 	dest := kept[move].dest
-	for _, r := range all {
+	for k := range all {
+		r := &all[k]
 		if r.event == pipeline.EventPindah && (r.dest == dest || r.dest == "") && r.region != dest {
 			return dest, r.region
 		}

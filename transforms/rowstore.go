@@ -439,14 +439,14 @@ func (s *rowStore) group(head int32, dst []row) ([]row, string, error) {
 	near := s.chunkOf(head) + 1
 	var nik string
 	for i := head; ; {
-		r, n, err := s.loadNear(i, near)
+		dst = append(dst, row{})
+		n, err := s.loadNear(i, near, &dst[len(dst)-1])
 		if err != nil {
-			return dst, "", err
+			return dst[:len(dst)-1], "", err
 		}
 		if i == head {
 			nik = n
 		}
-		dst = append(dst, r)
 		if i = s.next[i]; i == 0 {
 			return dst, nik, nil
 		}
@@ -455,8 +455,9 @@ func (s *rowStore) group(head int32, dst []row) ([]row, string, error) {
 
 // load decodes row i, and its NIK when it is the first row of its NIK,
 // reading its chunk back whole if it was spilled. The store is sealed.
-func (s *rowStore) load(i int32) (row, string, error) {
-	return s.loadNear(i, s.chunkOf(i))
+func (s *rowStore) load(i int32) (r row, nik string, err error) {
+	nik, err = s.loadNear(i, s.chunkOf(i), &r)
+	return r, nik, err
 }
 
 // chunkOf returns the chunk that holds row i.
@@ -464,18 +465,18 @@ func (s *rowStore) chunkOf(i int32) int {
 	return sort.Search(len(s.chunkFirst), func(k int) bool { return s.chunkFirst[k] > i }) - 1
 }
 
-// loadNear decodes row i, reading its chunk back whole if it was spilled
-// and is at most chunk near, else reading the row's record alone.
-func (s *rowStore) loadNear(i int32, near int) (row, string, error) {
+// loadNear decodes row i into r, which is zero, reading its chunk back
+// whole if it was spilled and is at most chunk near, else reading the
+// row's record alone.
+func (s *rowStore) loadNear(i int32, near int, r *row) (string, error) {
 	if s.failed != nil {
-		return row{}, "", s.failed
+		return "", s.failed
 	}
 	b, p, err := s.record(i, near)
 	if err != nil {
-		return row{}, "", err
+		return "", err
 	}
-	r, nik := s.decode(b, p, i, s.isHead(i))
-	return r, nik, nil
+	return s.decode(b, p, i, s.isHead(i), r), nil
 }
 
 // record returns the bytes row i's record is in, and where it begins.
@@ -536,11 +537,11 @@ func (s *rowStore) readAt(b []byte, off int64) error {
 	return fmt.Errorf("classify: reading gathered rows back: %w", err)
 }
 
-// decode decodes row i from its record at b[p:], and its NIK when head
-// (the first row of its NIK). The strings alias b or the interned
-// values; the NIK's digits are an allocation of their own. A 16-digit
-// NKK stays packed (row.nkkNum).
-func (s *rowStore) decode(b []byte, p int, i int32, head bool) (r row, nik string) {
+// decode decodes row i from its record at b[p:] into r, which is zero,
+// and returns its NIK when head (the first row of its NIK). The strings
+// alias b or the interned values; the NIK's digits are an allocation of
+// their own. A 16-digit NKK stays packed (row.nkkNum).
+func (s *rowStore) decode(b []byte, p int, i int32, head bool, r *row) (nik string) {
 	d := recordReader{b: b, p: p}
 	hdr := d.b[d.p]
 	d.p++
@@ -583,7 +584,7 @@ func (s *rowStore) decode(b []byte, p int, i int32, head bool) (r row, nik strin
 	if id := d.uvarint(); id > 0 {
 		r.warnings = s.warnLists[id-1]
 	}
-	return r, nik
+	return nik
 }
 
 // appendInterned appends v as interned field f.
