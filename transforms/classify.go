@@ -221,6 +221,7 @@ func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads
 	pb.reserve(len(heads))
 	rows := make([]row, 0, 8)
 	var sc resolveScratch
+	var cc chunkCache
 	for n, head := range heads {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -229,7 +230,7 @@ func (c *Classify) resolveBatch(ctx context.Context, mem memory.Allocator, heads
 		}
 		var nik string
 		var err error
-		if rows, nik, err = c.rows.group(head, rows[:0]); err != nil {
+		if rows, nik, err = c.rows.groupWith(head, rows[:0], &cc); err != nil {
 			return personBatch{err: err}
 		}
 		p := c.resolve(nik, rows, &sc)

@@ -436,14 +436,49 @@ func (s *rowStore) len() int { return len(s.offsets) }
 // dropBefore lets it go (heads are swept in order, so each is read once);
 // a row further ahead is read alone unless its chunk is in memory.
 func (s *rowStore) group(head int32, dst []row) ([]row, string, error) {
-	near := s.chunkOf(head) + 1
+	return s.groupWith(head, dst, &chunkCache{})
+}
+
+// chunkCache is the chunk a goroutine read a row from last, so that the
+// rows after it in that chunk are read without the store's lock or a
+// search for their chunk. The zero value holds none.
+type chunkCache struct {
+	c          []byte
+	first, end int32 // the chunk's rows
+}
+
+// groupWith is group reading through cc, which one goroutine uses at a
+// time.
+func (s *rowStore) groupWith(head int32, dst []row, cc *chunkCache) ([]row, string, error) {
+	if s.failed != nil {
+		return dst, "", s.failed
+	}
+	near := -1 // the chunk after head's, found when needed
 	var nik string
 	for i := head; ; {
-		dst = append(dst, row{})
-		n, err := s.loadNear(i, near, &dst[len(dst)-1])
-		if err != nil {
-			return dst[:len(dst)-1], "", err
+		var b []byte
+		var p int
+		if cc.c != nil && i >= cc.first && i < cc.end {
+			b, p = cc.c, int(s.offsets[i])
+		} else {
+			if near < 0 {
+				near = s.chunkOf(head) + 1
+			}
+			var k int
+			var whole bool
+			var err error
+			if b, p, k, whole, err = s.record(i, near); err != nil {
+				return dst, "", err
+			}
+			if whole {
+				cc.c, cc.first, cc.end = b, s.chunkFirst[k], int32(len(s.offsets))
+				if k+1 < len(s.chunkFirst) {
+					cc.end = s.chunkFirst[k+1]
+				}
+			}
 		}
+		dst = append(dst, row{})
+		n := s.decode(b, p, i, s.isHead(i), &dst[len(dst)-1])
 		if i == head {
 			nik = n
 		}
@@ -472,16 +507,17 @@ func (s *rowStore) loadNear(i int32, near int, r *row) (string, error) {
 	if s.failed != nil {
 		return "", s.failed
 	}
-	b, p, err := s.record(i, near)
+	b, p, _, _, err := s.record(i, near)
 	if err != nil {
 		return "", err
 	}
 	return s.decode(b, p, i, s.isHead(i), r), nil
 }
 
-// record returns the bytes row i's record is in, and where it begins.
-func (s *rowStore) record(i int32, near int) (b []byte, p int, err error) {
-	k := s.chunkOf(i)
+// record returns the bytes row i's record is in, where it begins, and
+// the row's chunk k; whole reports that b is all of chunk k.
+func (s *rowStore) record(i int32, near int) (b []byte, p, k int, whole bool, err error) {
+	k = s.chunkOf(i)
 	s.mu.Lock()
 	c := s.chunks[k]
 	if c == nil && k <= near && s.pos[k] >= 0 {
@@ -492,11 +528,11 @@ func (s *rowStore) record(i int32, near int) (b []byte, p int, err error) {
 	s.mu.Unlock()
 	switch {
 	case err != nil:
-		return nil, 0, err
+		return nil, 0, k, false, err
 	case c != nil:
-		return c, int(s.offsets[i]), nil
+		return c, int(s.offsets[i]), k, true, nil
 	case s.pos[k] < 0:
-		return nil, 0, fmt.Errorf("classify: row %d loaded after its chunk was dropped", i)
+		return nil, 0, k, false, fmt.Errorf("classify: row %d loaded after its chunk was dropped", i)
 	}
 	// Far ahead: read the record alone. It ends where the next row of its
 	// chunk begins, or at the chunk's end.
@@ -506,10 +542,10 @@ func (s *rowStore) record(i int32, near int) (b []byte, p int, err error) {
 	}
 	b = make([]byte, end-s.offsets[i])
 	if err := s.readAt(b, s.pos[k]+int64(s.offsets[i])); err != nil {
-		return nil, 0, err
+		return nil, 0, k, false, err
 	}
 	s.farReads.Add(1)
-	return b, 0, nil
+	return b, 0, k, false, nil
 }
 
 // readChunk reads spilled chunk k back into a new buffer.

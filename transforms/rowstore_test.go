@@ -405,8 +405,9 @@ func TestRowStoreConcurrentLoads(t *testing.T) {
 			go func(b int) {
 				defer wg.Done()
 				results[b] <- func() error {
+					var cc chunkCache // across the batch's groups, as resolveBatch reads
 					for _, head := range s.heads[b*size : min((b+1)*size, len(s.heads))] {
-						rows, _, err := s.group(head, nil)
+						rows, _, err := s.groupWith(head, nil, &cc)
 						if err != nil {
 							return err
 						}
