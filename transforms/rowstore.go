@@ -69,12 +69,13 @@ import (
 // The zero value is empty, keeps everything in memory and is ready to
 // use. Rows are added by one goroutine, then seal links them; after it
 // heads is set, and group and load may be called from several goroutines
-// at once, beside dropBefore from another one. Strings that load returns
-// alias the chunk (or, for a row read alone, the buffer) or the one
-// allocation they were decoded from: those are never written again once
+// at once, beside dropBefore from another one. The strings of the rows
+// that load and group return alias the chunk (or, for a row read alone,
+// the buffer) or the interned values: those are never written again once
 // loading begins, and the garbage collector keeps them for as long as a
 // string refers to them, so the strings stay valid after the store is
-// dropped.
+// dropped. Only a 16-digit NIK that groupWith returns is spelled in its
+// chunkCache, valid until the next groupWith through it.
 type rowStore struct {
 	chunks     [][]byte         // nil once spilled and not read back, or dropped
 	chunkFirst []int32          // index of the first row of each chunk
@@ -444,11 +445,13 @@ func (s *rowStore) group(head int32, dst []row) ([]row, string, error) {
 // search for their chunk. The zero value holds none.
 type chunkCache struct {
 	c          []byte
-	first, end int32 // the chunk's rows
+	first, end int32        // the chunk's rows
+	nik        [nikLen]byte // the digits of the NIK groupWith returned last
 }
 
 // groupWith is group reading through cc, which one goroutine uses at a
-// time.
+// time. A 16-digit NIK it returns is spelled in cc: it is valid until
+// the next groupWith through cc.
 func (s *rowStore) groupWith(head int32, dst []row, cc *chunkCache) ([]row, string, error) {
 	if s.failed != nil {
 		return dst, "", s.failed
@@ -478,7 +481,7 @@ func (s *rowStore) groupWith(head int32, dst []row, cc *chunkCache) ([]row, stri
 			}
 		}
 		dst = append(dst, row{})
-		n := s.decode(b, p, i, s.isHead(i), &dst[len(dst)-1])
+		n := s.decode(b, p, i, s.isHead(i), &dst[len(dst)-1], &cc.nik)
 		if i == head {
 			nik = n
 		}
@@ -511,7 +514,7 @@ func (s *rowStore) loadNear(i int32, near int, r *row) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return s.decode(b, p, i, s.isHead(i), r), nil
+	return s.decode(b, p, i, s.isHead(i), r, new([nikLen]byte)), nil
 }
 
 // record returns the bytes row i's record is in, where it begins, and
@@ -575,9 +578,9 @@ func (s *rowStore) readAt(b []byte, off int64) error {
 
 // decode decodes row i from its record at b[p:] into r, which is zero,
 // and returns its NIK when head (the first row of its NIK). The strings
-// alias b or the interned values; the NIK's digits are an allocation of
-// their own. A 16-digit NKK stays packed (row.nkkNum).
-func (s *rowStore) decode(b []byte, p int, i int32, head bool, r *row) (nik string) {
+// alias b or the interned values; a 16-digit NIK is spelled in nikBuf. A
+// 16-digit NKK stays packed (row.nkkNum).
+func (s *rowStore) decode(b []byte, p int, i int32, head bool, r *row, nikBuf *[nikLen]byte) (nik string) {
 	d := recordReader{b: b, p: p}
 	hdr := d.b[d.p]
 	d.p++
@@ -592,7 +595,8 @@ func (s *rowStore) decode(b []byte, p int, i int32, head bool, r *row) (nik stri
 	r.source.line = int32(d.varint())
 	r.source.file, r.source.sheet = s.interned(&d, internFile), s.interned(&d, internSheet)
 	if head && hdr&flagNIK16 != 0 {
-		nik = string(appendDigits16(make([]byte, 0, nikLen), nik16))
+		appendDigits16(nikBuf[:0], nik16)
+		nik = unsafe.String(&nikBuf[0], nikLen)
 	}
 	r.name = d.text()
 	r.nameNorm = r.name
