@@ -21,6 +21,9 @@ func TestLabelsCoverEveryCode(t *testing.T) {
 				t.Errorf("%s: no label for %s", lang, c)
 			}
 		}
+		if _, ok := lb.codes[""]; ok { // code("") is "" without a look-up
+			t.Errorf("%s: a label for no code", lang)
+		}
 	}
 }
 
