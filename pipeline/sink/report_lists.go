@@ -81,10 +81,9 @@ func newListRows(cells, province *Report, regencies []*Report) *listRows {
 // add adds the row just encoded to list k of each workbook given (nil
 // ones skipped).
 //
-// The lists of a regency's workbook but the rejected rows keep only
+// The sorted lists (print, recording) of a regency's workbook keep only
 // their keys, borrowing the rows of the province's lists
-// (rowStore.borrow, borrowedLists), to which every row of theirs is
-// added first.
+// (rowStore.borrow), to which every row of theirs is added first.
 func (l *listRows) add(k listKind, key rowKey, to ...*Report) {
 	for _, r := range to {
 		if r == nil {

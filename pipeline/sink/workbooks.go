@@ -26,9 +26,9 @@ import (
 // belongs to (listRows), rather than every workbook reading every batch
 // and encoding its own rows; its repeated texts refer to one shared
 // string table, which every workbook carries whole (xlsxstrings.go). A
-// regency's lists but the rejected rows keep only keys into the
-// province's rows, and a regency's run of the sorted ones (print,
-// recording) is deflated once for both workbooks (xlsxshare.go). The workbooks are laid out and written side
+// regency's print and recording lists keep only keys into the
+// province's rows, and a regency's run of them is deflated once for both
+// workbooks (xlsxshare.go). The workbooks are laid out and written side
 // by side at Close.
 type Workbooks struct {
 	province *Report   // nil without the province's workbook
@@ -97,13 +97,11 @@ func (s *Workbooks) start() error {
 			}
 		}
 	}
-	// Every row of a regency's lists but the rejected rows is added to
-	// the province's first (listRows.add): the regency keeps only its
-	// keys. (A rejected row without a region joins its regency's list at
-	// Close, when the province's is long written.)
+	// Every row of a regency's print and recording lists is added to the
+	// province's first (listRows.add): the regency keeps only its keys.
 	if s.province != nil {
 		for _, r := range s.reports {
-			for _, k := range borrowedLists {
+			for _, k := range []listKind{listPrint, listRecording} {
 				if r != s.province {
 					r.stores[k].borrow(s.province.stores[k])
 				}
@@ -112,10 +110,6 @@ func (s *Workbooks) start() error {
 	}
 	return nil
 }
-
-// borrowedLists are the lists whose rows a regency's workbook borrows
-// from the province's (rowStore.borrow).
-var borrowedLists = []listKind{listPrint, listRecording, listDeceased, listMoves, listReview}
 
 // Write implements pipeline.Sink: the lists' rows are built once for
 // every workbook; the other tables go to each workbook, which keeps what
@@ -166,7 +160,7 @@ func (s *Workbooks) Close(ctx context.Context) error {
 		if s.province != nil {
 			// The regencies read the province's rows as it writes its
 			// own workbook: its files are complete before any starts.
-			for _, k := range borrowedLists {
+			for _, k := range []listKind{listPrint, listRecording} {
 				if err := s.province.stores[k].flush(); err != nil {
 					return s.fail(err)
 				}

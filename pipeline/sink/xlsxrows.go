@@ -194,11 +194,9 @@ func (s *rowStore) add(cells []xcell, key rowKey) {
 
 // borrow makes s keep the keys of its rows only, their XML being src's:
 // every row added to s (addBorrowed) must be the one just added to src.
-// A regency's lists (but the rejected rows) are rows of the province's
-// lists, stored once; s's rows are written as a sorted store's are,
-// gathered from wherever they lie in src's (writeSorted). s reads src's
-// rows only once src has written out its buffer (flush), and src's file
-// stays until s is closed.
+// The print and recording lists of a regency are rows of the province's
+// lists, stored once. s reads src's rows only once src has written out
+// its buffer (flush), and src's file stays until s is closed.
 func (s *rowStore) borrow(src *rowStore) {
 	s.src = src
 	src.holders.Add(1)
@@ -666,8 +664,7 @@ func (s *rowStore) writeRows(w io.Writer, from, to int) error {
 		return err
 	}
 	defer done()
-	if s.sorted || s.src != nil {
-		// A borrowing store's rows are spread over its source's.
+	if s.sorted {
 		return s.writeSorted(w, data, evict, from, to, nil)
 	}
 	// Arrival order: one contiguous range, written a window at a time.
@@ -766,8 +763,7 @@ func (s *rowStore) mapped() (data []byte, evict func(from, to int64), done func(
 	return m.data, m.evict, func() { _ = m.close() }, nil // read only
 }
 
-// writeSorted writes rows [from, to) of a sorted or borrowing store in
-// key order.
+// writeSorted writes rows [from, to) of a sorted store in key order.
 //
 // The rows lie anywhere in data, which holds them in arrival order.
 // Read one by one in key order, they would touch the whole spill file

@@ -113,29 +113,20 @@ func TestSegmentWriterIsOneStream(t *testing.T) {
 	}
 }
 
-// A regency's lists but the rejected rows (print, recording, deceased,
-// transfers, review) keep only their rows' keys and read the province's
-// rows, spilled to its files, as the workbooks are written side by side;
-// the files go once the last of them is written. The workbooks read back
-// as written alone.
+// A regency's print and recording lists keep only their rows' keys and
+// read the province's rows, spilled to its file, as the workbooks are
+// written side by side; the file goes once the last of them is written.
+// The workbooks read back as written alone.
 func TestWorkbooksBorrowSpilledRows(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("[")
-	for i := range 9000 {
-		region := []string{"1701", "1771", "3171"}[i%3]
-		status := []string{"NEEDS_PRINT", "NEEDS_PRINT", "NEEDS_PRINT", "NEEDS_RECORDING", "DECEASED", "DECEASED", "DECEASED"}[i%7]
-		origin, flags := "", ""
-		if i%5 == 0 {
-			origin = []string{"1771", "1701", "1709"}[i%3] // in from the other regency, or out of the province
-		}
-		if i%11 == 0 {
-			flags = `"NIK_CONFLICT"`
-		}
+	for i := range 6000 {
+		region, status := []string{"1701", "1771", "3171"}[i%3], []string{"NEEDS_PRINT", "NEEDS_RECORDING"}[i%7/6]
 		if i > 0 {
 			b.WriteString(",")
 		}
-		fmt.Fprintf(&b, `{"nik":"%s01010190%04d","nama":"ORANG KE %d","tanggal_lahir":"1990-01-01","region_code":"%s","origin_region_code":%q,"alamat":"JL. PANJANG SEKALI NOMOR %d RT %d RW %d","status":"%s","events":["RUSAK"],"flags":[%s],"rows":1,"sources":["in/x.csv||%d"]}`,
-			region, i, i, region, origin, i, i%13, i%17, status, flags, i+2)
+		fmt.Fprintf(&b, `{"nik":"%s01010190%04d","nama":"ORANG KE %d","tanggal_lahir":"1990-01-01","region_code":"%s","alamat":"JL. PANJANG SEKALI NOMOR %d RT %d RW %d","status":"%s","events":["RUSAK"],"flags":[],"rows":1,"sources":["in/x.csv||%d"]}`,
+			region, i, i, region, i, i%13, i%17, status, i+2)
 	}
 	b.WriteString("]")
 	batches := []batch{{pipeline.TablePersons, b.String()}, {pipeline.TableSummary, summaryJSON}}
@@ -148,32 +139,24 @@ func TestWorkbooksBorrowSpilledRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var spills []string
-	for _, k := range []listKind{listPrint, listDeceased} {
-		st := s.province.stores[k]
-		if st.spill == nil {
-			t.Fatalf("the province's list %d holds %d bytes, not spilled", k, st.size)
-		}
-		spills = append(spills, st.spill.Name())
+	print := s.province.stores[listPrint]
+	if print.spill == nil {
+		t.Fatalf("the province's print list holds %d bytes, not spilled", print.size)
 	}
+	spill := print.spill.Name()
 	for _, r := range s.reports[1:] {
-		for _, k := range borrowedLists {
+		for _, k := range []listKind{listPrint, listRecording} {
 			if st := r.stores[k]; st.src != s.province.stores[k] || st.spill != nil || st.buf.Len() != 0 || st.rows() == 0 {
 				t.Errorf("%s, list %d: source %p, file %v, %d bytes buffered, %d rows; want the province's rows only",
 					r.info.Scope, k, st.src, st.spill, st.buf.Len(), st.rows())
 			}
 		}
-		if st := r.stores[listRejected]; st.src != nil {
-			t.Errorf("%s: the rejected rows borrowed", r.info.Scope)
-		}
 	}
 	if err := run(t, s, batches[1:]); err != nil {
 		t.Fatal(err)
 	}
-	for _, spill := range spills {
-		if _, err := os.Stat(spill); !os.IsNotExist(err) {
-			t.Errorf("the province's list file is still there: %v", err)
-		}
+	if _, err := os.Stat(spill); !os.IsNotExist(err) {
+		t.Errorf("the province's print list file is still there: %v", err)
 	}
 	alone := t.TempDir()
 	for _, rg := range append([]Regency{{}}, regencies...) {
