@@ -17,5 +17,5 @@ func (r *Report) deceasedColumns() []colSpec {
 func (r *Report) deceasedRow(p *personCols, i int) []xcell {
 	return append(r.personBase(p, i),
 		textCell(r.st.wrap, p.alamat.at(i)), p.death.cell(r.st.listDate, i),
-		textCell(r.st.wrap, r.codes(p.events.at(i), ", ")), textCell(r.st.wrap, r.codes(p.flags.at(i), "; ")))
+		textCell(r.st.wrap, r.listCodes(p.events, i, ", ")), textCell(r.st.wrap, r.listCodes(p.flags, i, "; ")))
 }

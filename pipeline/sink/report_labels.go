@@ -124,8 +124,13 @@ func labelsFor(lang string) *labels {
 	return &labelsID
 }
 
-// code returns the human text of a code, or the code itself.
+// code returns the human text of a code, or the code itself ("" for
+// none, without a look-up: a list row asks for the labels of its empty
+// cells too).
 func (l *labels) code(c string) string {
+	if c == "" {
+		return ""
+	}
 	if t, ok := l.codes[c]; ok {
 		return t
 	}

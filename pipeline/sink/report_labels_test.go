@@ -2,6 +2,8 @@ package sink
 
 import (
 	"slices"
+
+	"github.com/apache/arrow/go/v17/arrow"
 	"testing"
 
 	"readiness/pipeline"
@@ -19,5 +21,31 @@ func TestLabelsCoverEveryCode(t *testing.T) {
 				t.Errorf("%s: no label for %s", lang, c)
 			}
 		}
+		if _, ok := lb.codes[""]; ok { // code("") is "" without a look-up
+			t.Errorf("%s: a label for no code", lang)
+		}
+	}
+}
+
+// listCodes labels a list of codes as codes does the list gathered:
+// null, empty, one code, one with a null beside it, several.
+func TestListCodes(t *testing.T) {
+	mem := newMem(t)
+	rec := fromJSON(t, mem, arrow.NewSchema([]arrow.Field{{Name: "l", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true}}, nil),
+		`[{"l": null}, {"l": []}, {"l": ["SUKET"]}, {"l": [null, "SUKET"]}, {"l": ["SUKET", "XYZ", "SUKET"]}, {"l": [null]}, {"l": [""]}]`)
+	defer rec.Release()
+	c := colReader{rec: rec}
+	l := c.list("l")
+	if c.err != nil {
+		t.Fatal(c.err)
+	}
+	r := &Report{lb: &labelsID}
+	for i := range int(rec.NumRows()) {
+		if got, want := r.listCodes(l, i, "; "), r.codes(l.at(i), "; "); got != want {
+			t.Errorf("row %d: %q, want %q", i, got, want)
+		}
+	}
+	if got := r.listCodes(l, 4, "; "); got != labelsID.code("SUKET")+"; XYZ; "+labelsID.code("SUKET") {
+		t.Errorf("several codes: %q", got)
 	}
 }

@@ -129,6 +129,7 @@ func (r *Report) newStyles() error {
 	return st.err
 }
 
+// codes are the labels of codes cs, joined by sep.
 func (r *Report) codes(cs []string, sep string) string {
 	switch len(cs) {
 	case 0:
@@ -141,6 +142,29 @@ func (r *Report) codes(cs []string, sep string) string {
 		out[i] = r.lb.code(c)
 	}
 	return strings.Join(out, sep)
+}
+
+// listCodes is codes(c.at(i), sep) without gathering the list: a list
+// of one code, the most common, is its label as it is.
+func (r *Report) listCodes(c listCol, i int, sep string) string {
+	if c.a == nil || c.a.IsNull(i) {
+		return ""
+	}
+	start, end := c.a.ValueOffsets(i)
+	one, n := "", 0
+	for j := start; j < end && n < 2; j++ {
+		if c.v.IsValid(int(j)) {
+			one = c.v.Value(int(j))
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return r.lb.code(one)
+	}
+	return r.codes(c.at(i), sep)
 }
 
 // regionName returns the name of a region code, or the code itself.

@@ -16,7 +16,8 @@ func (r *Report) movesColumns() []colSpec {
 	}
 }
 
-// moveRow is person i's row of the transfers list.
+// moveRow is person i's row of the transfers list, in the report's cell
+// buffer (valid until the next row is built, as personBase's).
 func (r *Report) moveRow(p *personCols, i int) []xcell {
 	lb := r.lb
 	region, origin := p.region.at(i), p.origin.at(i)
@@ -28,10 +29,11 @@ func (r *Report) moveRow(p *personCols, i int) []xcell {
 	if r.outsideProvince(region) {
 		kind = lb.outsideProvince
 	}
-	return []xcell{
+	r.cells = append(r.cells[:0],
 		textCell(r.st.nik, p.nik.at(i)), textCell(r.st.text, p.nama.at(i)), p.birth.cell(r.st.listDate, i),
 		textCell(r.st.wrap, from), textCell(r.st.wrap, r.regionName(region)), textCell(r.st.text, region),
 		textCell(r.st.wrap, kind), textCell(r.st.wrap, lb.code(p.status.at(i))), p.last.cell(r.st.listDate, i),
 		textCell(r.st.wrap, p.kec.at(i)), textCell(r.st.wrap, p.kel.at(i)),
-	}
+	)
+	return r.cells
 }

@@ -45,9 +45,9 @@ func (r *Report) printRow(p *personCols, i, seq int) ([]xcell, rowKey) {
 		textCell(r.st.wrap, p.alamat.at(i)), order, tier,
 		textCell(r.st.wrap, lb.code(p.blank.at(i))),
 		textCell(r.st.wrap, lb.code(p.cardEvent.at(i))),
-		textCell(r.st.wrap, r.codes(p.events.at(i), ", ")),
+		textCell(r.st.wrap, r.listCodes(p.events, i, ", ")),
 		p.first.cell(r.st.listDate, i), p.last.cell(r.st.listDate, i),
 		p.lastPrint.cell(r.st.listDate, i),
-		textCell(r.st.wrap, r.codes(p.flags.at(i), "; ")))
+		textCell(r.st.wrap, r.listCodes(p.flags, i, "; ")))
 	return cells, key
 }

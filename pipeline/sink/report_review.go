@@ -16,13 +16,15 @@ func (r *Report) reviewColumns() []colSpec {
 	}
 }
 
-// reviewRow is person i's row of the review list.
+// reviewRow is person i's row of the review list, in the report's cell
+// buffer (valid until the next row is built, as personBase's).
 func (r *Report) reviewRow(p *personCols, i int) []xcell {
 	flags := p.flags.at(i)
-	return []xcell{
+	r.cells = append(r.cells[:0],
 		textCell(r.st.nik, p.nik.at(i)), textCell(r.st.text, p.nama.at(i)), p.birth.cell(r.st.listDate, i),
 		textCell(r.st.wrap, r.regionName(p.region.at(i))), textCell(r.st.wrap, r.lb.code(p.status.at(i))),
 		textCell(r.st.wrap, strings.Join(flags, ", ")), textCell(r.st.wrap, r.codes(flags, "; ")),
 		textCell(r.st.wrap, r.formatSources(p.sources.at(i))),
-	}
+	)
+	return r.cells
 }

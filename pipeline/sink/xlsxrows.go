@@ -160,6 +160,8 @@ type rowXML struct {
 	need   []float64 // the width each column's text asks for; 0 (never wider than a column) for a cell without text
 	cut    int       // texts cut at the cell limit
 	shared int       // cells referring to the shared string table
+	ids    []int32   // each cell's id in the shared string table, -1 for one written inline
+	starts []string  // the start of a cell of each style (cellStart)
 }
 
 // spillAt is the size of a store's XML kept in memory: a province's many
@@ -267,6 +269,11 @@ func (s *rowStore) addKey(x *rowXML, key rowKey, off int64) bool {
 		s.err = errors.New("a list holds more than 2147483647 rows")
 		return false
 	}
+	if len(s.keys) == cap(s.keys) {
+		// Doubled: append grows a slice this long by a quarter at a
+		// time, copying the keys again and again.
+		s.keys = slices.Grow(s.keys, max(len(s.keys), 64))
+	}
 	s.keys = append(s.keys, storedKey{off: off, n: int32(len(b)), order: key.order,
 		seq: int32(key.seq), region: id, outside: key.outside})
 	s.size += int64(len(b))
@@ -289,22 +296,33 @@ func (s *rowStore) spillToFile() {
 // one <c> per cell (an empty <c/> keeps the columns in place: the rows
 // and cells carry no references, so they can be written in any order);
 // a text over the cell limit is cut, cutMark appended. The text of a
-// shared column is written as its id in sst (nil: every text inline).
+// shared column is written as its id in sst (nil: every text inline),
+// its width as the table measured it when it was added.
 func (x *rowXML) encode(cols []colSpec, cutMark string, sst *stringTable, cells []xcell) {
 	if cap(x.need) < len(cols) {
 		x.need = make([]float64, len(cols))
 	}
 	x.need = x.need[:len(cols)]
 	clear(x.need)
+	if cap(x.ids) < len(cells) {
+		x.ids = make([]int32, len(cells))
+	}
+	x.ids = x.ids[:len(cells)]
 	x.cut, x.shared = 0, 0
 	lines := 1
 	for i, c := range cells {
+		x.ids[i] = -1
 		if c.kind != cellText || i >= len(cols) {
 			continue
 		}
-		oneLine := strings.IndexByte(c.text, '\n') < 0
-		var n float64
-		if oneLine {
+		var (
+			n       float64
+			oneLine bool
+		)
+		if id, st, ok := sst.sharedText(cols[i], c.text); ok {
+			x.ids[i] = id
+			n, oneLine = st.width, !st.multiline
+		} else if oneLine = strings.IndexByte(c.text, '\n') < 0; oneLine {
 			n = textWidth(c.text)
 		} else {
 			n = longestLine(c.text)
@@ -328,29 +346,49 @@ func (x *rowXML) encode(cols []colSpec, cutMark string, sst *stringTable, cells 
 		b = append(b, "<row>"...)
 	}
 	for i, c := range cells {
-		if sst != nil && c.kind == cellText && i < len(cols) && cols[i].shared {
-			if id, ok := sst.id(c.text); ok {
-				b = append(b, `<c s="`...)
-				b = strconv.AppendInt(b, int64(c.style), 10)
-				b = append(b, `" t="s"><v>`...)
-				b = strconv.AppendInt(b, int64(id), 10)
-				b = append(b, "</v></c>"...)
-				x.shared++
-				continue
-			}
+		if id := x.ids[i]; id >= 0 {
+			b = x.cellStart(b, c.style)
+			b = append(b, sst.texts[id].tail...)
+			x.shared++
+			continue
 		}
 		b = x.encodeCell(b, c, cutMark)
 	}
 	x.xml = append(b, "</row>"...)
 }
 
+// sharedText is t.text for a text cell of column col: false (the text
+// inline) without a table or when col is not shared.
+func (t *stringTable) sharedText(col colSpec, s string) (int32, *sharedText, bool) {
+	if t == nil || !col.shared {
+		return 0, nil, false
+	}
+	return t.text(s)
+}
+
+// cellStart appends the start of a cell of the given style, `<c s="6"`,
+// kept for each style as first written.
+func (x *rowXML) cellStart(b []byte, style int) []byte {
+	if style < 0 || style >= 1<<10 {
+		b = append(b, `<c s="`...)
+		b = strconv.AppendInt(b, int64(style), 10)
+		return append(b, '"')
+	}
+	if style >= len(x.starts) {
+		x.starts = append(x.starts, make([]string, style+1-len(x.starts))...)
+	}
+	if x.starts[style] == "" {
+		x.starts[style] = `<c s="` + strconv.Itoa(style) + `"`
+	}
+	return append(b, x.starts[style]...)
+}
+
 // encodeCell appends one cell, its text inline.
 func (x *rowXML) encodeCell(b []byte, c xcell, cutMark string) []byte {
 	switch c.kind {
 	case cellText:
-		b = append(b, `<c s="`...)
-		b = strconv.AppendInt(b, int64(c.style), 10)
-		b = append(b, `" t="inlineStr"><is><t`...)
+		b = x.cellStart(b, c.style)
+		b = append(b, ` t="inlineStr"><is><t`...)
 		text := c.text
 		if len(text) > maxCellChars && utf8.RuneCountInString(text) > maxCellChars {
 			text = cutText(text, maxCellChars, cutMark)
@@ -363,9 +401,8 @@ func (x *rowXML) encodeCell(b []byte, c xcell, cutMark string) []byte {
 		b = appendXMLText(b, text)
 		return append(b, "</t></is></c>"...)
 	case cellNumber:
-		b = append(b, `<c s="`...)
-		b = strconv.AppendInt(b, int64(c.style), 10)
-		b = append(b, `"><v>`...)
+		b = x.cellStart(b, c.style)
+		b = append(b, `><v>`...)
 		if c.num == math.Trunc(c.num) && math.Abs(c.num) < 1e15 {
 			b = strconv.AppendInt(b, int64(c.num), 10)
 		} else {

@@ -20,6 +20,7 @@ package sink
 // counts stay true.
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -38,8 +39,19 @@ const (
 // filled while the lists' rows are encoded (one goroutine) and only read
 // once the workbooks close.
 type stringTable struct {
-	ids map[string]int32
-	xml []byte // the <si> of each text, in id order
+	ids   map[string]int32
+	texts []sharedText // by id
+	xml   []byte       // the <si> of each text, in id order
+}
+
+// sharedText is what a row's encoding needs of a text of the table,
+// worked out once when it is added: its width (of its longest line, as
+// textWidth measures it), whether it holds a line break, and its cell's
+// XML after the style (` t="s"><v>12</v></c>`).
+type sharedText struct {
+	width     float64
+	multiline bool
+	tail      string
 }
 
 func newStringTable() *stringTable { return &stringTable{ids: map[string]int32{}} }
@@ -52,17 +64,32 @@ func (t *stringTable) len() int { return len(t.ids) }
 // inline), one whose white space needs xml:space="preserve", or a new
 // text once the table is full.
 func (t *stringTable) id(s string) (int32, bool) {
+	id, _, ok := t.text(s)
+	return id, ok
+}
+
+// text is id, with what a row's encoding needs of the text (nil when
+// false).
+func (t *stringTable) text(s string) (int32, *sharedText, bool) {
 	if id, ok := t.ids[s]; ok {
-		return id, true
+		return id, &t.texts[id], true
 	}
 	if len(t.ids) >= maxSharedStrings || len(t.xml) >= maxSharedXML ||
 		len(s) > maxCellChars && utf8.RuneCountInString(s) > maxCellChars || needsPreserve(s) {
-		return 0, false
+		return 0, nil, false
 	}
 	id := int32(len(t.ids))
 	t.ids[strings.Clone(s)] = id
+	st := sharedText{multiline: strings.IndexByte(s, '\n') >= 0}
+	if st.multiline {
+		st.width = longestLine(s)
+	} else {
+		st.width = textWidth(s)
+	}
+	st.tail = ` t="s"><v>` + strconv.Itoa(int(id)) + "</v></c>"
+	t.texts = append(t.texts, st)
 	t.xml = append(t.xml, "<si><t>"...)
 	t.xml = appendXMLText(t.xml, s)
 	t.xml = append(t.xml, "</t></si>"...)
-	return id, true
+	return id, &t.texts[id], true
 }

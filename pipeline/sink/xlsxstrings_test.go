@@ -310,3 +310,58 @@ func TestStringTableFull(t *testing.T) {
 		t.Errorf("table of %d texts, %d bytes of XML: want it stopped at about %d bytes", n, len(big.xml), maxSharedXML)
 	}
 }
+
+// A text written as its shared string id asks for the width and the row
+// height it asks for inline: the table measures it once, when it is
+// added, as the row would (longest line, wrapped lines), and a cell of
+// any style, however large its number, starts as it would inline.
+func TestSharedTextMeasuredAsInline(t *testing.T) {
+	cols := []colSpec{
+		{label: "a", min: 5, max: 10, wrap: true, shared: true},
+		{label: "b", min: 5, max: 12, shared: true},
+		{label: "c", min: 5, max: 30, wrap: true},
+	}
+	rows := [][]xcell{
+		{textCell(6, "KECAMATAN SELEBAR SELATAN"), textCell(7, "Wm"), textCell(6, "x")},
+		{textCell(6, "DUA\nBARIS PANJANG SEKALI LAGI"), textCell(1234, "é ü"), numCell(3, 5)},
+		{textCell(6, "KECAMATAN SELEBAR SELATAN"), {}, textCell(70000, "JL. MERDEKA\nNO. 5")},
+		{textCell(6, "Wm"), textCell(7, "DUA\nBARIS PANJANG SEKALI LAGI")},
+	}
+	sst := newStringTable()
+	var shared, inline rowXML
+	all := ""
+	for _, cells := range rows {
+		shared.encode(cols, "…", sst, cells)
+		inline.encode(cols, "…", nil, cells)
+		all += string(inline.xml)
+		if !slices.Equal(shared.need, inline.need) {
+			t.Errorf("%q: widths %v shared, %v inline", cells[0].text, shared.need, inline.need)
+		}
+		sharedHt := regexp.MustCompile(`^<row[^>]*>`).FindString(string(shared.xml))
+		inlineHt := regexp.MustCompile(`^<row[^>]*>`).FindString(string(inline.xml))
+		if sharedHt != inlineHt {
+			t.Errorf("%q: %s shared, %s inline", cells[0].text, sharedHt, inlineHt)
+		}
+		// Each shared cell put back inline gives the inline row.
+		back := regexp.MustCompile(`<c s="(\d+)" t="s"><v>(\d+)</v></c>`).ReplaceAllStringFunc(string(shared.xml), func(c string) string {
+			m := regexp.MustCompile(`<c s="(\d+)" t="s"><v>(\d+)</v></c>`).FindStringSubmatch(c)
+			id, _ := strconv.Atoi(m[2])
+			text := ""
+			for s, i := range sst.ids {
+				if int(i) == id {
+					text = s
+				}
+			}
+			return `<c s="` + m[1] + `" t="inlineStr"><is><t>` + string(appendXMLText(nil, text)) + `</t></is></c>`
+		})
+		if back != string(inline.xml) {
+			t.Errorf("shared row put back inline:\n%s\nwant\n%s", back, inline.xml)
+		}
+	}
+	if want := []int32{0, 1, 2, 3}; !slices.Equal(slices.Sorted(maps.Values(sst.ids)), want) || sst.ids["Wm"] != 1 {
+		t.Errorf("ids %v: want four texts numbered as first seen", sst.ids)
+	}
+	if !strings.Contains(all, `<c s="70000" t="inlineStr">`) || !strings.Contains(all, `<c s="1234" t="inlineStr">`) {
+		t.Errorf("large styles: %s", all)
+	}
+}
