@@ -527,11 +527,11 @@ func TestGandaCancelled(t *testing.T) {
 	}
 }
 
-// Searching a large block by its keys finds exactly the pairs of comparing
-// every pair: random blocks with few birthplaces, NKKs, names and mothers
+// Searching a block, by its keys or all its pairs on the copied members,
+// finds exactly the pairs of applying matchK3 to every pair: random blocks with few birthplaces, NKKs, names and mothers
 // (so that every rule of matchK3 decides some pairs, mothers' names
 // similar without being equal among them), sexes known and not.
-func TestCompareBlockByKeysFindsEveryPair(t *testing.T) {
+func TestCompareBlockFindsEveryPair(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 17))
 	names := []string{"BUDI SANTOSO", "BUDI SANTOSA", "SANTOSO BUDI", "SITI AMINAH", "SITI AMINA", "MUHAMMAD RIZKI", "M RIZKI",
 		"MUHAMAD RIZKY", "AGUS", "AGUS SALIM"}
@@ -555,13 +555,29 @@ func TestCompareBlockByKeysFindsEveryPair(t *testing.T) {
 		for i := range block {
 			block[i] = int32(i)
 		}
-		want := compareBlockAll(nm, recs, block, nil)
-		got := compareBlockByKeys(nm, recs, block, &blockScratch{}, nil)
+		var want []k3Pair
+		for i := range recs {
+			for j := i + 1; j < len(recs); j++ {
+				if recs[i].birth == noDate || recs[j].birth == noDate {
+					continue
+				}
+				if p, ok := matchK3(nm, &recs[i], &recs[j]); ok {
+					p.a, p.b = int32(i), int32(j)
+					want = append(want, p)
+				}
+			}
+		}
+		members := appendMembers(nil, recs, block)
+		all := compareBlockAll(nm, recs, members, nil)
+		byKeys := compareBlockByKeys(nm, recs, &blockScratch{members: members}, nil)
 		byPair := func(x, y k3Pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) }
-		slices.SortFunc(want, byPair)
-		slices.SortFunc(got, byPair)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("block of %d: %d pairs by keys, %d comparing all", n, len(got), len(want))
+		slices.SortFunc(all, byPair)
+		slices.SortFunc(byKeys, byPair)
+		if !reflect.DeepEqual(all, want) {
+			t.Fatalf("block of %d: %d pairs comparing all, %d by matchK3", n, len(all), len(want))
+		}
+		if !reflect.DeepEqual(byKeys, want) {
+			t.Fatalf("block of %d: %d pairs by keys, %d by matchK3", n, len(byKeys), len(want))
 		}
 		total += len(want)
 	}
