@@ -148,12 +148,15 @@ func (g *Ganda) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Tabl
 func (g *Ganda) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
 	defer g.Release()
 	g.wg.Wait()
-	recs := make([]k3Rec, 0, g.niks.len())
+	persons := k3Prepared{recs: make([]k3Rec, 0, g.niks.len())}
 	for _, p := range g.parts {
-		recs = append(recs, p...)
+		persons.recs = append(persons.recs, p...)
+	}
+	if g.prep != nil {
+		persons.keys = g.prep.keys
 	}
 	g.parts, g.prep = nil, nil
-	pairs, st, err := findK3(ctx, recs, g.cfg.NameThreshold, g.cfg.Workers)
+	pairs, st, err := findK3(ctx, persons, g.cfg.NameThreshold, g.cfg.Workers)
 	if err != nil {
 		return err
 	}
@@ -208,13 +211,7 @@ func extractBatch(rec arrow.Record, out []k3Person) {
 		return a.Value(i)
 	}
 	for i := range out {
-		p := k3Person{
-			name:   normalizeName(str(name, i)),
-			mother: normalizeName(str(mother, i)),
-			place:  normalizePlace(str(place, i)),
-			nkk:    nkkKey(str(nkk, i)),
-			birth:  noDate,
-		}
+		p := k3Person{name: str(name, i), mother: str(mother, i), place: str(place, i), nkk: str(nkk, i), birth: noDate}
 		if s := str(sex, i); s == "L" || s == "P" {
 			p.sex = s[0]
 		}
@@ -229,20 +226,6 @@ func extractBatch(rec arrow.Record, out []k3Person) {
 // punctuation to spaces, spaces collapsed. Nothing more: KOTA PADANG (a
 // district of Rejang Lebong) is not PADANG (a city of West Sumatra).
 func normalizePlace(s string) string { return punctToSpace(strings.ToUpper(s)) }
-
-// nkkKey is an NKK as compared: 16 digits, not all zero; anything else is
-// missing.
-func nkkKey(s string) string {
-	if len(s) != 16 || strings.Trim(s, "0") == "" {
-		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return ""
-		}
-	}
-	return s
-}
 
 // nikTable holds the NIK of every person, by index over all batches: a
 // NIK of 16 digits as its number, any other text (the stage does not

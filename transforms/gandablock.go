@@ -15,7 +15,7 @@ import (
 // increasing order) and appends them to out. sc is the caller's, reused
 // from block to block.
 func compareBlock(nm *nameMatcher, recs []k3Rec, block []int32, sc *blockScratch, out []k3Pair) []k3Pair {
-	sc.members = appendMembers(sc.members[:0], recs, block)
+	sc.members = appendMembers(sc.members[:0], nm.keys, recs, block)
 	if len(block) >= splitBlock {
 		return compareBlockByKeys(nm, recs, sc, out)
 	}
@@ -27,16 +27,17 @@ func compareBlock(nm *nameMatcher, recs []k3Rec, block []int32, sc *blockScratch
 const splitBlock = 48
 
 // appendMembers appends the persons of block who can pair (those with a
-// birth date) to members, in block order.
-func appendMembers(members []k3Member, recs []k3Rec, block []int32) []k3Member {
+// birth date) to members, in block order; keys are the name keys recs
+// index.
+func appendMembers(members []k3Member, keys []*nameKey, recs []k3Rec, block []int32) []k3Member {
 	for _, i := range block {
 		r := &recs[i]
 		if r.birth == noDate {
 			continue
 		}
-		m := k3Member{name: r.name.bound, nkk: r.nkk, place: r.place, sex: r.sex, i: i}
-		if r.mother != nil {
-			m.mother = r.mother.bound
+		m := k3Member{name: keys[r.name].bound, nkk: r.nkk, place: r.place, sex: r.sex, i: i}
+		if r.mother != 0 {
+			m.mother = keys[r.mother].bound
 			m.hasMother = true
 		}
 		members = append(members, m)
