@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -648,6 +649,24 @@ func TestCompareBlockFindsEveryPair(t *testing.T) {
 	}
 	if total < 1000 {
 		t.Fatalf("only %d pairs in all: the blocks decide too little", total)
+	}
+}
+
+// civilDate agrees with package time on every day of some 5,500 years
+// around 1970 and at the ends of a Date32.
+func TestCivilDate(t *testing.T) {
+	check := func(days int64) {
+		y, m, d := civilDate(days)
+		ty, tm, td := time.Unix(days*86400, 0).UTC().Date()
+		if y != int64(ty) || m != int64(tm) || d != int64(td) {
+			t.Fatalf("civilDate(%d) = %d-%d-%d, want %d-%d-%d", days, y, m, d, ty, tm, td)
+		}
+	}
+	for days := int64(-1_000_000); days <= 1_000_000; days++ {
+		check(days)
+	}
+	for _, days := range []int64{math.MinInt32, math.MinInt32 + 1, math.MaxInt32 - 1, math.MaxInt32} {
+		check(days)
 	}
 }
 
