@@ -47,22 +47,15 @@ func appendMembers(members []k3Member, keys []*nameKey, recs []k3Rec, block []in
 
 // compareBlockAll compares every pair of a block's members. Before
 // matchK3, a pair must be able to meet the rule on the copied members
-// alone: two agreements among birthplace, sex, NKK and mother's name
-// (mothers' names counting when both are given and, if the other three
-// give fewer than two, when their bounds can meet), and names whose
-// bounds can meet. That rules out most pairs without reaching for recs.
+// alone: names whose bounds can meet (which rules out most pairs), then
+// mayAgree. Few pairs reach for recs.
 func compareBlockAll(nm *nameMatcher, recs []k3Rec, members []k3Member, out []k3Pair) []k3Pair {
 	for x := range members {
 		a := &members[x]
 		need, needMother := &nm.need[a.name.runes], &nm.need[a.mother.runes]
 		for y := x + 1; y < len(members); y++ {
 			b := &members[y]
-			exact := boolInt(a.place != 0 && a.place == b.place) + boolInt(a.sex != 0 && a.sex == b.sex) +
-				boolInt(a.nkk != 0 && a.nkk == b.nkk)
-			if exact+boolInt(a.hasMother && b.hasMother) < 2 || a.name.common(&b.name) < int(need[b.name.runes]) {
-				continue
-			}
-			if exact < 2 && a.mother.common(&b.mother) < int(needMother[b.mother.runes]) {
+			if a.name.common(&b.name) < int(need[b.name.runes]) || !mayAgree(a, b, needMother) {
 				continue
 			}
 			if p, ok := matchK3(nm, &recs[a.i], &recs[b.i]); ok {
@@ -72,6 +65,23 @@ func compareBlockAll(nm *nameMatcher, recs []k3Rec, members []k3Member, out []k3
 		}
 	}
 	return out
+}
+
+// mayAgree reports whether members a and b can reach the two agreements
+// matchK3 needs among birthplace, sex, NKK and mother's name: mothers'
+// names count when both are given and, if the other three give fewer
+// than two, when their bounds can meet (needMother is nm.need's row for
+// a's mother).
+func mayAgree(a, b *k3Member, needMother *[maxHistRunes + 1]uint8) bool {
+	exact := boolInt(a.place != 0 && a.place == b.place) + boolInt(a.sex != 0 && a.sex == b.sex) +
+		boolInt(a.nkk != 0 && a.nkk == b.nkk)
+	switch {
+	case exact >= 2:
+		return true
+	case exact == 0 || !a.hasMother || !b.hasMother:
+		return false
+	}
+	return a.mother.common(&b.mother) >= int(needMother[b.mother.runes])
 }
 
 // k3Member is a person of a block as compareBlockByKeys reads it, copied
@@ -189,6 +199,9 @@ func compareGroup(nm *nameMatcher, recs []k3Rec, group []k3Member, kind int, out
 				if samePlace || (a.nkk != 0 && a.nkk == b.nkk) || a.mother.common(&b.mother) < int(needMother[b.mother.runes]) {
 					continue
 				}
+			}
+			if !mayAgree(a, b, needMother) {
+				continue
 			}
 			i, j := min(a.i, b.i), max(a.i, b.i)
 			if p, ok := matchK3(nm, &recs[i], &recs[j]); ok {
