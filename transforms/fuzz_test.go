@@ -133,6 +133,10 @@ func FuzzNormalizeName(f *testing.F) {
 		if !utf8.ValidString(once) {
 			t.Fatalf("normalizeName(%q) = %q, not UTF-8", s, once)
 		}
+		// k3Preparer relies on it: a matching form is its own.
+		if p := normalizePlace(s); normalizePlace(p) != p {
+			t.Fatalf("normalizePlace(%q) = %q, then %q", s, p, normalizePlace(p))
+		}
 		if d := displayName(s); displayName(d) != d {
 			t.Fatalf("displayName(%q) = %q, then %q", s, d, displayName(d))
 		}

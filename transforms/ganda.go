@@ -148,12 +148,15 @@ func (g *Ganda) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Tabl
 func (g *Ganda) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.Emit) error {
 	defer g.Release()
 	g.wg.Wait()
-	recs := make([]k3Rec, 0, g.niks.len())
+	persons := k3Prepared{recs: make([]k3Rec, 0, g.niks.len())}
 	for _, p := range g.parts {
-		recs = append(recs, p...)
+		persons.recs = append(persons.recs, p...)
+	}
+	if g.prep != nil {
+		persons.keys = g.prep.keys
 	}
 	g.parts, g.prep = nil, nil
-	pairs, st, err := findK3(ctx, recs, g.cfg.NameThreshold, g.cfg.Workers)
+	pairs, st, err := findK3(ctx, persons, g.cfg.NameThreshold, g.cfg.Workers)
 	if err != nil {
 		return err
 	}
@@ -164,11 +167,7 @@ func (g *Ganda) Finish(ctx context.Context, mem memory.Allocator, emit pipeline.
 			pairs[i].a, pairs[i].b = pairs[i].b, pairs[i].a
 		}
 	}
-	with := map[int32][]int32{}
-	for _, p := range pairs {
-		with[p.a] = append(with[p.a], p.b)
-		with[p.b] = append(with[p.b], p.a)
-	}
+	with := newPairedWith(g.niks.len(), pairs)
 	if g.spool != nil {
 		offset := int32(0)
 		err := g.spool.Replay(ctx, func(rec arrow.Record) error {
@@ -208,13 +207,7 @@ func extractBatch(rec arrow.Record, out []k3Person) {
 		return a.Value(i)
 	}
 	for i := range out {
-		p := k3Person{
-			name:   normalizeName(str(name, i)),
-			mother: normalizeName(str(mother, i)),
-			place:  normalizePlace(str(place, i)),
-			nkk:    nkkKey(str(nkk, i)),
-			birth:  noDate,
-		}
+		p := k3Person{name: str(name, i), mother: str(mother, i), place: str(place, i), nkk: str(nkk, i), birth: noDate}
 		if s := str(sex, i); s == "L" || s == "P" {
 			p.sex = s[0]
 		}
@@ -229,20 +222,6 @@ func extractBatch(rec arrow.Record, out []k3Person) {
 // punctuation to spaces, spaces collapsed. Nothing more: KOTA PADANG (a
 // district of Rejang Lebong) is not PADANG (a city of West Sumatra).
 func normalizePlace(s string) string { return punctToSpace(strings.ToUpper(s)) }
-
-// nkkKey is an NKK as compared: 16 digits, not all zero; anything else is
-// missing.
-func nkkKey(s string) string {
-	if len(s) != 16 || strings.Trim(s, "0") == "" {
-		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return ""
-		}
-	}
-	return s
-}
 
 // nikTable holds the NIK of every person, by index over all batches: a
 // NIK of 16 digits as its number, any other text (the stage does not
@@ -312,6 +291,36 @@ func (t *nikTable) compare(i, j int32) int {
 	return strings.Compare(t.at(i), t.at(j))
 }
 
+// pairedWith lists, for each person in a pair, the others of its pairs,
+// and tells in a bit whether a person is in one: the persons given back
+// are nearly all in none.
+type pairedWith struct {
+	in     []uint64 // bit i%64 of in[i/64]: person i is in a pair
+	others map[int32][]int32
+}
+
+// newPairedWith indexes the pairs among n persons.
+func newPairedWith(n int, pairs []k3Pair) *pairedWith {
+	w := &pairedWith{in: make([]uint64, (n+63)/64), others: map[int32][]int32{}}
+	for _, p := range pairs {
+		w.others[p.a] = append(w.others[p.a], p.b)
+		w.others[p.b] = append(w.others[p.b], p.a)
+		w.in[p.a/64] |= 1 << (p.a % 64)
+		w.in[p.b/64] |= 1 << (p.b % 64)
+	}
+	return w
+}
+
+func (w *pairedWith) paired(i int32) bool { return w.in[i/64]&(1<<(i%64)) != 0 }
+
+// of returns the others of person i's pairs; nil when it is in none.
+func (w *pairedWith) of(i int32) []int32 {
+	if !w.paired(i) {
+		return nil
+	}
+	return w.others[i]
+}
+
 // candidateDetails are what the candidates table shows of a person in a
 // pair, copied from the batch as it is given back.
 type candidateDetails struct {
@@ -330,7 +339,7 @@ type personViews struct {
 
 // keep copies the details of rec's persons who are in a pair; offset is
 // the index of rec's first person.
-func (v personViews) keep(rec arrow.Record, offset int32, with map[int32][]int32) {
+func (v personViews) keep(rec arrow.Record, offset int32, with *pairedWith) {
 	str := func(col string, j int) string {
 		a := stringCol(rec, col)
 		if a.IsNull(j) {
@@ -340,7 +349,7 @@ func (v personViews) keep(rec arrow.Record, offset int32, with map[int32][]int32
 	}
 	birth := dateCol(rec, pipeline.ColTanggalLahir)
 	for j := 0; j < int(rec.NumRows()); j++ {
-		if len(with[offset+int32(j)]) == 0 {
+		if !with.paired(offset + int32(j)) {
 			continue
 		}
 		v.details[offset+int32(j)] = &candidateDetails{
@@ -359,7 +368,7 @@ func (v personViews) of(i int32) *candidateDetails { return v.details[i] }
 // annotate returns rec with K3_CANDIDATE added to the flags of its
 // persons in a pair and the k3_with column appended; offset is the index
 // of rec's first person.
-func (g *Ganda) annotate(mem memory.Allocator, rec arrow.Record, offset int32, with map[int32][]int32, v personViews) (arrow.Record, error) {
+func (g *Ganda) annotate(mem memory.Allocator, rec arrow.Record, offset int32, with *pairedWith, v personViews) (arrow.Record, error) {
 	fi := rec.Schema().FieldIndices(pipeline.ColFlags)[0]
 	old := rec.Column(fi).(*array.List)
 	oldValues := old.ListValues().(*array.String)
@@ -370,7 +379,7 @@ func (g *Ganda) annotate(mem memory.Allocator, rec arrow.Record, offset int32, w
 	defer k3.Release()
 	kv := k3.ValueBuilder().(*array.StringBuilder)
 	for j := 0; j < int(rec.NumRows()); j++ {
-		others := with[offset+int32(j)]
+		others := with.of(offset + int32(j))
 		if old.IsNull(j) && len(others) == 0 {
 			flags.AppendNull()
 		} else {

@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -209,6 +211,66 @@ func TestK3Rule(t *testing.T) {
 	}
 }
 
+// The preparer reads names and birthplaces as given into their matching
+// forms, whichever spelling of a form comes first: persons share a name
+// key exactly when their normalised names are equal (and it is that
+// form's key), a birthplace id exactly when their normalised birthplaces
+// are; a name or birthplace that normalises to nothing is missing, and so
+// is an NKK that is not 16 digits or is all zeros.
+func TestK3PreparerMatchingForms(t *testing.T) {
+	names := []string{"H. Budi Santoso", "BUDI SANTOSO", "budi santoso", "Budi  Santoso, S.Pd.", "BUDI-SANTOSO", "H.", "Dr, S.H.",
+		"SITI AMINAH", "siti aminah", "José Ñandú", "JOSÉ ÑANDÚ", "M. YUSUF", "M YUSUF", ""}
+	places := []string{"Kota Padang", "KOTA PADANG", "kota-padang", "PADANG", "Padang", "", ".", "Curup", "CURUP"}
+	nkks := map[string]uint64{"1771010101010001": 1771010101010001, "0000000000000000": 0, "177101010101000": 0,
+		"17710101010100x1": 0, "+771010101010001": 0, "": 0}
+	nkkTexts := slices.Sorted(maps.Keys(nkks))
+	var ps []k3Person
+	for i, n := range names {
+		for j, pl := range places {
+			ps = append(ps, k3Person{name: n, mother: names[(i+j)%len(names)], place: pl, nkk: nkkTexts[(i+j)%len(nkkTexts)], sex: 'L', birth: 1})
+		}
+	}
+	orders := map[string][]k3Person{"given": ps, "reversed": slices.Clone(ps)}
+	slices.Reverse(orders["reversed"])
+	normalFirst := make([]k3Person, 0, 2*len(ps))
+	for _, p := range ps {
+		normalFirst = append(normalFirst, k3Person{name: normalizeName(p.name), mother: normalizeName(p.mother), place: normalizePlace(p.place), birth: 1})
+	}
+	orders["normalised first"] = append(normalFirst, ps...)
+	for order, ps := range orders {
+		prep := prepareK3(ps)
+		recs := prep.recs
+		for x := range ps {
+			for y := range ps {
+				a, b := &recs[x], &recs[y]
+				if (a.name == b.name) != (normalizeName(ps[x].name) == normalizeName(ps[y].name)) {
+					t.Fatalf("%s: names %q and %q: shared key %v", order, ps[x].name, ps[y].name, a.name == b.name)
+				}
+				if (a.mother == b.name) != (normalizeName(ps[x].mother) == normalizeName(ps[y].name)) {
+					t.Fatalf("%s: names %q and %q: shared key %v", order, ps[x].mother, ps[y].name, a.mother == b.name)
+				}
+				if (a.place == b.place) != (normalizePlace(ps[x].place) == normalizePlace(ps[y].place)) {
+					t.Fatalf("%s: birthplaces %q and %q: shared id %v", order, ps[x].place, ps[y].place, a.place == b.place)
+				}
+			}
+			r, p := &recs[x], &ps[x]
+			if norm := normalizeName(p.name); norm == "" {
+				if r.name != 0 || r.birth != noDate {
+					t.Errorf("%s: name %q has a key or can pair", order, p.name)
+				}
+			} else if !reflect.DeepEqual(prep.keys[r.name], newNameKey(norm)) {
+				t.Errorf("%s: name %q has the key of %q", order, p.name, prep.keys[r.name].plain)
+			}
+			if (r.place == 0) != (normalizePlace(p.place) == "") {
+				t.Errorf("%s: birthplace %q has id %d", order, p.place, r.place)
+			}
+			if want := nkks[p.nkk]; r.nkk != want {
+				t.Errorf("%s: NKK %q read as %d, want %d", order, p.nkk, r.nkk, want)
+			}
+		}
+	}
+}
+
 func TestK3Score(t *testing.T) {
 	A, D, M := fieldAgree, fieldDisagree, fieldMissing
 	tests := []struct {
@@ -259,8 +321,10 @@ func TestK3Properties(t *testing.T) {
 				birth:  births[rng.IntN(len(births))],
 			})
 		}
-		recs := prepareK3(ps)
-		pairs, st, err := findK3(context.Background(), recs, 0.92, 2)
+		prep := prepareK3(ps)
+		recs := prep.recs
+		nm.keys = prep.keys
+		pairs, st, err := findK3(context.Background(), prep, 0.92, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -527,11 +591,11 @@ func TestGandaCancelled(t *testing.T) {
 	}
 }
 
-// Searching a large block by its keys finds exactly the pairs of comparing
-// every pair: random blocks with few birthplaces, NKKs, names and mothers
+// Searching a block, by its keys or all its pairs on the copied members,
+// finds exactly the pairs of applying matchK3 to every pair: random blocks with few birthplaces, NKKs, names and mothers
 // (so that every rule of matchK3 decides some pairs, mothers' names
 // similar without being equal among them), sexes known and not.
-func TestCompareBlockByKeysFindsEveryPair(t *testing.T) {
+func TestCompareBlockFindsEveryPair(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 17))
 	names := []string{"BUDI SANTOSO", "BUDI SANTOSA", "SANTOSO BUDI", "SITI AMINAH", "SITI AMINA", "MUHAMMAD RIZKI", "M RIZKI",
 		"MUHAMAD RIZKY", "AGUS", "AGUS SALIM"}
@@ -550,23 +614,59 @@ func TestCompareBlockByKeysFindsEveryPair(t *testing.T) {
 				sex: []byte{0, 'L', 'P', 'L', 'P'}[r.IntN(5)], birth: []int32{birth, swapped, noDate}[r.IntN(3)],
 			}
 		}
-		recs := prepareK3(ps)
+		prep := prepareK3(ps)
+		recs := prep.recs
+		nm.keys = prep.keys
 		block := make([]int32, n)
 		for i := range block {
 			block[i] = int32(i)
 		}
-		want := compareBlockAll(nm, recs, block, nil)
-		got := compareBlockByKeys(nm, recs, block, &blockScratch{}, nil)
+		var want []k3Pair
+		for i := range recs {
+			for j := i + 1; j < len(recs); j++ {
+				if recs[i].birth == noDate || recs[j].birth == noDate {
+					continue
+				}
+				if p, ok := matchK3(nm, &recs[i], &recs[j]); ok {
+					p.a, p.b = int32(i), int32(j)
+					want = append(want, p)
+				}
+			}
+		}
+		members := appendMembers(nil, prep.keys, recs, block)
+		all := compareBlockAll(nm, recs, members, nil)
+		byKeys := compareBlockByKeys(nm, recs, &blockScratch{members: members}, nil)
 		byPair := func(x, y k3Pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) }
-		slices.SortFunc(want, byPair)
-		slices.SortFunc(got, byPair)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("block of %d: %d pairs by keys, %d comparing all", n, len(got), len(want))
+		slices.SortFunc(all, byPair)
+		slices.SortFunc(byKeys, byPair)
+		if !reflect.DeepEqual(all, want) {
+			t.Fatalf("block of %d: %d pairs comparing all, %d by matchK3", n, len(all), len(want))
+		}
+		if !reflect.DeepEqual(byKeys, want) {
+			t.Fatalf("block of %d: %d pairs by keys, %d by matchK3", n, len(byKeys), len(want))
 		}
 		total += len(want)
 	}
 	if total < 1000 {
 		t.Fatalf("only %d pairs in all: the blocks decide too little", total)
+	}
+}
+
+// civilDate agrees with package time on every day of some 5,500 years
+// around 1970 and at the ends of a Date32.
+func TestCivilDate(t *testing.T) {
+	check := func(days int64) {
+		y, m, d := civilDate(days)
+		ty, tm, td := time.Unix(days*86400, 0).UTC().Date()
+		if y != int64(ty) || m != int64(tm) || d != int64(td) {
+			t.Fatalf("civilDate(%d) = %d-%d-%d, want %d-%d-%d", days, y, m, d, ty, tm, td)
+		}
+	}
+	for days := int64(-1_000_000); days <= 1_000_000; days++ {
+		check(days)
+	}
+	for _, days := range []int64{math.MinInt32, math.MinInt32 + 1, math.MaxInt32 - 1, math.MaxInt32} {
+		check(days)
 	}
 }
 

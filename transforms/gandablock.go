@@ -15,35 +15,73 @@ import (
 // increasing order) and appends them to out. sc is the caller's, reused
 // from block to block.
 func compareBlock(nm *nameMatcher, recs []k3Rec, block []int32, sc *blockScratch, out []k3Pair) []k3Pair {
+	sc.members = appendMembers(sc.members[:0], nm.keys, recs, block)
 	if len(block) >= splitBlock {
-		return compareBlockByKeys(nm, recs, block, sc, out)
+		return compareBlockByKeys(nm, recs, sc, out)
 	}
-	return compareBlockAll(nm, recs, block, out)
+	return compareBlockAll(nm, recs, sc.members, out)
 }
 
 // splitBlock is the size from which a block is searched by its keys
 // (compareBlockByKeys): below it, the grouping costs more than it saves.
 const splitBlock = 48
 
-// compareBlockAll compares every pair of the block.
-func compareBlockAll(nm *nameMatcher, recs []k3Rec, block []int32, out []k3Pair) []k3Pair {
-	for x, i := range block {
-		a := &recs[i]
-		if a.birth == noDate {
+// appendMembers appends the persons of block who can pair (those with a
+// birth date) to members, in block order; keys are the name keys recs
+// index.
+func appendMembers(members []k3Member, keys []*nameKey, recs []k3Rec, block []int32) []k3Member {
+	for _, i := range block {
+		r := &recs[i]
+		if r.birth == noDate {
 			continue
 		}
-		for _, j := range block[x+1:] {
-			b := &recs[j]
-			if b.birth == noDate {
+		m := k3Member{name: keys[r.name].bound, nkk: r.nkk, place: r.place, sex: r.sex, i: i}
+		if r.mother != 0 {
+			m.mother = keys[r.mother].bound
+			m.hasMother = true
+		}
+		members = append(members, m)
+	}
+	return members
+}
+
+// compareBlockAll compares every pair of a block's members. Before
+// matchK3, a pair must be able to meet the rule on the copied members
+// alone: names whose bounds can meet (which rules out most pairs), then
+// mayAgree. Few pairs reach for recs.
+func compareBlockAll(nm *nameMatcher, recs []k3Rec, members []k3Member, out []k3Pair) []k3Pair {
+	for x := range members {
+		a := &members[x]
+		need, needMother := &nm.need[a.name.runes], &nm.need[a.mother.runes]
+		for y := x + 1; y < len(members); y++ {
+			b := &members[y]
+			if a.name.common(&b.name) < int(need[b.name.runes]) || !mayAgree(a, b, needMother) {
 				continue
 			}
-			if p, ok := matchK3(nm, a, b); ok {
-				p.a, p.b = i, j
+			if p, ok := matchK3(nm, &recs[a.i], &recs[b.i]); ok {
+				p.a, p.b = a.i, b.i
 				out = append(out, p)
 			}
 		}
 	}
 	return out
+}
+
+// mayAgree reports whether members a and b can reach the two agreements
+// matchK3 needs among birthplace, sex, NKK and mother's name: mothers'
+// names count when both are given and, if the other three give fewer
+// than two, when their bounds can meet (needMother is nm.need's row for
+// a's mother).
+func mayAgree(a, b *k3Member, needMother *[maxHistRunes + 1]uint8) bool {
+	exact := boolInt(a.place != 0 && a.place == b.place) + boolInt(a.sex != 0 && a.sex == b.sex) +
+		boolInt(a.nkk != 0 && a.nkk == b.nkk)
+	switch {
+	case exact >= 2:
+		return true
+	case exact == 0 || !a.hasMother || !b.hasMother:
+		return false
+	}
+	return a.mother.common(&b.mother) >= int(needMother[b.mother.runes])
 }
 
 // k3Member is a person of a block as compareBlockByKeys reads it, copied
@@ -82,21 +120,8 @@ const (
 // operations on the copied members. In a block of n persons from p
 // birthplaces, about n²/2p pairs of the first kind and n²/4 of the last
 // are bounded, and few of them compared.
-func compareBlockByKeys(nm *nameMatcher, recs []k3Rec, block []int32, sc *blockScratch, out []k3Pair) []k3Pair {
-	members := sc.members[:0]
-	for _, i := range block {
-		r := &recs[i]
-		if r.birth == noDate {
-			continue
-		}
-		m := k3Member{name: r.name.bound, nkk: r.nkk, place: r.place, sex: r.sex, i: i}
-		if r.mother != nil {
-			m.mother = r.mother.bound
-			m.hasMother = true
-		}
-		members = append(members, m)
-	}
-	sc.members = members
+func compareBlockByKeys(nm *nameMatcher, recs []k3Rec, sc *blockScratch, out []k3Pair) []k3Pair {
+	members := sc.members
 	for kind := range numGroupKinds {
 		// The members with a key (not 0), ordered by it: each run of one
 		// key is a group.
@@ -174,6 +199,9 @@ func compareGroup(nm *nameMatcher, recs []k3Rec, group []k3Member, kind int, out
 				if samePlace || (a.nkk != 0 && a.nkk == b.nkk) || a.mother.common(&b.mother) < int(needMother[b.mother.runes]) {
 					continue
 				}
+			}
+			if !mayAgree(a, b, needMother) {
+				continue
 			}
 			i, j := min(a.i, b.i), max(a.i, b.i)
 			if p, ok := matchK3(nm, &recs[i], &recs[j]); ok {

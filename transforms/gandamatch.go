@@ -9,11 +9,9 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode/utf8"
 )
 
@@ -81,13 +79,14 @@ const (
 	numFields
 )
 
-// k3Person is what the matcher knows of a person. Text fields are in
-// their matching form; empty means missing.
+// k3Person is what the matcher knows of a person. Text fields are as
+// the persons table gives them (prepare reads them into their matching
+// form); empty means missing.
 type k3Person struct {
-	name   string // normalizeName
-	mother string // normalizeName of the mother's name
-	place  string // normalizePlace of the birthplace
-	nkk    string // 16 digits, or empty
+	name   string // compared as normalizeName
+	mother string // the mother's name, compared as normalizeName
+	place  string // the birthplace, compared as normalizePlace
+	nkk    string // compared as nkkNumber
 	sex    byte   // 'L', 'P' or 0
 	birth  int32  // days since 1970-01-01; noDate: never a candidate
 }
@@ -217,6 +216,7 @@ type nameMatcher struct {
 	// need is mayMeet's table, for the least Jaro similarity that can
 	// meet thr with the largest prefix bonus, less a margin for rounding.
 	need *[maxHistRunes + 1][maxHistRunes + 1]uint8
+	keys []*nameKey // the keys k3Rec's names index (k3Prepared.keys)
 }
 
 func newNameMatcher(threshold float64) *nameMatcher {
@@ -368,33 +368,68 @@ func k3Score(nameSim float64, agree [numFields]int8, swapped bool) float64 {
 }
 
 // k3Rec is a person prepared for the matcher: interned keys and values.
+// It holds no pointer, so that the garbage collector never scans the
+// persons and gathering them is a plain copy.
 type k3Rec struct {
-	name   *nameKey
-	mother *nameKey // nil when missing
-	place  int32    // interned; 0 when missing
-	nkk    uint64   // nkkNumber; 0 when missing
-	sex    byte
+	nkk    uint64 // nkkNumber; 0 when missing
+	name   int32  // index into k3Prepared.keys; 0 when missing
+	mother int32  // the same for the mother's name
+	place  int32  // interned; 0 when missing
 	birth  int32
+	sex    byte
+}
+
+// k3Prepared are persons as the search reads them: recs by person, and
+// the name keys their names and mothers' names index.
+type k3Prepared struct {
+	recs []k3Rec
+	keys []*nameKey // keys[0] is nil: no name
 }
 
 // k3Block is the block key of a birth date (days since 1970-01-01): the
 // year, then the day and month in increasing order, so that a date and
 // its day/month swap share it and no other date does.
 func k3Block(days int32) int64 {
-	t := time.Unix(int64(days)*86400, 0).UTC()
-	d, m := t.Day(), int(t.Month())
-	lo, hi := min(d, m), max(d, m)
-	return int64(t.Year())*10000 + int64(lo)*100 + int64(hi)
+	y, m, d := civilDate(int64(days))
+	return y*10000 + min(d, m)*100 + max(d, m)
+}
+
+// civilDate is the proleptic Gregorian date of a day counted from
+// 1970-01-01, as time.Unix(days*86400, 0).UTC().Date() gives it, in
+// integer arithmetic (H. Hinnant's civil_from_days): the block search
+// keys every person by it.
+func civilDate(days int64) (year, month, day int64) {
+	z := days + 719468 // days since 0000-03-01
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era-- // floor division
+	}
+	doe := z - era*146097                                  // day of the 400-year era, [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // year of the era, [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // day of the year from 1 March, [0, 365]
+	mp := (5*doy + 2) / 153                                // month from March, [0, 11]
+	day = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if mp >= 10 {
+		month = mp - 9
+	}
+	year = yoe + era*400
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
 }
 
 // findK3 returns the candidate pairs among the prepared persons
 // (prepareK3), ordered by a then b, and the figures of the search. It
 // uses up to workers goroutines (0: GOMAXPROCS) and stops early with
 // ctx's error.
-func findK3(ctx context.Context, recs []k3Rec, threshold float64, workers int) ([]k3Pair, k3Stats, error) {
+func findK3(ctx context.Context, persons k3Prepared, threshold float64, workers int) ([]k3Pair, k3Stats, error) {
+	recs := persons.recs
 	members, blocks, st := blockK3(recs)
 	workers = workersOr(workers)
 	nm := newNameMatcher(threshold)
+	nm.keys = persons.keys
 	var next atomic.Int64
 	results := make([][]k3Pair, workers)
 	errs := make([]error, workers)
@@ -521,64 +556,95 @@ func workersOr(n int) int {
 // a name shared by many persons is prepared once, and two persons with
 // the same text share one key. A person without a name or birth date
 // cannot pair (birth is noDate).
-func prepareK3(persons []k3Person) []k3Rec {
+func prepareK3(persons []k3Person) k3Prepared {
 	recs := make([]k3Rec, len(persons))
-	newK3Preparer().prepare(persons, recs)
-	return recs
+	kp := newK3Preparer()
+	kp.prepare(persons, recs)
+	return k3Prepared{recs: recs, keys: kp.keys}
 }
 
 // k3Preparer interns across calls of prepare, so that persons can be
 // prepared a batch at a time, in order (place ids follow first use).
+//
+// Its maps are keyed by the texts as given and by their matching forms
+// alike: names[s] is the index into keys of normalizeName(s)'s key (0
+// when that is empty), places[s] the id of normalizePlace(s). A matching form maps to
+// its own key because both normalisations are idempotent (FuzzNormalizeName),
+// so a text already in matching form — most names in a register — is
+// found without being normalised.
 type k3Preparer struct {
-	names  map[string]*nameKey
-	places map[string]int32
+	names     map[string]int32
+	keys      []*nameKey // k3Prepared.keys
+	places    map[string]int32
+	numPlaces int32
 }
 
 func newK3Preparer() *k3Preparer {
-	return &k3Preparer{names: map[string]*nameKey{}, places: map[string]int32{}}
+	return &k3Preparer{names: map[string]int32{}, keys: []*nameKey{nil}, places: map[string]int32{}}
 }
 
 // prepare fills out with persons as the search reads them. The texts of
 // persons may point into an Arrow batch: what is kept is copied.
 func (kp *k3Preparer) prepare(persons []k3Person, out []k3Rec) {
-	key := func(s string) *nameKey {
-		if s == "" {
-			return nil
-		}
-		k, ok := kp.names[s]
-		if !ok {
-			s = strings.Clone(s)
-			k = newNameKey(s)
-			kp.names[s] = k
-		}
-		return k
-	}
 	for i, p := range persons {
-		r := k3Rec{name: key(p.name), mother: key(p.mother), nkk: nkkNumber(p.nkk), sex: p.sex, birth: p.birth}
-		if p.place != "" {
-			id, ok := kp.places[p.place]
-			if !ok {
-				id = int32(len(kp.places) + 1)
-				kp.places[strings.Clone(p.place)] = id
-			}
-			r.place = id
-		}
-		if r.name == nil {
+		r := k3Rec{name: kp.nameKey(p.name), mother: kp.nameKey(p.mother), place: kp.place(p.place), nkk: nkkNumber(p.nkk),
+			sex: p.sex, birth: p.birth}
+		if r.name == 0 {
 			r.birth = noDate // a person without a name is nobody's duplicate
 		}
 		out[i] = r
 	}
 }
 
-// nkkNumber is an NKK of 16 digits (nkkKey) as a number; 0 when missing.
+// nameKey is the index into keys of normalizeName(s)'s key; 0 when that
+// is empty.
+func (kp *k3Preparer) nameKey(s string) int32 {
+	if s == "" {
+		return 0
+	}
+	if k, ok := kp.names[s]; ok {
+		return k
+	}
+	norm := normalizeName(s)
+	k, ok := kp.names[norm]
+	if !ok && norm != "" {
+		norm = strings.Clone(norm)
+		k = int32(len(kp.keys))
+		kp.keys = append(kp.keys, newNameKey(norm))
+		kp.names[norm] = k
+	}
+	if norm != s {
+		kp.names[strings.Clone(s)] = k
+	}
+	return k
+}
+
+// place is the interned id of normalizePlace(s); 0 when that is empty.
+func (kp *k3Preparer) place(s string) int32 {
+	if s == "" {
+		return 0
+	}
+	if id, ok := kp.places[s]; ok {
+		return id
+	}
+	norm := normalizePlace(s)
+	id, ok := kp.places[norm]
+	if !ok && norm != "" {
+		kp.numPlaces++
+		id = kp.numPlaces
+		norm = strings.Clone(norm)
+		kp.places[norm] = id
+	}
+	if norm != s {
+		kp.places[strings.Clone(s)] = id
+	}
+	return id
+}
+
+// nkkNumber is an NKK as compared, a number of 16 ASCII digits, not all
+// zero; 0, missing, for any other text.
 func nkkNumber(s string) uint64 {
-	if len(s) != 16 {
-		return 0
-	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return 0
-	}
+	n, _ := nik16(s)
 	return n
 }
 
@@ -610,19 +676,19 @@ func matchK3(nm *nameMatcher, a, b *k3Rec) (k3Pair, bool) {
 	}
 	mother := fieldMissing
 	switch {
-	case a.mother == nil || b.mother == nil:
+	case a.mother == 0 || b.mother == 0:
 	case a.mother == b.mother:
 		mother = fieldAgree
 		agreeing++
 	default:
 		mother = -1 // both present, not yet compared
 	}
-	if agreeing+boolInt(mother == -1) < 2 || !nm.similar(a.name, b.name) {
+	if agreeing+boolInt(mother == -1) < 2 || !nm.similar(nm.keys[a.name], nm.keys[b.name]) {
 		return p, false
 	}
 	if mother == -1 {
 		mother = fieldDisagree
-		if nm.similar(a.mother, b.mother) {
+		if nm.similar(nm.keys[a.mother], nm.keys[b.mother]) {
 			mother = fieldAgree
 			agreeing++
 		}
@@ -634,7 +700,7 @@ func matchK3(nm *nameMatcher, a, b *k3Rec) (k3Pair, bool) {
 	p.agree[fieldName] = fieldAgree
 	p.agree[fieldBirth] = fieldAgree
 	p.swapped = a.birth != b.birth
-	p.score = k3Score(similarity(a.name, b.name), p.agree, p.swapped)
+	p.score = k3Score(similarity(nm.keys[a.name], nm.keys[b.name]), p.agree, p.swapped)
 	return p, true
 }
 
