@@ -8,10 +8,11 @@ import (
 
 // DefaultBatchSize is the number of rows per record batch. Batches in
 // flight are most of the memory a run holds while it reads (two inputs
-// read at once, each with its batch being built and one waiting, plus the
-// one going down the chain, about 650 bytes a row with the original
-// cells): at 16,384 rows, a 1M-row run peaks at about 420 MB against 630
-// MB with 65,536, for about the same time (docs/PERFORMANCE.md).
+// read at once, each with its batch being built, up to 32 MiB of batches
+// waiting, plus the one going down the chain, about 650 bytes a row with
+// the original cells): at 16,384 rows, a 1M-row run peaked at about 420
+// MB against 630 MB with 65,536, for about the same time, when that was
+// most of its peak (docs/PERFORMANCE.md).
 const DefaultBatchSize = 16 * 1024
 
 // DefaultNameThreshold is the Jaro-Winkler similarity at or above which
