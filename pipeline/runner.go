@@ -295,7 +295,7 @@ func (r *Runner) readWorker(ctx context.Context, cancel context.CancelCauseFunc,
 	}
 	*h, buf = r.readHead(ctx, c, head, in, buf, func(t Table, rec arrow.Record) error {
 		rec.Retain()
-		if !queued.put(i, tableBatch{t, rec, recordBytes(rec)}) {
+		if !queued.put(i, tableBatch{t, rec, recordSize(rec)}) {
 			rec.Release()
 			return context.Cause(ctx)
 		}

@@ -81,7 +81,7 @@ func TestWaitingWakes(t *testing.T) {
 			defer w.done(i)
 			for v := range batches {
 				rec := intBatch(mem, int64(v))
-				if !w.put(i, tableBatch{TableRows, rec, recordBytes(rec)}) {
+				if !w.put(i, tableBatch{TableRows, rec, recordSize(rec)}) {
 					rec.Release()
 					t.Error("put refused")
 					return
@@ -114,7 +114,7 @@ func TestWaitingWakes(t *testing.T) {
 	w, stop = newWaiting(ctx, 2, 10)
 	defer stop()
 	rec := intBatch(mem, 1, 2, 3)
-	if !w.put(1, tableBatch{TableRows, rec, recordBytes(rec)}) {
+	if !w.put(1, tableBatch{TableRows, rec, recordSize(rec)}) {
 		t.Fatal("put refused")
 	}
 	res := make(chan bool, 2)
@@ -127,14 +127,4 @@ func TestWaitingWakes(t *testing.T) {
 		}
 	}
 	w.release() // releases rec
-}
-
-func TestRecordBytes(t *testing.T) {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	rec := intBatch(mem, 1, 2, 3, 4)
-	defer rec.Release()
-	if got := recordBytes(rec); got < 4*8 {
-		t.Errorf("recordBytes = %d, want at least the 32 bytes of 4 int64 values", got)
-	}
 }
