@@ -160,12 +160,68 @@ func displayNameUnicode(s string) string {
 // displayedASCII reports whether s is ASCII that displayName leaves as it
 // is: upper case, no invisible character, single ASCII spaces between
 // words and none at either end. Most cells are; checking is cheaper than
-// building the display text to compare it.
+// building the display text to compare it. In ASCII that is every byte in
+// 0x20–0x60 or 0x7B–0x7E (no control character, DEL, lower-case letter or
+// byte of a longer rune) and no two spaces side by side. A text of eight
+// bytes or more is checked a word of eight bytes at a time, a shorter one
+// byte by byte (displayedASCIIBytes).
 func displayedASCII(s string) bool {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return s == ""
 	}
-	space := false
+	if len(s) < 8 {
+		return displayedASCIIBytes(s, false)
+	}
+	// Eight bytes at a time, the last word ending at the text's end
+	// (overlapping the one before it, whose bytes pass the tests again):
+	// a space at the end of one word and the start of the next is the one
+	// pair of bytes no word holds.
+	var spaceBefore uint64 // the last word's last byte was a space: its flag in bit 7
+	for i := 0; ; i += 8 {
+		if i+8 > len(s) {
+			i, spaceBefore = len(s)-8, 0
+		}
+		x := le64(s[i:])
+		low := x &^ hi8 // every byte is below 0x80 if the first test passes
+		if x&hi8 != 0 || // a byte of a longer rune
+			(x-lo8*0x20)&^x&hi8 != 0 || // a byte below 0x20: a control character
+			((x^(lo8*0x7F))-lo8)&^(x^(lo8*0x7F))&hi8 != 0 || // DEL
+			(lo8*(127+0x7B)-low)&^x&(low+lo8*(127-0x60))&hi8 != 0 { // a–z
+			return false
+		}
+		// Exact flags of the spaces, in each byte's bit 7: every byte is
+		// below 0x80 here, so adding 0x7F to a byte of y carries into
+		// its bit 7 unless the byte is zero.
+		y := x ^ (lo8 * ' ')
+		spaces := ^((y&^hi8 + ^hi8) | y) & hi8
+		if spaces&(spaces<<8|spaceBefore) != 0 {
+			return false
+		}
+		if i+8 == len(s) {
+			return true
+		}
+		spaceBefore = spaces >> 56
+	}
+}
+
+// le64 returns the first eight bytes of s as a little-endian word (one
+// load: the compiler combines the bytes).
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// The bytes' constants of the word-at-a-time tests in displayedASCII.
+const (
+	lo8 uint64 = 0x0101010101010101
+	hi8 uint64 = 0x8080808080808080
+)
+
+// displayedASCIIBytes is displayedASCII's test byte by byte, on a text
+// neither starting nor ending with a space; space is whether the byte
+// before it was one.
+func displayedASCIIBytes(s string, space bool) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {

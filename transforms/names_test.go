@@ -3,6 +3,7 @@ package transforms
 import (
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,52 @@ func TestDisplayName(t *testing.T) {
 				t.Errorf("displayName(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// displayedASCII tests eight bytes at a time: every byte class it must
+// tell apart, at every position in a word and across words, against the
+// test byte by byte.
+func TestDisplayedASCIIWords(t *testing.T) {
+	// One byte on each side of every edge the word tests draw.
+	edges := []byte{0x00, 0x09, 0x1F, ' ', '!', 'A', 'Z', '@', '`', 'a', 'z', '{', '~', 0x7F, 0x80, 0xC3, 0xFF}
+	reference := func(s string) bool {
+		if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+			return s == ""
+		}
+		return displayedASCIIBytes(s, false)
+	}
+	check := func(s string) {
+		t.Helper()
+		if got, want := displayedASCII(s), reference(s); got != want {
+			t.Fatalf("displayedASCII(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for n := 1; n <= 25; n++ {
+		for pos := 0; pos < n; pos++ {
+			for _, c := range edges {
+				b := []byte(strings.Repeat("A", n))
+				b[pos] = c
+				check(string(b))
+				if pos+1 < n { // two spaces side by side, a word's edge included
+					b[pos], b[pos+1] = ' ', ' '
+					check(string(b))
+					b[pos+1] = c
+					check(string(b))
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = edges[rng.IntN(len(edges))]
+			if rng.IntN(2) == 0 {
+				b[i] = "AB. ,"[rng.IntN(5)]
+			}
+		}
+		check(string(b))
 	}
 }
 
