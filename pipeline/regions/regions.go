@@ -47,6 +47,7 @@ type Reference struct {
 	districts map[string]bool   // 6-digit codes of the province
 	local     *matcher          // names of the province's regencies
 	provinces map[string]string // national: 2-digit code → name
+	province2 [100]bool         // provinces' codes, by their number: validate asks for every row
 	national  map[string]string // national: 4-digit code → name (and the province's own)
 	nat       *matcher          // names of every regency in the country
 }
@@ -138,6 +139,11 @@ func Load(r io.Reader) (*Reference, error) {
 		ref.national[g.Code] = g.Name
 	}
 	ref.provinces[ref.province.Code] = ref.province.Name
+	for code := range ref.provinces {
+		if n, ok := twoDigits(code); ok {
+			ref.province2[n] = true
+		}
+	}
 
 	ref.local = newMatcher(ref.regencies, []string{ref.province.Name})
 	var all []Region
@@ -181,8 +187,16 @@ func (r *Reference) InProvince(code string) bool {
 // IsProvinceCode reports whether a 2-digit code is a province of the
 // national list.
 func (r *Reference) IsProvinceCode(code string) bool {
-	_, ok := r.provinces[code]
-	return ok
+	n, ok := twoDigits(code)
+	return ok && r.province2[n]
+}
+
+// twoDigits returns the number of a code of two ASCII digits.
+func twoDigits(code string) (int, bool) {
+	if len(code) != 2 || code[0] < '0' || code[0] > '9' || code[1] < '0' || code[1] > '9' {
+		return 0, false
+	}
+	return int(code[0]-'0')*10 + int(code[1]-'0'), true
 }
 
 // HasDistricts reports whether the table lists districts at all.

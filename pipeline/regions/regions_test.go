@@ -103,6 +103,16 @@ func TestDefault(t *testing.T) {
 	if !ref.IsProvinceCode("17") || !ref.IsProvinceCode("31") || ref.IsProvinceCode("99") || ref.IsProvinceCode("10") {
 		t.Error("province lookup wrong")
 	}
+	for code := range ref.provinces { // every province of the list, by its number
+		if !ref.IsProvinceCode(code) {
+			t.Errorf("IsProvinceCode(%q) = false", code)
+		}
+	}
+	for _, code := range []string{"", "1", "170", "1a", "a7", "/7", ":7", "17 "} {
+		if ref.IsProvinceCode(code) {
+			t.Errorf("IsProvinceCode(%q) = true", code)
+		}
+	}
 	if got := ref.Name("1771"); got != "KOTA BENGKULU" {
 		t.Errorf("Name(1771) = %q", got)
 	}
