@@ -182,7 +182,7 @@ func displayedASCII(s string) bool {
 			i, spaceBefore = len(s)-8, 0
 		}
 		x := le64(s[i:])
-		low := x &^ hi8 // every byte is below 0x80 if the first test passes
+		low := x &^ hi8  // every byte is below 0x80 if the first test passes
 		if x&hi8 != 0 || // a byte of a longer rune
 			(x-lo8*0x20)&^x&hi8 != 0 || // a byte below 0x20: a control character
 			((x^(lo8*0x7F))-lo8)&^(x^(lo8*0x7F))&hi8 != 0 || // DEL
