@@ -111,6 +111,30 @@ func runBatch(t testing.TB, mem memory.Allocator, ref bool, size int, calls []ba
 		recs = append(recs, rec)
 		return nil
 	}
+	// The batch's records get every row's original, as the runner writes
+	// them when it must (pipeline.WithOriginals), which must be what the
+	// reference wrote; asked for last row first, they must be the same.
+	emitOrig := func(rec arrow.Record, orig pipeline.Originals) error {
+		if o := rec.Column(rec.Schema().FieldIndices(pipeline.ColOriginal)[0]); o.NullN() != o.Len() {
+			t.Fatalf("%d originals in a batch emitted, want none", o.Len()-o.NullN())
+		}
+		back := make([]string, rec.NumRows())
+		for i := len(back) - 1; i >= 0; i-- {
+			back[i] = string(orig.AppendOriginal(nil, i))
+		}
+		all, err := pipeline.WithOriginals(mem, rec, orig, nil)
+		if err != nil {
+			return err
+		}
+		got := all.Column(all.Schema().FieldIndices(pipeline.ColOriginal)[0]).(*array.String)
+		for i, want := range back {
+			if got.Value(i) != want {
+				t.Fatalf("row %d: original %s in order, %s asked for last row first", i, got.Value(i), want)
+			}
+		}
+		recs = append(recs, all)
+		return nil
+	}
 	type batcher interface {
 		add(*layout, int, []string, bool, []string) error
 		expect(int)
@@ -125,7 +149,7 @@ func runBatch(t testing.TB, mem memory.Allocator, ref bool, size int, calls []ba
 		rb := newRefBatch(context.Background(), mem, size, emit)
 		b, valid = rb, func(v bool) { rb.validUTF8 = v }
 	} else {
-		nb := newBatch(context.Background(), mem, size, emit)
+		nb := newBatch(context.Background(), mem, size, emitOrig)
 		b, valid = nb, func(v bool) { nb.validUTF8 = v }
 	}
 	defer b.release()
@@ -235,16 +259,16 @@ func BenchmarkBatch(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			mem := memory.NewGoAllocator()
-			emit := func(arrow.Record) error { return nil }
 			type batcher interface {
 				add(*layout, int, []string, bool, []string) error
 				expect(int)
 				flush() error
 				release()
 			}
-			var bt batcher = newBatch(context.Background(), mem, pipeline.DefaultBatchSize, emit)
+			var bt batcher = newBatch(context.Background(), mem, pipeline.DefaultBatchSize,
+				func(arrow.Record, pipeline.Originals) error { return nil })
 			if ref {
-				bt = newRefBatch(context.Background(), mem, pipeline.DefaultBatchSize, emit)
+				bt = newRefBatch(context.Background(), mem, pipeline.DefaultBatchSize, func(arrow.Record) error { return nil })
 			}
 			defer bt.release()
 			bt.expect(b.N)

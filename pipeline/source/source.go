@@ -118,7 +118,7 @@ var _ pipeline.Source = (*reader)(nil)
 func New(opts Options) pipeline.Source { return &reader{opts: opts} }
 
 // Read implements pipeline.Source.
-func (s *reader) Read(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) ([]pipeline.SheetResult, error) {
+func (s *reader) Read(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record, pipeline.Originals) error) ([]pipeline.SheetResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
