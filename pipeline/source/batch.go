@@ -429,14 +429,6 @@ func (x *bytesBuf) move(mem memory.Allocator, c int) {
 	x.b = x.buf.Buf()[:len(x.b)]
 }
 
-// adopt takes in b, which is x.b appended to beyond its capacity (so in
-// memory of Go's), into the allocation.
-func (x *bytesBuf) adopt(mem memory.Allocator, b []byte) {
-	old := len(x.b)
-	x.move(mem, max(len(b), 2*cap(x.b)))
-	x.b = append(x.b, b[old:]...)
-}
-
 // finish returns the bytes as a buffer the caller owns; x starts anew.
 func (x *bytesBuf) finish(mem memory.Allocator) *memory.Buffer {
 	if x.buf == nil {
