@@ -160,11 +160,11 @@ type SheetResult struct {
 // Source reads one input file and emits its data rows as RawSchema batches
 // of at most batchSize rows, in input order (sheets in workbook order,
 // then rows). emit borrows the record. The record's ColOriginal column is
-// null in every row: with it, emit gets the batch's Originals, from which
-// the runner writes the originals of the rows that need one (the
-// rejected rows; see Runner) before emit returns. A returned error means the whole
-// file could not be read; it wraps ErrUnreadable or ErrNoHeader and is an
-// *InputError naming the file. Rows emitted before a failure (a CSV
+// null in every row: with the record, emit gets the batch's Originals,
+// from which the runner writes the originals of the rows that need one
+// (the rejected rows; see Runner) before emit returns. A returned error
+// means the whole file could not be read; it wraps ErrUnreadable or
+// ErrNoHeader and is an *InputError naming the file. Rows emitted before a failure (a CSV
 // breaking mid-file, a sheet whose XML breaks) stay emitted: the runner
 // counts them as read. The runner calls Read from several goroutines at
 // once, each with its own input: a Source keeps no state across inputs
