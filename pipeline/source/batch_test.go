@@ -312,3 +312,62 @@ func TestAppendJSONStringEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchOriginals: a row's original, written after the batch is built
+// from its canonical columns and the cells the batch keeps, is its cells
+// as the file holds them: a canonical cell's trailing "\r" (which its
+// column drops), cells no canonical column reads, missing cells empty,
+// cells beyond the header keyed by column letter when not empty, rows of
+// two layouts in one batch, asked for in any order.
+func TestBatchOriginals(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	layoutOf := func(sheet string, header ...string) *layout {
+		m, ok := MatchHeader(header)
+		if !ok {
+			t.Fatalf("header %q not matched", header)
+		}
+		return newLayout("kab.xlsx", sheet, header, m)
+	}
+	a := layoutOf("A", "NIK", "Catatan", "NAMA", "Jenis Perubahan")
+	b := layoutOf("B", "NAMA", "NIK", "", "Jenis Perubahan", "NAMA")
+	rows := []struct {
+		lay   *layout
+		cells []string
+		want  string
+	}{
+		{a, []string{"1705", "note", "SITI", "RUSAK"}, `{"NIK":"1705","Catatan":"note","NAMA":"SITI","Jenis Perubahan":"RUSAK"}`},
+		{a, []string{"1705", `say "hi"`}, `{"NIK":"1705","Catatan":"say \"hi\"","NAMA":"","Jenis Perubahan":""}`},
+		{a, []string{"1\r", "c\r", "N\r", "E"}, `{"NIK":"1\r","Catatan":"c\r","NAMA":"N\r","Jenis Perubahan":"E"}`},
+		{b, []string{"SITI", "1705", "x", "MATI", "ALIAS", "", "extra", ""}, `{"NAMA":"SITI","NIK":"1705","C":"x","Jenis Perubahan":"MATI","NAMA (2)":"ALIAS","G":"extra"}`},
+		{b, []string{"S\r", "2", "", "M", "", "", "", "z\r"}, `{"NAMA":"S\r","NIK":"2","C":"","Jenis Perubahan":"M","NAMA (2)":"","H":"z\r"}`},
+		{a, nil, `{"NIK":"","Catatan":"","NAMA":"","Jenis Perubahan":""}`},
+		{a, []string{"3", "", "", "", "", "six"}, `{"NIK":"3","Catatan":"","NAMA":"","Jenis Perubahan":"","F":"six"}`},
+	}
+	emitted := 0
+	bt := newBatch(context.Background(), mem, 100, func(rec arrow.Record, orig pipeline.Originals) error {
+		emitted++
+		nik := rec.Column(rec.Schema().FieldIndices(pipeline.ColNIK)[0]).(*array.String)
+		for _, i := range []int{3, 0, 6, 2, 5, 1, 4, 2} {
+			if got := string(orig.AppendOriginal(nil, i)); got != rows[i].want {
+				t.Errorf("row %d: original\n got %s\nwant %s", i, got, rows[i].want)
+			}
+		}
+		if nik.Value(2) != "1" || nik.Value(4) != "2" {
+			t.Errorf("nik column %v: a trailing \\r kept", nik)
+		}
+		return nil
+	})
+	defer bt.release()
+	for k, r := range rows {
+		if err := bt.add(r.lay, k+2, slices.Clone(r.cells), false, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bt.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if emitted != 1 {
+		t.Fatalf("%d batches emitted, want 1", emitted)
+	}
+}
