@@ -52,7 +52,7 @@ func BenchmarkIngest(b *testing.B) {
 	rows := 0
 	for range b.N {
 		for _, in := range inputs {
-			if _, err := src.Read(context.Background(), mem, in, pipeline.DefaultBatchSize, func(rec arrow.Record) error {
+			if _, err := src.Read(context.Background(), mem, in, pipeline.DefaultBatchSize, func(rec arrow.Record, _ pipeline.Originals) error {
 				rows += int(rec.NumRows())
 				return nil
 			}); err != nil {

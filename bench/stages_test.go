@@ -75,8 +75,10 @@ func BenchmarkStages(b *testing.B) {
 	const n = 100_000
 	mem := memory.NewGoAllocator()
 	in, _ := csvInput(n)
+	// The rows' originals stay null: a run writes only the rejected
+	// rows', after validate (see pipeline.Runner).
 	var stream []batch
-	if _, err := source.New(source.Options{}).Read(context.Background(), mem, in, pipeline.DefaultBatchSize, func(rec arrow.Record) error {
+	if _, err := source.New(source.Options{}).Read(context.Background(), mem, in, pipeline.DefaultBatchSize, func(rec arrow.Record, _ pipeline.Originals) error {
 		rec.Retain()
 		stream = append(stream, batch{pipeline.TableRows, rec})
 		return nil

@@ -91,7 +91,9 @@
 //   - Anything made with New… or Copy… is released by whoever made it.
 //
 // Row problems are data: a rejected row carries a reason code through the
-// stages into exceptions.csv and the report. A Go error means the run (or
+// stages into exceptions.csv and the report, with its original cells
+// (ColOriginal), which the runner writes from the Source's Originals for
+// the rows that need them (see Runner). A Go error means the run (or
 // one input file, for a Source) cannot go on; an unreadable input keeps
 // its typed error (*InputError) in the Result, and the manifest gives its
 // kind (ErrorKind).

@@ -44,6 +44,17 @@ const DefaultMaxInputSize = 4 << 30
 // is recorded in input order, when its last batch has gone down the
 // chain.
 //
+// The rows' originals (ColOriginal: a row's cells as the file holds them)
+// are written by the runner from the Source's Originals, while the
+// source's batch is alive. When the head's stages are row stages
+// (RowStage) and no stage after them that rewrites the rows may reject
+// one (Ports.KeepsReasons), only the rows the head rejected get theirs,
+// as their batch leaves the head (the others' stays null): they are the
+// only rows a sink prints it for. Otherwise every row gets its original
+// as the source emits it. A rows batch reaching the sinks with more
+// rejected rows than originals, in the first case, fails the run: a
+// stage rejected rows though it declared it keeps reasons.
+//
 // The runner observes the stages, so they stay silent: one log line each
 // with the rows of each table it received and emitted, the rejects and
 // duplicates it added itself, and its own time (time spent downstream of
@@ -176,6 +187,7 @@ func (r *Runner) closeSinks(ctx context.Context) error {
 // the rest in this one; see Runner.
 func (r *Runner) readInputs(ctx context.Context, c *chain, inputs []Input, res *Result) error {
 	head := c.rowLocal()
+	c.headOriginals = c.originalsAtHead(head)
 	workers := r.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -343,9 +355,41 @@ func (r *Runner) readHead(ctx context.Context, c *chain, head int, in Input, buf
 		hc.stages = append(hc.stages, s.clone())
 	}
 	h.stages = hc.stages
+	// The source's batch being emitted, while it is: the head's rows
+	// batch for it gets the originals of its rejected rows.
+	var (
+		orig Originals
+		rows int64
+	)
+	if c.headOriginals {
+		hc.deliver = func(t Table, rec arrow.Record) error {
+			if t != TableRows {
+				return deliver(t, rec)
+			}
+			if orig == nil || rec.NumRows() != rows {
+				return fmt.Errorf("the row-local stages emitted %d rows for a batch of %d", rec.NumRows(), rows)
+			}
+			out, err := rejectedOriginals(c.mem, rec, orig)
+			if err != nil {
+				return err
+			}
+			defer out.Release()
+			return deliver(t, out)
+		}
+	}
 	h.start = time.Now()
-	h.sheets, h.err = r.Source.Read(ctx, c.mem, read, r.BatchSize, func(rec arrow.Record) error {
+	h.sheets, h.err = r.Source.Read(ctx, c.mem, read, r.BatchSize, func(rec arrow.Record, o Originals) error {
 		r.Progress.addRows(rec.NumRows())
+		if !c.headOriginals {
+			all, err := WithOriginals(c.mem, rec, o, nil)
+			if err != nil {
+				return err
+			}
+			defer all.Release()
+			return hc.push(ctx, 0, TableRows, all)
+		}
+		orig, rows = o, rec.NumRows()
+		defer func() { orig, rows = nil, 0 }()
 		return hc.push(ctx, 0, TableRows, rec)
 	})
 	return h, data
@@ -476,6 +520,10 @@ type chain struct {
 	mem     memory.Allocator
 	rows    *ManifestAccount                // accounting of the input being read; rows reaching the sinks are counted
 	deliver func(Table, arrow.Record) error // if set, takes what leaves the last stage instead of the sinks
+	// headOriginals says the head of the chain writes the originals of
+	// the rows it rejects, and only those (originalsAtHead); otherwise
+	// every row's is written as the source emits it.
+	headOriginals bool
 }
 
 // rowLocal returns how many of the first stages are row-local (Ports).
@@ -506,6 +554,11 @@ func (c *chain) push(ctx context.Context, i int, t Table, rec arrow.Record) erro
 	}
 	if t == TableRows && c.rows != nil {
 		c.rows.add(tallyRows(rec))
+	}
+	if t == TableRows && c.headOriginals {
+		if err := checkOriginals(rec); err != nil {
+			return err
+		}
 	}
 	for _, s := range c.sinks {
 		if err := s.Write(ctx, t, rec); err != nil {
@@ -587,6 +640,7 @@ type observed struct {
 	TableStage
 	reads, rewrites      map[Table]bool
 	rowLocal             bool
+	keepsReasons         bool
 	in, out              map[Table]int
 	rejected, duplicates int // added by the stage itself to the tables it rewrites
 	dur, downstream      time.Duration
@@ -597,7 +651,7 @@ func observe(s TableStage) *observed {
 	o := &observed{TableStage: s, reads: map[Table]bool{}, rewrites: map[Table]bool{},
 		in: map[Table]int{}, out: map[Table]int{}}
 	p := s.Ports()
-	o.rowLocal = p.RowLocal
+	o.rowLocal, o.keepsReasons = p.RowLocal, p.KeepsReasons
 	for _, t := range p.Reads {
 		o.reads[t] = true
 	}
@@ -611,7 +665,7 @@ func observe(s TableStage) *observed {
 // for a worker to count one input in; merge adds them back.
 func (o *observed) clone() *observed {
 	return &observed{TableStage: o.TableStage, reads: o.reads, rewrites: o.rewrites, rowLocal: o.rowLocal,
-		in: map[Table]int{}, out: map[Table]int{}}
+		keepsReasons: o.keepsReasons, in: map[Table]int{}, out: map[Table]int{}}
 }
 
 // merge adds the figures of w, a clone of o, to o's.
@@ -682,14 +736,16 @@ func (o *observed) manifest() ManifestStage {
 
 // RowStage makes a row Stage a TableStage that rewrites the rows table:
 // every batch in gives exactly one batch out, with the same rows. Its
-// Ports are RowLocal when s is a RowLocalStage that says so.
+// Ports are RowLocal when s is a RowLocalStage that says so, and
+// KeepsReasons when s is a ReasonKeeper that says so.
 func RowStage(s Stage) TableStage { return rowStage{s} }
 
 type rowStage struct{ Stage }
 
 func (s rowStage) Ports() Ports {
-	rl, ok := s.Stage.(RowLocalStage)
-	return Ports{Rewrites: []Table{TableRows}, RowLocal: ok && rl.RowLocal()}
+	rl, local := s.Stage.(RowLocalStage)
+	rk, keeps := s.Stage.(ReasonKeeper)
+	return Ports{Rewrites: []Table{TableRows}, RowLocal: local && rl.RowLocal(), KeepsReasons: keeps && rk.KeepsReasons()}
 }
 
 func (s rowStage) Apply(ctx context.Context, mem memory.Allocator, t Table, rec arrow.Record, emit Emit) error {

@@ -21,12 +21,45 @@ import (
 )
 
 // fakeSource emits, per input, the RawSchema rows of its text (one NIK per
-// line); an input named "bad" fails as unreadable. It fails the run unless
-// the input's reader can read the snapshot in place and gives it whole
-// (see Input).
-type fakeSource struct{}
+// line), each row's original {"nik":"<the line>"}; an input named "bad"
+// fails as unreadable. It fails the run unless the input's reader can read
+// the snapshot in place and gives it whole (see Input). With asked set, it
+// notes the originals the runner asks for.
+type fakeSource struct {
+	asked *askedOriginals
+}
 
-func (fakeSource) Read(ctx context.Context, mem memory.Allocator, in Input, batch int, emit func(arrow.Record) error) ([]SheetResult, error) {
+// askedOriginals notes, by input, the rows whose original was asked for
+// (their row numbers) and how many were asked for once the emit had
+// returned.
+type askedOriginals struct {
+	mu   sync.Mutex
+	rows map[string][]int32
+	late int
+}
+
+// fakeOriginals is the Originals of a fakeSource batch.
+type fakeOriginals struct {
+	path  string
+	lines []string // the batch's
+	first int      // the batch's first line in the input
+	done  *bool    // set when the emit has returned
+	asked *askedOriginals
+}
+
+func (o fakeOriginals) AppendOriginal(dst []byte, i int) []byte {
+	if o.asked != nil {
+		o.asked.mu.Lock()
+		if *o.done {
+			o.asked.late++
+		}
+		o.asked.rows[o.path] = append(o.asked.rows[o.path], int32(o.first+i+2))
+		o.asked.mu.Unlock()
+	}
+	return fmt.Appendf(dst, `{"nik":%q}`, o.lines[i])
+}
+
+func (f fakeSource) Read(ctx context.Context, mem memory.Allocator, in Input, batch int, emit func(arrow.Record, Originals) error) ([]SheetResult, error) {
 	if in.Path == "bad" {
 		return nil, &InputError{File: in.Path, Err: ErrUnreadable}
 	}
@@ -56,7 +89,10 @@ func (fakeSource) Read(ctx context.Context, mem memory.Allocator, in Input, batc
 		}
 		if (i+1)%batch == 0 || i == len(lines)-1 {
 			rec := b.NewRecord()
-			err := emit(rec)
+			first := i + 1 - int(rec.NumRows())
+			done := false
+			err := emit(rec, fakeOriginals{path: in.Path, lines: lines[first : i+1], first: first, done: &done, asked: f.asked})
+			done = true
 			rec.Release()
 			if err != nil {
 				return nil, err
@@ -765,5 +801,123 @@ func TestRunnerSnapshotsReuseMemory(t *testing.T) {
 			}
 		}
 		mem.AssertSize(t, 0)
+	}
+}
+
+// keeper is a row stage declaring it keeps reasons (ReasonKeeper), as
+// dedupe does; with reject set it breaks that promise.
+type keeper struct{ widen }
+
+func (keeper) KeepsReasons() bool { return true }
+
+// rowsSink notes every row of the rows table as file:row, with its
+// reason and original ("-" for null).
+type rowsSink struct {
+	memSink
+	seen []string
+}
+
+func (s *rowsSink) Write(ctx context.Context, t Table, rec arrow.Record) error {
+	if t == TableRows {
+		col := func(name string) *array.String { return rec.Column(rec.Schema().FieldIndices(name)[0]).(*array.String) }
+		files, rows := col(ColFile), rec.Column(2).(*array.Int32)
+		reason, orig := col(ColReason), col(ColOriginal)
+		text := func(a *array.String, i int) string {
+			if a.IsNull(i) {
+				return "-"
+			}
+			return a.Value(i)
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			s.seen = append(s.seen, fmt.Sprintf("%s:%d %s %s", files.Value(i), rows.Value(i), text(reason, i), text(orig, i)))
+		}
+	}
+	return s.memSink.Write(ctx, t, rec)
+}
+
+// The runner asks the source for the originals of the rows the row-local
+// stages reject, and only those, while the source emits their batch, and
+// puts each in its row; the other rows' stay null. When a stage after the
+// row-local ones may reject rows (it does not declare KeepsReasons), or
+// none is row-local, every row gets its original as the source emits it.
+// A stage that declares it keeps reasons and rejects rows fails the run.
+func TestRunnerOriginalsOfRejectedRows(t *testing.T) {
+	validate := widen{name: "validate", schema: ValidSchema, reject: func(r int) bool { return r%3 == 0 }}
+	ins := []Input{input("a.csv", "a1 a2 a3 a4 a5 a6 a7 a8 a9 a10"), input("b.csv", "b1 b2 b3 b4 b5")}
+	tests := []struct {
+		name   string
+		stages []TableStage
+		all    bool   // every row gets its original
+		err    string // the run's error
+	}{
+		{name: "row-local validate, dedupe keeps reasons", stages: []TableStage{
+			RowStage(local{widen: widen{name: "normalize", schema: NormSchema}}),
+			RowStage(local{widen: validate}),
+			RowStage(keeper{widen{name: "dedupe", schema: RowSchema}}),
+		}},
+		{name: "dedupe may reject", all: true, stages: []TableStage{
+			RowStage(local{widen: widen{name: "normalize", schema: NormSchema}}),
+			RowStage(local{widen: validate}),
+			RowStage(widen{name: "dedupe", schema: RowSchema}),
+		}},
+		{name: "validate not row-local", all: true, stages: []TableStage{
+			RowStage(local{widen: widen{name: "normalize", schema: NormSchema}}),
+			RowStage(validate),
+			RowStage(keeper{widen{name: "dedupe", schema: RowSchema}}),
+		}},
+		{name: "none row-local", all: true, stages: []TableStage{
+			RowStage(widen{name: "normalize", schema: NormSchema}),
+			RowStage(validate),
+		}},
+		{name: "a keeper rejects", err: "2 rows rejected and 0 originals", stages: []TableStage{
+			RowStage(local{widen: widen{name: "normalize", schema: NormSchema}}),
+			RowStage(keeper{validate}),
+		}},
+	}
+	for _, tc := range tests {
+		for _, workers := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s, workers %d", tc.name, workers), func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				asked := &askedOriginals{rows: map[string][]int32{}}
+				sink := &rowsSink{memSink: memSink{rows: map[Table]int{}}}
+				r := &Runner{Source: fakeSource{asked: asked}, Stages: tc.stages, Sinks: []Sink{sink}, BatchSize: 4, Workers: workers}
+				_, err := r.Run(context.Background(), mem, ins)
+				if tc.err != "" {
+					if err == nil || !strings.Contains(err.Error(), tc.err) {
+						t.Fatalf("err = %v, want %q", err, tc.err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Rows 0 and 3 of each batch of 4 are rejected.
+				var want []string
+				wantAsked := map[string][]int32{}
+				for _, in := range ins {
+					rc, _ := in.Open()
+					data, _ := io.ReadAll(rc)
+					for i, line := range strings.Fields(string(data)) {
+						row := int32(i + 2)
+						reason, orig := "-", "-"
+						if i%4%3 == 0 {
+							reason = "NIK_MISSING"
+						}
+						if reason != "-" || tc.all {
+							orig = fmt.Sprintf(`{"nik":%q}`, line)
+							wantAsked[in.Path] = append(wantAsked[in.Path], row)
+						}
+						want = append(want, fmt.Sprintf("%s:%d %s %s", in.Path, row, reason, orig))
+					}
+				}
+				if !slices.Equal(sink.seen, want) {
+					t.Errorf("rows reaching the sink:\n%s\nwant\n%s", strings.Join(sink.seen, "\n"), strings.Join(want, "\n"))
+				}
+				if !reflect.DeepEqual(asked.rows, wantAsked) || asked.late != 0 {
+					t.Errorf("originals asked for %v (%d once the emit had returned), want %v", asked.rows, asked.late, wantAsked)
+				}
+			})
+		}
 	}
 }

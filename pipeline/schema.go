@@ -46,7 +46,7 @@ const (
 	ColFile         = "file"          // input path as given, slash-separated
 	ColSheet        = "sheet"         // sheet name; empty for CSV
 	ColRow          = "row"           // row number as a spreadsheet program shows it
-	ColOriginal     = "original"      // the row's cells as JSON keyed by the file's own headers
+	ColOriginal     = "original"      // the row's cells as JSON keyed by the file's own headers; may be null but in a rejected row (see Runner)
 	ColNIKNumeric   = "nik_numeric"   // the NIK came from a numeric cell
 	ColCellWarnings = "cell_warnings" // warnings the source found in the row's cells
 )

@@ -51,6 +51,15 @@ type RowLocalStage interface {
 	RowLocal() bool
 }
 
+// ReasonKeeper is a Stage that declares it rejects no row: it sets no
+// row's reason and keeps every other column it is given, "original"
+// included. RowStage of such a stage has Ports.KeepsReasons set when
+// KeepsReasons returns true.
+type ReasonKeeper interface {
+	Stage
+	KeepsReasons() bool
+}
+
 // FlushStage is a Stage that keeps state across batches (dedupe's keys
 // seen so far) and can let go of it: RowStage calls Flush once no more
 // batches come — when the stage finishes, or is released without
@@ -80,6 +89,15 @@ type Ports struct {
 	// goroutines reading the inputs (see Runner); a row-local stage after
 	// one that is not is run like any other.
 	RowLocal bool
+	// KeepsReasons declares that the stage rejects no row: every row of
+	// the rows table it emits is a row it was given, with the reason and
+	// the original it came with (dedupe marks duplicates, it rejects
+	// nothing). A stage whose Ports do not rewrite the rows table never
+	// emits it. The runner writes a row's original only when the row-local
+	// stages at the head of the chain rejected it, and only if every stage
+	// after them that rewrites rows keeps reasons; otherwise it writes
+	// every row's (see Runner).
+	KeepsReasons bool
 }
 
 // TableStage is one stage of a run's chain. Batches of every table flow
@@ -141,15 +159,30 @@ type SheetResult struct {
 
 // Source reads one input file and emits its data rows as RawSchema batches
 // of at most batchSize rows, in input order (sheets in workbook order,
-// then rows). emit borrows the record. A returned error means the whole
-// file could not be read; it wraps ErrUnreadable or ErrNoHeader and is an
-// *InputError naming the file. Rows emitted before a failure (a CSV
+// then rows). emit borrows the record. The record's ColOriginal column is
+// null in every row: with the record, emit gets the batch's Originals,
+// from which the runner writes the originals of the rows that need one
+// (the rejected rows; see Runner) before emit returns. A returned error
+// means the whole file could not be read; it wraps ErrUnreadable or
+// ErrNoHeader and is an *InputError naming the file. Rows emitted before a failure (a CSV
 // breaking mid-file, a sheet whose XML breaks) stay emitted: the runner
 // counts them as read. The runner calls Read from several goroutines at
 // once, each with its own input: a Source keeps no state across inputs
 // that is not safe for that.
 type Source interface {
-	Read(ctx context.Context, mem memory.Allocator, in Input, batchSize int, emit func(arrow.Record) error) ([]SheetResult, error)
+	Read(ctx context.Context, mem memory.Allocator, in Input, batchSize int, emit func(arrow.Record, Originals) error) ([]SheetResult, error)
+}
+
+// Originals writes the originals of the rows of the batch a Source is
+// emitting: a row's cells as a JSON object keyed by the file's own header
+// texts, as ColOriginal holds them once written. It is valid only until
+// the emit it was passed to returns, and only in that emit's goroutine;
+// AppendOriginal may be called for any row of the batch, in any order,
+// any number of times. WithOriginals puts them in a batch.
+type Originals interface {
+	// AppendOriginal appends the original of row i of the batch to dst
+	// and returns the extended slice.
+	AppendOriginal(dst []byte, i int) []byte
 }
 
 // Sink writes outputs. Write borrows rec and is called with the batches of

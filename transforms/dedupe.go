@@ -52,7 +52,10 @@ type otherRequestKey struct {
 	requestKey
 }
 
-var _ pipeline.FlushStage = (*Dedupe)(nil)
+var (
+	_ pipeline.FlushStage   = (*Dedupe)(nil)
+	_ pipeline.ReasonKeeper = (*Dedupe)(nil)
+)
 
 // NewDedupe returns a dedupe stage with nothing seen.
 func NewDedupe() *Dedupe {
@@ -69,6 +72,11 @@ func (d *Dedupe) Flush() {
 	d.seen, d.others, d.events, d.ids = nil, nil, nil, nil
 	d.dups, d.keys, d.at, d.isNew = nil, nil, nil, nil
 }
+
+// KeepsReasons implements pipeline.ReasonKeeper: dedupe marks duplicates
+// and passes every column it is given on, reason and original included;
+// it rejects no row.
+func (*Dedupe) KeepsReasons() bool { return true }
 
 // errDedupeFlushed is Apply's error after Flush: a later batch would be
 // compared with nothing.

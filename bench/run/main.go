@@ -324,7 +324,7 @@ func ingestOnce(dir string) (float64, error) {
 		}
 		in := pipeline.Input{Path: name, Size: int64(len(data)),
 			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
-		if _, err := src.Read(context.Background(), mem, in, pipeline.DefaultBatchSize, func(rec arrow.Record) error {
+		if _, err := src.Read(context.Background(), mem, in, pipeline.DefaultBatchSize, func(rec arrow.Record, _ pipeline.Originals) error {
 			rows += int(rec.NumRows())
 			return nil
 		}); err != nil {

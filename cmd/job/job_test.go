@@ -257,6 +257,42 @@ func TestStagesPlugIn(t *testing.T) {
 	}
 }
 
+// The run's chain lets the runner write only the rejected rows'
+// originals: every row reaching the sinks with a reason has its original
+// (the JSON of its cells), every other row none.
+func TestOriginalsOfRejectedRowsOnly(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	spec, ins := fixtureRun(t, 1000)
+	spec.Outputs = []string{OutputExceptions}
+	rows := &tables{want: map[pipeline.Table]bool{pipeline.TableRows: true}, rows: map[pipeline.Table][]map[string]string{}}
+	spec.Sinks = []pipeline.Sink{rows}
+	r, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Run(context.Background(), mem, ins); err != nil {
+		t.Fatal(err)
+	}
+	rejected := 0
+	for i, row := range rows.rows[pipeline.TableRows] {
+		orig, has := row[pipeline.ColOriginal]
+		_, bad := row[pipeline.ColReason]
+		switch {
+		case bad && (!has || !strings.HasPrefix(orig, "{")):
+			t.Fatalf("rejected row %d (%s:%s): original %q", i, row[pipeline.ColFile], row[pipeline.ColRow], orig)
+		case !bad && has:
+			t.Fatalf("accepted row %d (%s:%s) has an original", i, row[pipeline.ColFile], row[pipeline.ColRow])
+		}
+		if bad {
+			rejected++
+		}
+	}
+	if rejected == 0 || rejected == len(rows.rows[pipeline.TableRows]) {
+		t.Fatalf("the run proves nothing: %d rows, %d rejected", len(rows.rows[pipeline.TableRows]), rejected)
+	}
+}
+
 // Reading the inputs in several workers gives the run of one worker:
 // every table reaching the sinks holds the same rows in the same order,
 // the output files have the same content, and the manifest's inputs,

@@ -3,9 +3,11 @@ package source
 import (
 	"context"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -29,6 +31,11 @@ type layout struct {
 	used        map[string]bool // keys in use, to keep extra keys unique
 	col         []int           // cell index of each pipeline.InputColumns() entry; -1 when absent
 	nik         int             // cell index of the nik column
+	// canon says where each header column's text is kept for
+	// AppendOriginal: j >= 0 when canonical column j (col[j]) reads it, or
+	// -1-k for the k-th of others.
+	canon  []int
+	others []int // the header columns no canonical column reads, in order
 }
 
 // newLayout builds the layout of a header row; m is MatchHeader's result.
@@ -63,6 +70,21 @@ func newLayout(file, sheet string, header []string, m map[int]string) *layout {
 		}
 	}
 	l.nik = pos[pipeline.ColNIK]
+	l.canon = make([]int, len(header))
+	for i := range l.canon {
+		l.canon[i] = -1
+	}
+	for j, i := range l.col {
+		if i >= 0 {
+			l.canon[i] = j
+		}
+	}
+	for i, j := range l.canon {
+		if j < 0 {
+			l.canon[i] = -1 - len(l.others)
+			l.others = append(l.others, i)
+		}
+	}
 	return l
 }
 
@@ -92,11 +114,14 @@ func (l *layout) extraKey(i int) string {
 
 // batch gathers data rows into RawSchema records of at most size rows and
 // hands each to emit, which borrows it; batch releases it afterwards.
+// With the record, emit gets the batch itself as its pipeline.Originals:
+// the record's "original" is null in every row, and AppendOriginal writes
+// a row's from the record's canonical columns and the texts the batch
+// keeps of the other cells (origCells), until emit returns.
 //
 // It fills each column's Arrow buffers itself, in memory from its
 // allocator, rather than through array builders: a row appends its cell
-// texts to the columns' value bytes and offsets, its "original" JSON is
-// written straight into that column's value bytes, and a validity bitmap
+// texts to the columns' value bytes and offsets, and a validity bitmap
 // exists only for a column that holds a null. The buffers of a batch go to
 // its record at flush; the next batch starts new ones.
 type batch struct {
@@ -104,15 +129,18 @@ type batch struct {
 	mem  memory.Allocator
 	size int
 	n    int
-	emit func(arrow.Record) error
+	emit func(arrow.Record, pipeline.Originals) error
 
 	// runs are the layouts of the rows so far, each from the row it
 	// starts on: file and sheet are the same for every row of a run.
-	runs     []layoutRun
-	row      int32Buf // row numbers
-	nikBits  bytesBuf // nik_numeric, a bit per row
-	original strCol
-	cols     []strCol // the pipeline.InputColumns(), in order
+	runs    []layoutRun
+	row     int32Buf // row numbers
+	nikBits bytesBuf // nik_numeric, a bit per row
+	cols    []strCol // the pipeline.InputColumns(), in order
+	// orig is what the rows' originals are written from besides cols;
+	// emitting is cols as the record being emitted holds them.
+	orig     origCells
+	emitting []*array.String
 
 	// cell_warnings: list offsets, validity (null: no warnings) and the
 	// warning texts.
@@ -142,25 +170,34 @@ type layoutRun struct {
 // sizeAfter is the number of rows after which a batch sizes its buffers.
 const sizeAfter = 512
 
-func newBatch(ctx context.Context, mem memory.Allocator, size int, emit func(arrow.Record) error) *batch {
+var _ pipeline.Originals = (*batch)(nil)
+
+func newBatch(ctx context.Context, mem memory.Allocator, size int, emit func(arrow.Record, pipeline.Originals) error) *batch {
 	if size <= 0 {
 		size = pipeline.DefaultBatchSize
 	}
-	return &batch{ctx: ctx, mem: mem, size: size, emit: emit, cols: make([]strCol, len(pipeline.InputColumns()))}
+	n := len(pipeline.InputColumns())
+	return &batch{ctx: ctx, mem: mem, size: size, emit: emit, cols: make([]strCol, n), emitting: make([]*array.String, n)}
 }
 
 // release frees the buffers of rows not flushed.
 func (b *batch) release() {
 	b.row.release()
 	b.nikBits.release()
-	b.original.release()
 	for j := range b.cols {
 		b.cols[j].release()
 	}
 	b.warnOffs.release()
 	b.warnValid.release()
 	b.warnText.release()
+	b.restart()
+}
+
+// restart starts the next batch: the rows so far are flushed or dropped.
+func (b *batch) restart() {
 	b.runs = b.runs[:0]
+	b.orig.restart()
+	clear(b.emitting)
 	b.n = 0
 }
 
@@ -182,9 +219,10 @@ func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns [
 		}
 		size += len(c)
 	}
-	// Offsets are int32: a batch whose "original" could pass 2 GiB with
+	// Offsets are int32: a batch whose originals could pass 2 GiB with
 	// this row (escaped, every byte could take 6) is emitted first.
-	if b.n > 0 && len(b.original.data.b)+l.jsonSize+6*size+24*max(0, len(cells)-len(l.keys)) > math.MaxInt32 {
+	bound := l.jsonSize + 6*size + 24*max(0, len(cells)-len(l.keys))
+	if b.n > 0 && b.orig.bound+bound > math.MaxInt32 {
 		if err := b.flush(); err != nil {
 			return err
 		}
@@ -195,19 +233,24 @@ func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns [
 	}
 	b.row.add(b.mem, int32(row))
 	b.nikBit(nikNumeric)
-	b.originalJSON(l, cells, size)
 	b.warnRow()
+	whole := false // a canonical cell ends in "\r", which its column drops
 	for j := range b.cols {
 		c := &b.cols[j]
 		switch i := l.col[j]; {
 		case i < 0:
 			c.addNull(b.mem)
 		case i < len(cells):
-			c.add(b.mem, trimCR(cells[i]))
+			s := cells[i]
+			if k := len(s) - 1; k >= 0 && s[k] == '\r' {
+				s, whole = s[:k], true
+			}
+			c.add(b.mem, s)
 		default:
 			c.add(b.mem, "")
 		}
 	}
+	b.orig.add(l, cells, whole, bound)
 	b.n++
 	b.expected--
 	if b.n == sizeAfter && b.expected > 0 {
@@ -252,7 +295,6 @@ func (b *batch) reserve(m int) {
 		per := len(c.data.b) / b.n * m
 		c.data.grow(b.mem, per+per/8)
 	}
-	data(&b.original)
 	for j := range b.cols {
 		data(&b.cols[j])
 	}
@@ -266,34 +308,35 @@ func (b *batch) flush() error {
 		return b.ctx.Err()
 	}
 	rec := b.record()
-	err := b.emit(rec)
+	err := b.emit(rec, b)
 	rec.Release()
+	b.restart()
 	if err != nil {
 		return err
 	}
 	return b.ctx.Err()
 }
 
-// record hands the rows gathered so far to a new record and starts the
-// next batch.
+// record hands the rows gathered so far to a new record, whose canonical
+// columns it notes in emitting. Its "original" is null in every row.
 func (b *batch) record() arrow.Record {
 	n := b.n
 	arrs := make([]arrow.Array, 0, len(pipeline.RawSchema.Fields()))
 	file, sheet := b.provenance()
 	arrs = append(arrs, file, sheet)
 	arrs = append(arrs, newArray(arrow.PrimitiveTypes.Int32, n, b.row.finish()))
-	arrs = append(arrs, b.original.finish(b.mem, n))
+	arrs = append(arrs, array.MakeArrayOfNull(b.mem, arrow.BinaryTypes.String, n))
 	arrs = append(arrs, newArray(arrow.FixedWidthTypes.Boolean, n, b.nikBits.finish(b.mem)))
 	arrs = append(arrs, b.warnings(n))
 	for j := range b.cols {
-		arrs = append(arrs, b.cols[j].finish(b.mem, n))
+		a := b.cols[j].finish(b.mem, n)
+		b.emitting[j] = a.(*array.String)
+		arrs = append(arrs, a)
 	}
 	rec := array.NewRecord(pipeline.RawSchema, arrs, int64(n))
 	for _, a := range arrs {
 		a.Release()
 	}
-	b.n = 0
-	b.runs = b.runs[:0]
 	return rec
 }
 
@@ -384,14 +427,6 @@ func (x *bytesBuf) move(mem memory.Allocator, c int) {
 	}
 	x.buf.Reserve(c)
 	x.b = x.buf.Buf()[:len(x.b)]
-}
-
-// adopt takes in b, which is x.b appended to beyond its capacity (so in
-// memory of Go's), into the allocation.
-func (x *bytesBuf) adopt(mem memory.Allocator, b []byte) {
-	old := len(x.b)
-	x.move(mem, max(len(b), 2*cap(x.b)))
-	x.b = append(x.b, b[old:]...)
 }
 
 // finish returns the bytes as a buffer the caller owns; x starts anew.
@@ -553,48 +588,113 @@ func (c *strCol) release() {
 	c.valid.release()
 }
 
-// originalJSON appends the row's "original": its cells as a JSON object
-// keyed by the header texts in column order; cells beyond the header width
-// that are not empty are keyed by their column letter. size is the bytes
-// of the cells.
-func (b *batch) originalJSON(l *layout, cells []string, size int) {
-	c := &b.original
-	if len(c.offs.v) == 0 {
-		c.offs.add(b.mem, 0)
+// origCells keeps, for the rows of a batch, what their originals are
+// written from besides the canonical columns: a row's cell count and the
+// texts of the cells no canonical column holds (those under the layout's
+// others, then those beyond the header width), or of every cell when one
+// that a canonical column holds ends in "\r" (the column drops it). The
+// texts are copies, as the cells are the reader's; the slices are reused
+// batch after batch.
+type origCells struct {
+	rows  []origRow
+	text  []byte
+	ends  []int32 // the end in text of each cell kept
+	bound int     // bytes the batch's originals take at most
+}
+
+// origRow is one row of origCells.
+type origRow struct {
+	first int32 // the index in ends of the row's first cell kept
+	n     int32 // the row's cells
+	whole bool  // every cell is kept
+}
+
+// add notes a row; bound is the most bytes its original takes.
+func (o *origCells) add(l *layout, cells []string, whole bool, bound int) {
+	o.bound += bound
+	o.rows = append(o.rows, origRow{first: int32(len(o.ends)), n: int32(len(cells)), whole: whole})
+	keep := func(c string) {
+		o.text = append(o.text, c...)
+		o.ends = append(o.ends, int32(len(o.text)))
 	}
-	// Room for the row unless it needs escapes or extra keys; beyond that
-	// Go's append grows j, and adopt takes it in.
-	c.data.grow(b.mem, l.jsonSize+size+2*len(cells))
-	j := append(c.data.b, '{')
-	for i, k := range l.keyJSON {
-		if i > 0 {
-			j = append(j, ',')
+	if whole {
+		for _, c := range cells {
+			keep(c)
 		}
-		j = append(j, k...)
-		v := ""
-		if i < len(cells) {
-			v = cells[i]
+		return
+	}
+	for _, i := range l.others {
+		if i >= len(cells) {
+			break
 		}
-		j = appendJSONString(j, v)
+		keep(cells[i])
 	}
 	for i := len(l.keys); i < len(cells); i++ {
-		if cells[i] == "" {
+		keep(cells[i])
+	}
+}
+
+// cell returns the k-th cell kept of row r.
+func (o *origCells) cell(r origRow, k int) string {
+	g := int(r.first) + k
+	start := int32(0)
+	if g > 0 {
+		start = o.ends[g-1]
+	}
+	if start == o.ends[g] {
+		return ""
+	}
+	return unsafe.String(&o.text[start], int(o.ends[g]-start))
+}
+
+func (o *origCells) restart() {
+	o.rows, o.text, o.ends, o.bound = o.rows[:0], o.text[:0], o.ends[:0], 0
+}
+
+// AppendOriginal implements pipeline.Originals for the batch being
+// emitted: row i's cells as a JSON object keyed by the header texts in
+// column order (a cell the row lacks is empty); cells beyond the header
+// width that are not empty are keyed by their column letter.
+func (b *batch) AppendOriginal(dst []byte, i int) []byte {
+	l := b.runs[sort.Search(len(b.runs), func(k int) bool { return b.runs[k].from > i })-1].l
+	r := b.orig.rows[i]
+	n := int(r.n)
+	open := len(dst)
+	dst = append(dst, '{')
+	for c, k := range l.keyJSON {
+		if c > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, k...)
+		v := ""
+		switch j := l.canon[c]; {
+		case c >= n:
+		case r.whole:
+			v = b.orig.cell(r, c)
+		case j >= 0:
+			v = b.emitting[j].Value(i)
+		default:
+			v = b.orig.cell(r, -1-j)
+		}
+		dst = appendJSONString(dst, v)
+	}
+	for c := len(l.keys); c < n; c++ {
+		k := c
+		if !r.whole {
+			k = len(l.others) + c - len(l.keys)
+		}
+		v := b.orig.cell(r, k)
+		if v == "" {
 			continue
 		}
-		if len(j) > len(c.data.b)+1 {
-			j = append(j, ',')
+		if len(dst) > open+1 {
+			dst = append(dst, ',')
 		}
-		j = appendJSONString(j, l.extraKey(i))
-		j = append(j, ':')
-		j = appendJSONString(j, cells[i])
+		dst = appendJSONString(dst, l.extraKey(c))
+		dst = append(dst, ':')
+		dst = appendJSONString(dst, v)
 	}
-	j = append(j, '}')
-	if cap(j) != cap(c.data.b) {
-		c.data.adopt(b.mem, j)
-	} else {
-		c.data.b = j
-	}
-	c.offs.add(b.mem, int32(len(c.data.b)))
+	return append(dst, '}')
 }
 
 // appendJSONString appends s as a JSON string; s must be valid UTF-8.

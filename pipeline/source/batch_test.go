@@ -111,6 +111,30 @@ func runBatch(t testing.TB, mem memory.Allocator, ref bool, size int, calls []ba
 		recs = append(recs, rec)
 		return nil
 	}
+	// The batch's records get every row's original, as the runner writes
+	// them when it must (pipeline.WithOriginals), which must be what the
+	// reference wrote; asked for last row first, they must be the same.
+	emitOrig := func(rec arrow.Record, orig pipeline.Originals) error {
+		if o := rec.Column(rec.Schema().FieldIndices(pipeline.ColOriginal)[0]); o.NullN() != o.Len() {
+			t.Fatalf("%d originals in a batch emitted, want none", o.Len()-o.NullN())
+		}
+		back := make([]string, rec.NumRows())
+		for i := len(back) - 1; i >= 0; i-- {
+			back[i] = string(orig.AppendOriginal(nil, i))
+		}
+		all, err := pipeline.WithOriginals(mem, rec, orig, nil)
+		if err != nil {
+			return err
+		}
+		got := all.Column(all.Schema().FieldIndices(pipeline.ColOriginal)[0]).(*array.String)
+		for i, want := range back {
+			if got.Value(i) != want {
+				t.Fatalf("row %d: original %s in order, %s asked for last row first", i, got.Value(i), want)
+			}
+		}
+		recs = append(recs, all)
+		return nil
+	}
 	type batcher interface {
 		add(*layout, int, []string, bool, []string) error
 		expect(int)
@@ -125,7 +149,7 @@ func runBatch(t testing.TB, mem memory.Allocator, ref bool, size int, calls []ba
 		rb := newRefBatch(context.Background(), mem, size, emit)
 		b, valid = rb, func(v bool) { rb.validUTF8 = v }
 	} else {
-		nb := newBatch(context.Background(), mem, size, emit)
+		nb := newBatch(context.Background(), mem, size, emitOrig)
 		b, valid = nb, func(v bool) { nb.validUTF8 = v }
 	}
 	defer b.release()
@@ -215,7 +239,9 @@ func FuzzBatch(f *testing.F) {
 }
 
 // BenchmarkBatch measures building RawSchema batches of rows like a
-// regional CSV's: 21 columns, 19 of them canonical.
+// regional CSV's: 21 columns, 19 of them canonical. The builders write
+// every row's original, as batch did before; batch writes none (a run
+// asks it for the rejected rows' only).
 func BenchmarkBatch(b *testing.B) {
 	header := []string{"NIK", "NKK", "NAMA", "TEMPAT LAHIR", "TANGGAL LAHIR", "JENIS KELAMIN", "STATUS KAWIN",
 		"NAMA IBU", "ALAMAT", "RT", "RW", "KELURAHAN", "KECAMATAN", "KABUPATEN/KOTA", "JENIS PERUBAHAN",
@@ -235,16 +261,16 @@ func BenchmarkBatch(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			mem := memory.NewGoAllocator()
-			emit := func(arrow.Record) error { return nil }
 			type batcher interface {
 				add(*layout, int, []string, bool, []string) error
 				expect(int)
 				flush() error
 				release()
 			}
-			var bt batcher = newBatch(context.Background(), mem, pipeline.DefaultBatchSize, emit)
+			var bt batcher = newBatch(context.Background(), mem, pipeline.DefaultBatchSize,
+				func(arrow.Record, pipeline.Originals) error { return nil })
 			if ref {
-				bt = newRefBatch(context.Background(), mem, pipeline.DefaultBatchSize, emit)
+				bt = newRefBatch(context.Background(), mem, pipeline.DefaultBatchSize, func(arrow.Record) error { return nil })
 			}
 			defer bt.release()
 			bt.expect(b.N)
@@ -284,5 +310,64 @@ func TestAppendJSONStringEscapes(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestBatchOriginals: a row's original, written after the batch is built
+// from its canonical columns and the cells the batch keeps, is its cells
+// as the file holds them: a canonical cell's trailing "\r" (which its
+// column drops), cells no canonical column reads, missing cells empty,
+// cells beyond the header keyed by column letter when not empty, rows of
+// two layouts in one batch, asked for in any order.
+func TestBatchOriginals(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	layoutOf := func(sheet string, header ...string) *layout {
+		m, ok := MatchHeader(header)
+		if !ok {
+			t.Fatalf("header %q not matched", header)
+		}
+		return newLayout("kab.xlsx", sheet, header, m)
+	}
+	a := layoutOf("A", "NIK", "Catatan", "NAMA", "Jenis Perubahan")
+	b := layoutOf("B", "NAMA", "NIK", "", "Jenis Perubahan", "NAMA")
+	rows := []struct {
+		lay   *layout
+		cells []string
+		want  string
+	}{
+		{a, []string{"1705", "note", "SITI", "RUSAK"}, `{"NIK":"1705","Catatan":"note","NAMA":"SITI","Jenis Perubahan":"RUSAK"}`},
+		{a, []string{"1705", `say "hi"`}, `{"NIK":"1705","Catatan":"say \"hi\"","NAMA":"","Jenis Perubahan":""}`},
+		{a, []string{"1\r", "c\r", "N\r", "E"}, `{"NIK":"1\r","Catatan":"c\r","NAMA":"N\r","Jenis Perubahan":"E"}`},
+		{b, []string{"SITI", "1705", "x", "MATI", "ALIAS", "", "extra", ""}, `{"NAMA":"SITI","NIK":"1705","C":"x","Jenis Perubahan":"MATI","NAMA (2)":"ALIAS","G":"extra"}`},
+		{b, []string{"S\r", "2", "", "M", "", "", "", "z\r"}, `{"NAMA":"S\r","NIK":"2","C":"","Jenis Perubahan":"M","NAMA (2)":"","H":"z\r"}`},
+		{a, nil, `{"NIK":"","Catatan":"","NAMA":"","Jenis Perubahan":""}`},
+		{a, []string{"3", "", "", "", "", "six"}, `{"NIK":"3","Catatan":"","NAMA":"","Jenis Perubahan":"","F":"six"}`},
+	}
+	emitted := 0
+	bt := newBatch(context.Background(), mem, 100, func(rec arrow.Record, orig pipeline.Originals) error {
+		emitted++
+		nik := rec.Column(rec.Schema().FieldIndices(pipeline.ColNIK)[0]).(*array.String)
+		for _, i := range []int{3, 0, 6, 2, 5, 1, 4, 2} {
+			if got := string(orig.AppendOriginal(nil, i)); got != rows[i].want {
+				t.Errorf("row %d: original\n got %s\nwant %s", i, got, rows[i].want)
+			}
+		}
+		if nik.Value(2) != "1" || nik.Value(4) != "2" {
+			t.Errorf("nik column %v: a trailing \\r kept", nik)
+		}
+		return nil
+	})
+	defer bt.release()
+	for k, r := range rows {
+		if err := bt.add(r.lay, k+2, slices.Clone(r.cells), false, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bt.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if emitted != 1 {
+		t.Fatalf("%d batches emitted, want 1", emitted)
 	}
 }

@@ -42,7 +42,7 @@ const (
 )
 
 // readCSV reads a delimited text file as one sheet named "".
-func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) ([]pipeline.SheetResult, error) {
+func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record, pipeline.Originals) error) ([]pipeline.SheetResult, error) {
 	enc, err := detectEncoding(in)
 	if err != nil {
 		return nil, err

@@ -458,8 +458,8 @@ func TestCSVChangedToInvalidUTF8(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	var rows []gotRow
-	_, err := New(Options{}).Read(t.Context(), mem, in, 1000, func(rec arrow.Record) error {
-		rows = append(rows, recordRows(rec)...)
+	_, err := New(Options{}).Read(t.Context(), mem, in, 1000, func(rec arrow.Record, orig pipeline.Originals) error {
+		rows = append(rows, recordRows(t, rec, orig)...)
 		return nil
 	})
 	if err != nil || len(rows) != 3000 {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"readiness/pipeline"
 )
 
 // csvReaderCases are texts on which csvReader must read what encoding/csv
@@ -112,7 +114,7 @@ func BenchmarkCSV(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_, err := New(Options{}).Read(b.Context(), memory.NewGoAllocator(), memInput("kab/kota.csv", data), 16384,
-			func(arrow.Record) error { return nil })
+			func(arrow.Record, pipeline.Originals) error { return nil })
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -50,8 +50,8 @@ func readWith(t testing.TB, excelizeOnly bool, path string, data []byte) ([]gotR
 	defer mem.AssertSize(t, 0)
 	var rows []gotRow
 	r := &reader{opts: Options{TmpDir: t.TempDir()}, excelizeOnly: excelizeOnly}
-	res, err := r.Read(context.Background(), mem, memInput(path, data), 1000, func(rec arrow.Record) error {
-		rows = append(rows, recordRows(rec)...)
+	res, err := r.Read(context.Background(), mem, memInput(path, data), 1000, func(rec arrow.Record, orig pipeline.Originals) error {
+		rows = append(rows, recordRows(t, rec, orig)...)
 		return nil
 	})
 	return rows, res, err

@@ -205,8 +205,8 @@ func readWindowed(t *testing.T, window, limit int, path string, data []byte) ([]
 	defer mem.AssertSize(t, 0)
 	var rows []gotRow
 	r := &reader{opts: Options{TmpDir: t.TempDir()}, window: window, windowLimit: limit}
-	res, err := r.Read(context.Background(), mem, memInput(path, data), 1000, func(rec arrow.Record) error {
-		rows = append(rows, recordRows(rec)...)
+	res, err := r.Read(context.Background(), mem, memInput(path, data), 1000, func(rec arrow.Record, orig pipeline.Originals) error {
+		rows = append(rows, recordRows(t, rec, orig)...)
 		return nil
 	})
 	return rows, res, err
@@ -348,8 +348,8 @@ func readInPlace(t *testing.T, n string, data []byte, whole bool) {
 		}
 		return inPlace{bytes.NewReader(data), t}, nil
 	}}
-	gres, gerr := (&reader{opts: Options{TmpDir: t.TempDir()}}).Read(context.Background(), mem, in, 1000, func(rec arrow.Record) error {
-		got = append(got, recordRows(rec)...)
+	gres, gerr := (&reader{opts: Options{TmpDir: t.TempDir()}}).Read(context.Background(), mem, in, 1000, func(rec arrow.Record, orig pipeline.Originals) error {
+		got = append(got, recordRows(t, rec, orig)...)
 		return nil
 	})
 	mem.AssertSize(t, 0)

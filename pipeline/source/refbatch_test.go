@@ -13,7 +13,9 @@ import (
 )
 
 // refBatch is batch as it was, through Arrow's builders: the reference
-// batch is compared with.
+// batch is compared with. It writes every row's original into its record;
+// batch's are written through its pipeline.Originals, which runBatch asks
+// for every row (pipeline.WithOriginals) before the two are compared.
 type refBatch struct {
 	ctx  context.Context
 	rb   *array.RecordBuilder

@@ -48,12 +48,15 @@
 //     workbook using the 1904 date system a date cell reads as the 1900
 //     system's serial of the same day, the system every other workbook
 //     uses (date1904.go).
-//   - Every data row becomes one RawSchema row: provenance, the cells as a
-//     JSON object keyed by the file's own header texts ("original"), each
+//   - Every data row becomes one RawSchema row: provenance, each
 //     canonical column's cell text untouched but for a trailing "\r"
 //     (empty when the cell is empty, null when the file has no such
 //     column), nik_numeric (the NIK came from a numeric workbook cell) and
 //     cell warnings (pipeline.WarnFormulaNoCache, pipeline.WarnCellTooLong).
+//     Its "original", the cells as a JSON object keyed by the file's own
+//     header texts, is null in the record: the pipeline.Originals emitted
+//     with the batch writes it, for any row of the batch, until emit
+//     returns.
 //   - Errors name file, sheet, row and column, never a cell's value. The
 //     source never logs.
 package source
@@ -118,7 +121,7 @@ var _ pipeline.Source = (*reader)(nil)
 func New(opts Options) pipeline.Source { return &reader{opts: opts} }
 
 // Read implements pipeline.Source.
-func (s *reader) Read(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) ([]pipeline.SheetResult, error) {
+func (s *reader) Read(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record, pipeline.Originals) error) ([]pipeline.SheetResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

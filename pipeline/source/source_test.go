@@ -42,28 +42,34 @@ func memInput(path string, data []byte) pipeline.Input {
 func read(t testing.TB, mem memory.Allocator, opts Options, path string, data []byte, batchSize int) ([]gotRow, []pipeline.SheetResult, error) {
 	t.Helper()
 	var rows []gotRow
-	emit := func(rec arrow.Record) error {
+	emit := func(rec arrow.Record, orig pipeline.Originals) error {
 		if !rec.Schema().Equal(pipeline.RawSchema) {
 			t.Fatalf("schema %v, want RawSchema", rec.Schema())
 		}
 		if int(rec.NumRows()) > batchSize {
 			t.Fatalf("batch of %d rows, want at most %d", rec.NumRows(), batchSize)
 		}
-		rows = append(rows, recordRows(rec)...)
+		rows = append(rows, recordRows(t, rec, orig)...)
 		return nil
 	}
 	res, err := New(opts).Read(context.Background(), mem, memInput(path, data), batchSize, emit)
 	return rows, res, err
 }
 
-func recordRows(rec arrow.Record) []gotRow {
+// recordRows copies the rows of rec, a batch the source emitted with orig,
+// out of it: their originals as orig writes them, after checking that the
+// record's are null.
+func recordRows(t testing.TB, rec arrow.Record, orig pipeline.Originals) []gotRow {
+	t.Helper()
 	col := func(name string) arrow.Array {
 		return rec.Column(rec.Schema().FieldIndices(name)[0])
 	}
 	file := col(pipeline.ColFile).(*array.String)
 	sheet := col(pipeline.ColSheet).(*array.String)
 	row := col(pipeline.ColRow).(*array.Int32)
-	orig := col(pipeline.ColOriginal).(*array.String)
+	if o := col(pipeline.ColOriginal); o.NullN() != o.Len() {
+		t.Fatalf("%d originals in a batch the source emitted, want none", o.Len()-o.NullN())
+	}
 	nikNum := col(pipeline.ColNIKNumeric).(*array.Boolean)
 	warns := col(pipeline.ColCellWarnings).(*array.List)
 	wvals := warns.ListValues().(*array.String)
@@ -71,7 +77,7 @@ func recordRows(rec arrow.Record) []gotRow {
 	for i := 0; i < int(rec.NumRows()); i++ {
 		g := gotRow{
 			File: file.Value(i), Sheet: sheet.Value(i), Row: row.Value(i),
-			Original: orig.Value(i), NIKNumeric: nikNum.Value(i),
+			Original: string(orig.AppendOriginal(nil, i)), NIKNumeric: nikNum.Value(i),
 			Cols: map[string]string{},
 		}
 		if warns.IsValid(i) {

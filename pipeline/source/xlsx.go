@@ -32,7 +32,7 @@ import (
 // date cell is its serial number), and what Rows does not tell (cell
 // types, formulas without a cached value) from sheetScanner walking the
 // same part in step (sheetxml.go).
-func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record) error) (_ []pipeline.SheetResult, err error) {
+func (s *reader) readXLSX(ctx context.Context, mem memory.Allocator, in pipeline.Input, batchSize int, emit func(arrow.Record, pipeline.Originals) error) (_ []pipeline.SheetResult, err error) {
 	total, part := s.opts.limits()
 	data, whole, size, done, err := readInput(in, total)
 	if err != nil {
