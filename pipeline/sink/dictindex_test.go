@@ -52,3 +52,50 @@ func TestDictIndicesAreMaps(t *testing.T) {
 		ii.reset()
 	}
 }
+
+// BenchmarkDictIndices looks up a row group's worth of values (131,072)
+// drawn from sets like the 1M benchmark set's columns: a few thousand
+// names, a hundred places, two codes, a few hundred dates; the dictionary
+// starts empty for each row group, as the mirror's does for each column
+// chunk.
+func BenchmarkDictIndices(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 9))
+	for _, tc := range []struct {
+		name     string
+		distinct int
+		text     func(k int) string
+	}{
+		{"names", 6000, func(k int) string { return fmt.Sprintf("SITI AMINAH %d", k) }},
+		{"places", 129, func(k int) string { return fmt.Sprintf("GADING CEMPAKA %d", k) }},
+		{"codes", 2, func(k int) string { return []string{"L", "P"}[k] }},
+	} {
+		vals := make([][]byte, parquetRowGroup)
+		for i := range vals {
+			vals[i] = []byte(tc.text(r.IntN(tc.distinct)))
+		}
+		b.Run("text/"+tc.name, func(b *testing.B) {
+			t := newTextIndex()
+			for range b.N {
+				t.reset()
+				for _, v := range vals {
+					t.index(v)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(vals)), "ns/value")
+		})
+	}
+	dates := make([]int32, parquetRowGroup)
+	for i := range dates {
+		dates[i] = int32(18000 + r.IntN(362))
+	}
+	b.Run("int/dates", func(b *testing.B) {
+		t := newIntIndex()
+		for range b.N {
+			t.reset()
+			for _, v := range dates {
+				t.index(v)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(dates)), "ns/value")
+	})
+}
