@@ -1,7 +1,6 @@
 package sink
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -392,8 +391,8 @@ func writeValues[T parquet.ByteArray | int32](cwk *columnWorker, wr dictWriter[T
 type dictMirror[T parquet.ByteArray | int32] struct {
 	w        file.ColumnChunkWriter // the column chunk mirrored
 	off      bool                   // given up for w
-	strs     map[string]int32       // the dictionary of texts
-	ints     map[int32]int32        // or of integers
+	strs     *textIndex             // the dictionary of texts
+	ints     *intIndex              // or of integers
 	entries  int                    // in the dictionary
 	dictSize int64                  // of the dictionary page, as the encoder counts it
 	values   int                    // written to w, nulls not counted
@@ -426,18 +425,18 @@ func (m *dictMirror[T]) follows(wr file.ColumnChunkWriter) bool {
 		switch any(m.uniq).(type) {
 		case []parquet.ByteArray:
 			if m.strs == nil {
-				m.strs = make(map[string]int32)
+				m.strs = newTextIndex()
 			}
-			clear(m.strs)
+			m.strs.reset()
 		default:
 			if m.ints == nil {
-				m.ints = make(map[int32]int32)
+				m.ints = newIntIndex()
 			}
-			clear(m.ints)
+			m.ints.reset()
 		}
 	}
 	if !m.off && (wr.CurrentEncoder().Encoding() != parquet.Encodings.PlainDict ||
-		wr.Properties().DataPageVersion() != parquet.DataPageV1) {
+		wr.Properties().DataPageVersion() != parquet.DataPageV1 || m.strs != nil && m.strs.full()) {
 		m.giveUp()
 	}
 	return !m.off
@@ -477,26 +476,21 @@ func rleMinBuffer(width int64) int64 {
 // dictionary (and their positions to m.fresh) and each value met first in
 // this batch and not new to m.uniq. It returns how many values are there.
 func (m *dictMirror[T]) index(vals []T, idxs []int32, bitmap []byte, off int) (present int) {
-	// One loop for each type: the map's key is the value itself.
+	// One loop for each type, each with its own index. (Checking a text
+	// against the one before, to look up only the first of a run, cost
+	// more than it saved: in the persons' columns a value repeats the one
+	// before about one time in five.)
 	switch vals := any(vals).(type) {
 	case []parquet.ByteArray:
 		uniq := any(m.uniq).([]parquet.ByteArray)
-		var prev parquet.ByteArray
-		prevIdx := int32(-1)
 		for k, val := range vals {
 			if bitmap != nil && !bitutil.BitIsSet(bitmap, off+k) {
 				continue
 			}
 			present++
-			x := prevIdx
-			if x < 0 || !bytes.Equal(val, prev) {
-				var ok bool
-				if x, ok = m.strs[string(val)]; !ok {
-					x = int32(m.entries)
-					m.strs[string(val)] = x
-					m.added(k, int64(len(val)))
-				}
-				prev, prevIdx = val, x
+			x, added := m.strs.index(val)
+			if added {
+				m.added(k, int64(len(val)))
 			}
 			idxs[k] = x
 			if m.seen[x] != m.batch {
@@ -512,10 +506,8 @@ func (m *dictMirror[T]) index(vals []T, idxs []int32, bitmap []byte, off int) (p
 				continue
 			}
 			present++
-			x, ok := m.ints[val]
-			if !ok {
-				x = int32(m.entries)
-				m.ints[val] = x
+			x, added := m.ints.index(val)
+			if added {
 				m.added(k, 0)
 			}
 			idxs[k] = x
