@@ -3,11 +3,14 @@
 // batches, classify's persons), where Arrow's builders cost a call and a
 // bounds check per buffer per value.
 //
-// A builder's values so far are a Go slice whose capacity is its
-// allocation's: a value is appended within that capacity, and the
-// allocation grows (at least doubling) only when a value does not fit. A
-// validity bitmap exists only from the first null: until then every value
-// is valid and costs no bit.
+// A builder keeps its whole allocation as a slice and counts the values
+// so far; a value is written by index, and the allocation grows (at
+// least doubling) only when a value does not fit. The slice changes only
+// when the allocation does: a builder in the heap takes no GC write
+// barrier per value, as appending to a slice field would. A caller that
+// writes a string value itself appends it to the bytes so far
+// (Strings.Room, then Strings.EndValue). A validity bitmap exists only
+// from the first null: until then every value is valid and costs no bit.
 //
 // The contract every builder here keeps:
 //
