@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"readiness/pipeline"
+	"readiness/pipeline/colbuild"
 )
 
 // maxCellChars is the longest cell text Excel holds; longer cells are cut
@@ -119,8 +120,8 @@ func (l *layout) extraKey(i int) string {
 // a row's from the record's canonical columns and the texts the batch
 // keeps of the other cells (origCells), until emit returns.
 //
-// It fills each column's Arrow buffers itself, in memory from its
-// allocator, rather than through array builders: a row appends its cell
+// It fills each column's Arrow buffers with pipeline/colbuild's builders,
+// in memory from its allocator, rather than through Arrow's: a row appends its cell
 // texts to the columns' value bytes and offsets, and a validity bitmap
 // exists only for a column that holds a null. The buffers of a batch go to
 // its record at flush; the next batch starts new ones.
@@ -134,19 +135,15 @@ type batch struct {
 	// runs are the layouts of the rows so far, each from the row it
 	// starts on: file and sheet are the same for every row of a run.
 	runs    []layoutRun
-	row     int32Buf // row numbers
-	nikBits bytesBuf // nik_numeric, a bit per row
-	cols    []strCol // the pipeline.InputColumns(), in order
+	row     colbuild.Int32s    // row numbers
+	nikBits colbuild.Bytes     // nik_numeric, a bit per row
+	cols    []colbuild.Strings // the pipeline.InputColumns(), in order
 	// orig is what the rows' originals are written from besides cols;
 	// emitting is cols as the record being emitted holds them.
 	orig     origCells
 	emitting []*array.String
 
-	// cell_warnings: list offsets, validity (null: no warnings) and the
-	// warning texts.
-	warnOffs  int32Buf
-	warnValid bitmap
-	warnText  strCol
+	cellWarns colbuild.StringLists // cell_warnings: null when none
 
 	warns []string // scratch for cell_warnings
 
@@ -177,19 +174,17 @@ func newBatch(ctx context.Context, mem memory.Allocator, size int, emit func(arr
 		size = pipeline.DefaultBatchSize
 	}
 	n := len(pipeline.InputColumns())
-	return &batch{ctx: ctx, mem: mem, size: size, emit: emit, cols: make([]strCol, n), emitting: make([]*array.String, n)}
+	return &batch{ctx: ctx, mem: mem, size: size, emit: emit, cols: make([]colbuild.Strings, n), emitting: make([]*array.String, n)}
 }
 
 // release frees the buffers of rows not flushed.
 func (b *batch) release() {
-	b.row.release()
-	b.nikBits.release()
+	b.row.Release()
+	b.nikBits.Release()
 	for j := range b.cols {
-		b.cols[j].release()
+		b.cols[j].Release()
 	}
-	b.warnOffs.release()
-	b.warnValid.release()
-	b.warnText.release()
+	b.cellWarns.Release()
 	b.restart()
 }
 
@@ -231,7 +226,7 @@ func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns [
 	if len(b.runs) == 0 || b.runs[len(b.runs)-1].l != l {
 		b.runs = append(b.runs, layoutRun{from: b.n, l: l})
 	}
-	b.row.add(b.mem, int32(row))
+	b.row.Append(b.mem, int32(row))
 	b.nikBit(nikNumeric)
 	b.warnRow()
 	whole := false // a canonical cell ends in "\r", which its column drops
@@ -239,15 +234,15 @@ func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns [
 		c := &b.cols[j]
 		switch i := l.col[j]; {
 		case i < 0:
-			c.addNull(b.mem)
+			c.AppendNull(b.mem)
 		case i < len(cells):
 			s := cells[i]
 			if k := len(s) - 1; k >= 0 && s[k] == '\r' {
 				s, whole = s[:k], true
 			}
-			c.add(b.mem, s)
+			c.Append(b.mem, s)
 		default:
-			c.add(b.mem, "")
+			c.Append(b.mem, "")
 		}
 	}
 	b.orig.add(l, cells, whole, bound)
@@ -265,24 +260,20 @@ func (b *batch) add(l *layout, row int, cells []string, nikNumeric bool, warns [
 // nikBit sets row b.n's nik_numeric.
 func (b *batch) nikBit(v bool) {
 	if b.n%8 == 0 {
-		b.nikBits.grow(b.mem, 1)
-		b.nikBits.b = append(b.nikBits.b, 0)
+		b.nikBits.AppendByte(b.mem, 0)
 	}
 	if v {
-		bitutil.SetBit(b.nikBits.b, b.n)
+		bitutil.SetBit(b.nikBits.Bytes(), b.n)
 	}
 }
 
 // warnRow appends row b.n's cell_warnings from b.warns: null when none.
 func (b *batch) warnRow() {
-	if len(b.warnOffs.v) == 0 {
-		b.warnOffs.add(b.mem, 0)
+	if len(b.warns) == 0 {
+		b.cellWarns.AppendNull(b.mem)
+		return
 	}
-	for _, w := range b.warns {
-		b.warnText.add(b.mem, w)
-	}
-	b.warnValid.add(b.mem, b.n, len(b.warns) > 0)
-	b.warnOffs.add(b.mem, int32(b.warnText.len()))
+	b.cellWarns.Append(b.mem, b.warns)
 }
 
 // expect tells the batch about how many more rows will come.
@@ -290,16 +281,15 @@ func (b *batch) expect(rows int) { b.expected = rows }
 
 // reserve makes room for m more rows like those so far, and a little more.
 func (b *batch) reserve(m int) {
-	data := func(c *strCol) {
-		c.offs.grow(b.mem, m)
-		per := len(c.data.b) / b.n * m
-		c.data.grow(b.mem, per+per/8)
+	data := func(c *colbuild.Strings) {
+		per := c.DataLen() / b.n * m
+		c.Reserve(b.mem, m, per+per/8)
 	}
 	for j := range b.cols {
 		data(&b.cols[j])
 	}
-	b.row.grow(b.mem, m)
-	b.warnOffs.grow(b.mem, m)
+	b.row.Grow(b.mem, m)
+	b.cellWarns.Reserve(b.mem, m)
 }
 
 // flush emits the rows gathered so far, if any, then checks ctx.
@@ -324,13 +314,13 @@ func (b *batch) record() arrow.Record {
 	arrs := make([]arrow.Array, 0, len(pipeline.RawSchema.Fields()))
 	file, sheet := b.provenance()
 	arrs = append(arrs, file, sheet)
-	arrs = append(arrs, newArray(arrow.PrimitiveTypes.Int32, n, b.row.finish()))
+	arrs = append(arrs, newArray(arrow.PrimitiveTypes.Int32, n, b.row.Finish(b.mem)))
 	arrs = append(arrs, array.MakeArrayOfNull(b.mem, arrow.BinaryTypes.String, n))
-	arrs = append(arrs, newArray(arrow.FixedWidthTypes.Boolean, n, b.nikBits.finish(b.mem)))
-	arrs = append(arrs, b.warnings(n))
+	arrs = append(arrs, newArray(arrow.FixedWidthTypes.Boolean, n, b.nikBits.Finish(b.mem)))
+	arrs = append(arrs, b.cellWarns.Finish(b.mem, cellWarningsType))
 	for j := range b.cols {
-		a := b.cols[j].finish(b.mem, n)
-		b.emitting[j] = a.(*array.String)
+		a := b.cols[j].Finish(b.mem)
+		b.emitting[j] = a
 		arrs = append(arrs, a)
 	}
 	rec := array.NewRecord(pipeline.RawSchema, arrs, int64(n))
@@ -342,24 +332,22 @@ func (b *batch) record() arrow.Record {
 
 // provenance returns the file and sheet columns of the batch's rows.
 func (b *batch) provenance() (file, sheet arrow.Array) {
-	var fc, sc strCol
+	var fc, sc colbuild.Strings
 	fileLen, sheetLen := 0, 0
 	for k, r := range b.runs {
 		rows := b.runEnd(k) - r.from
 		fileLen += rows * len(r.l.file)
 		sheetLen += rows * len(r.l.sheet)
 	}
-	fc.offs.grow(b.mem, b.n+1)
-	sc.offs.grow(b.mem, b.n+1)
-	fc.data.grow(b.mem, fileLen)
-	sc.data.grow(b.mem, sheetLen)
+	fc.Reserve(b.mem, b.n, fileLen)
+	sc.Reserve(b.mem, b.n, sheetLen)
 	for k, r := range b.runs {
 		for range b.runEnd(k) - r.from {
-			fc.add(b.mem, r.l.file)
-			sc.add(b.mem, r.l.sheet)
+			fc.Append(b.mem, r.l.file)
+			sc.Append(b.mem, r.l.sheet)
 		}
 	}
-	return fc.finish(b.mem, b.n), sc.finish(b.mem, b.n)
+	return fc.Finish(b.mem), sc.Finish(b.mem)
 }
 
 // runEnd returns the row after run k.
@@ -370,20 +358,8 @@ func (b *batch) runEnd(k int) int {
 	return b.n
 }
 
-// warnings returns the cell_warnings column of the batch's rows.
-func (b *batch) warnings(n int) arrow.Array {
-	if len(b.warnOffs.v) == 0 {
-		b.warnOffs.add(b.mem, 0)
-	}
-	values := b.warnText.finish(b.mem, b.warnText.len())
-	defer values.Release()
-	valid, nulls := b.warnValid.finish(b.mem)
-	d := array.NewData(pipeline.RawSchema.Field(pipeline.RawSchema.FieldIndices(pipeline.ColCellWarnings)[0]).Type,
-		n, []*memory.Buffer{valid, b.warnOffs.finish()}, []arrow.ArrayData{values.Data()}, nulls, 0)
-	releaseBufs(d.Buffers())
-	defer d.Release()
-	return array.MakeFromData(d)
-}
+// cellWarningsType is RawSchema's type of cell_warnings.
+var cellWarningsType = pipeline.RawSchema.Field(pipeline.RawSchema.FieldIndices(pipeline.ColCellWarnings)[0]).Type
 
 // newArray returns an array of n values without nulls of a fixed-width
 // type, taking over the caller's reference to values.
@@ -392,200 +368,6 @@ func newArray(t arrow.DataType, n int, values *memory.Buffer) arrow.Array {
 	values.Release()
 	defer d.Release()
 	return array.MakeFromData(d)
-}
-
-// releaseBufs releases the caller's references to bufs, which array.NewData
-// retained.
-func releaseBufs(bufs []*memory.Buffer) {
-	for _, x := range bufs {
-		if x != nil {
-			x.Release()
-		}
-	}
-}
-
-// bytesBuf is a byte slice in memory from an allocator: b is the bytes so
-// far, and its capacity is the allocation's (buf). It grows only through
-// grow; an append within its capacity writes into buf.
-type bytesBuf struct {
-	buf *memory.Buffer
-	b   []byte
-}
-
-// grow makes room for n more bytes, at least doubling the allocation.
-func (x *bytesBuf) grow(mem memory.Allocator, n int) {
-	if cap(x.b)-len(x.b) >= n {
-		return
-	}
-	x.move(mem, max(len(x.b)+n, 2*cap(x.b), 64))
-}
-
-// move puts the bytes into an allocation of at least c bytes.
-func (x *bytesBuf) move(mem memory.Allocator, c int) {
-	if x.buf == nil {
-		x.buf = memory.NewResizableBuffer(mem)
-	}
-	x.buf.Reserve(c)
-	x.b = x.buf.Buf()[:len(x.b)]
-}
-
-// finish returns the bytes as a buffer the caller owns; x starts anew.
-func (x *bytesBuf) finish(mem memory.Allocator) *memory.Buffer {
-	if x.buf == nil {
-		x.buf = memory.NewResizableBuffer(mem)
-	}
-	buf := x.buf
-	buf.ResizeNoShrink(len(x.b))
-	*x = bytesBuf{}
-	return buf
-}
-
-func (x *bytesBuf) release() {
-	if x.buf != nil {
-		x.buf.Release()
-	}
-	*x = bytesBuf{}
-}
-
-// int32Buf is bytesBuf for int32 values.
-type int32Buf struct {
-	buf *memory.Buffer
-	v   []int32
-}
-
-func (x *int32Buf) add(mem memory.Allocator, v int32) {
-	if len(x.v) == cap(x.v) {
-		x.grow(mem, 1)
-	}
-	x.v = append(x.v, v)
-}
-
-// grow makes room for n more values, at least doubling the allocation.
-func (x *int32Buf) grow(mem memory.Allocator, n int) {
-	if cap(x.v)-len(x.v) >= n {
-		return
-	}
-	if x.buf == nil {
-		x.buf = memory.NewResizableBuffer(mem)
-	}
-	x.buf.Reserve(arrow.Int32Traits.BytesRequired(max(len(x.v)+n, 2*cap(x.v), 16)))
-	all := arrow.Int32Traits.CastFromBytes(x.buf.Buf())
-	x.v = all[:len(x.v):len(all)]
-}
-
-// finish returns the values as a buffer the caller owns; x starts anew.
-// x holds at least one value.
-func (x *int32Buf) finish() *memory.Buffer {
-	buf := x.buf
-	buf.ResizeNoShrink(arrow.Int32Traits.BytesRequired(len(x.v)))
-	*x = int32Buf{}
-	return buf
-}
-
-func (x *int32Buf) release() {
-	if x.buf != nil {
-		x.buf.Release()
-	}
-	*x = int32Buf{}
-}
-
-// bitmap is a validity bitmap being filled, made at the first null: until
-// then every value is valid.
-type bitmap struct {
-	bytesBuf
-	nulls int
-}
-
-// add sets the validity of value i, the one after those so far.
-func (v *bitmap) add(mem memory.Allocator, i int, valid bool) {
-	if v.nulls == 0 {
-		if valid {
-			return
-		}
-		// The first null: the values before are valid.
-		v.grow(mem, int(bitutil.BytesForBits(int64(i+1))))
-		for range bitutil.BytesForBits(int64(i)) {
-			v.b = append(v.b, 0xff)
-		}
-	}
-	if i%8 == 0 {
-		v.grow(mem, 1)
-		v.b = append(v.b, 0)
-	}
-	bitutil.SetBitTo(v.b, i, valid)
-	if !valid {
-		v.nulls++
-	}
-}
-
-// finish returns the bitmap as a buffer the caller owns (nil when there
-// is no null) and the number of nulls; v starts anew.
-func (v *bitmap) finish(mem memory.Allocator) (*memory.Buffer, int) {
-	nulls := v.nulls
-	v.nulls = 0
-	if nulls == 0 {
-		v.bytesBuf.release()
-		return nil, 0
-	}
-	return v.bytesBuf.finish(mem), nulls
-}
-
-func (v *bitmap) release() {
-	v.bytesBuf.release()
-	v.nulls = 0
-}
-
-// strCol is a string column being filled: value bytes, offsets (one more
-// than the values, none before the first) and validity.
-type strCol struct {
-	data  bytesBuf
-	offs  int32Buf
-	valid bitmap
-}
-
-// len returns the number of values added.
-func (c *strCol) len() int { return max(0, len(c.offs.v)-1) }
-
-// add appends s.
-func (c *strCol) add(mem memory.Allocator, s string) {
-	if len(c.offs.v) == 0 {
-		c.offs.add(mem, 0)
-	}
-	if cap(c.data.b)-len(c.data.b) < len(s) {
-		c.data.grow(mem, len(s))
-	}
-	c.data.b = append(c.data.b, s...)
-	if c.valid.nulls > 0 {
-		c.valid.add(mem, len(c.offs.v)-1, true)
-	}
-	c.offs.add(mem, int32(len(c.data.b)))
-}
-
-// addNull appends a null.
-func (c *strCol) addNull(mem memory.Allocator) {
-	if len(c.offs.v) == 0 {
-		c.offs.add(mem, 0)
-	}
-	c.valid.add(mem, len(c.offs.v)-1, false)
-	c.offs.add(mem, int32(len(c.data.b)))
-}
-
-// finish returns the n values added as a string array; c starts anew.
-func (c *strCol) finish(mem memory.Allocator, n int) arrow.Array {
-	if len(c.offs.v) == 0 {
-		c.offs.add(mem, 0)
-	}
-	valid, nulls := c.valid.finish(mem)
-	d := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{valid, c.offs.finish(), c.data.finish(mem)}, nil, nulls, 0)
-	releaseBufs(d.Buffers())
-	defer d.Release()
-	return array.NewStringData(d)
-}
-
-func (c *strCol) release() {
-	c.data.release()
-	c.offs.release()
-	c.valid.release()
 }
 
 // origCells keeps, for the rows of a batch, what their originals are
