@@ -492,12 +492,15 @@ func (r *Runner) snapshot(in Input, buf []byte) ([]byte, error) {
 	if err != nil {
 		return nil, unreadable(err)
 	}
-	b := bytes.NewBuffer(buf[:0])
-	if in.Size > 0 {
+	if need := int(in.Size) + bytes.MinRead; in.Size > 0 && cap(buf) < need {
 		// ReadFrom wants bytes.MinRead free before it sees the end: without
-		// them it would double a buffer the file just fills.
-		b.Grow(int(in.Size) + bytes.MinRead)
+		// them it would double a buffer the file just fills. A buffer too
+		// small for this input is replaced by one of the input's size, not
+		// doubled as bytes.Buffer's Grow would: the runtime zeroes (and the
+		// kernel maps) every byte of it.
+		buf = make([]byte, 0, need)
 	}
+	b := bytes.NewBuffer(buf[:0])
 	_, err = b.ReadFrom(io.LimitReader(f, limit+1))
 	if cerr := f.Close(); err == nil {
 		err = cerr
