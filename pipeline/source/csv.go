@@ -80,9 +80,8 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		lay *layout
 		// The last data record is held back until the file ends, to check
 		// that it does not hold the rest of the file in a quoted field
-		// never closed.
+		// never closed. The reader keeps its texts (Keep).
 		last     []string
-		held     heldRecord // last's texts
 		lastLine int
 		followed bool // a blank record came after last: its quotes closed
 		// dataStart is the text offset after the first data record.
@@ -124,7 +123,8 @@ func (s *reader) readCSV(ctx context.Context, mem memory.Allocator, in pipeline.
 		} else {
 			dataStart = r.InputOffset()
 		}
-		last, lastLine, followed = held.hold(rec), line, false
+		r.Keep()
+		last, lastLine, followed = rec, line, false
 	}
 	if lay == nil { // not expected: sniffing found a header with this delimiter
 		return nil, &pipeline.InputError{File: in.Path, Err: pipeline.ErrNoHeader}

@@ -13,8 +13,8 @@ import (
 // character and no TrimLeadingSpace: the same fields, line numbers and
 // input offsets (FuzzCSVReader compares the two). What it does not do is
 // allocate a string for every record: a record's fields share a buffer
-// the next Read writes over, so a caller keeping one longer copies it
-// (hold).
+// the next Read writes over, unless the caller keeps the record (Keep):
+// the Reads after that write into a second buffer, until the next Keep.
 //
 // With LazyQuotes encoding/csv reports no ParseError: a quote out of place
 // is text, and a quoted field never closed reads to the end of the input.
@@ -28,10 +28,22 @@ type csvReader struct {
 	recLine int   // line the last record starts on
 	raw     []byte
 
-	buf  []byte   // the last record's field texts
-	ends []int    // the end of each field in buf
-	rec  []string // the last record, over buf
+	// slots are two records' buffers: Read writes into slots[cur], Keep
+	// switches to the other.
+	slots [2]csvRecord
+	cur   int
 }
+
+// csvRecord is a record's buffers, reused from record to record.
+type csvRecord struct {
+	buf  []byte   // the field texts
+	ends []int    // the end of each field in buf
+	rec  []string // the record, over buf
+}
+
+// Keep keeps the last record Read returned: it stays as it is until the
+// Read after the next Keep.
+func (r *csvReader) Keep() { r.cur ^= 1 }
 
 func newCSVReader(r *bufio.Reader, comma byte) *csvReader {
 	return &csvReader{r: r, comma: comma}
@@ -91,18 +103,19 @@ func (r *csvReader) Read() ([]string, error) {
 		return nil, errRead
 	}
 	r.recLine = r.numLine
-	r.buf, r.ends = r.buf[:0], r.ends[:0]
+	w := &r.slots[r.cur]
+	w.buf, w.ends = w.buf[:0], w.ends[:0]
 	if bytes.IndexByte(line, '"') < 0 {
 		// No quote: the fields are the line's texts between delimiters.
 		line = line[:len(line)-lengthNL(line)]
-		r.buf = append(r.buf, line...)
-		for i, c := range r.buf {
+		w.buf = append(w.buf, line...)
+		for i, c := range w.buf {
 			if c == r.comma {
-				r.ends = append(r.ends, i)
+				w.ends = append(w.ends, i)
 			}
 		}
-		r.ends = append(r.ends, len(r.buf))
-		return r.record(true), errRead
+		w.ends = append(w.ends, len(w.buf))
+		return w.record(true), errRead
 	}
 parseField:
 	for {
@@ -115,8 +128,8 @@ parseField:
 			} else {
 				field = field[:len(field)-lengthNL(field)]
 			}
-			r.buf = append(r.buf, field...)
-			r.ends = append(r.ends, len(r.buf))
+			w.buf = append(w.buf, field...)
+			w.ends = append(w.ends, len(w.buf))
 			if i >= 0 {
 				line = line[i+1:]
 				continue parseField
@@ -129,29 +142,29 @@ parseField:
 			i := bytes.IndexByte(line, '"')
 			switch {
 			case i >= 0:
-				r.buf = append(r.buf, line[:i]...)
+				w.buf = append(w.buf, line[:i]...)
 				line = line[i+1:]
 				switch {
 				case len(line) > 0 && line[0] == '"':
 					// `""`: a quote.
-					r.buf = append(r.buf, '"')
+					w.buf = append(w.buf, '"')
 					line = line[1:]
 				case len(line) > 0 && line[0] == r.comma:
 					// `",`: the field's end.
 					line = line[1:]
-					r.ends = append(r.ends, len(r.buf))
+					w.ends = append(w.ends, len(w.buf))
 					continue parseField
 				case lengthNL(line) == len(line):
 					// `"\n`: the record's end.
-					r.ends = append(r.ends, len(r.buf))
+					w.ends = append(w.ends, len(w.buf))
 					break parseField
 				default:
 					// A bare quote, kept (LazyQuotes).
-					r.buf = append(r.buf, '"')
+					w.buf = append(w.buf, '"')
 				}
 			case len(line) > 0:
 				// The line ends in the field: it goes on on the next.
-				r.buf = append(r.buf, line...)
+				w.buf = append(w.buf, line...)
 				if errRead != nil {
 					break parseField
 				}
@@ -161,28 +174,28 @@ parseField:
 				}
 			default:
 				// The input ends in the field (LazyQuotes).
-				r.ends = append(r.ends, len(r.buf))
+				w.ends = append(w.ends, len(w.buf))
 				break parseField
 			}
 		}
 	}
-	return r.record(false), errRead
+	return w.record(false), errRead
 }
 
-// record makes r.rec the fields of r.buf ending at r.ends; delimited says
+// record makes w.rec the fields of w.buf ending at w.ends; delimited says
 // a delimiter follows each field but the last in buf.
-func (r *csvReader) record(delimited bool) []string {
-	r.rec = r.rec[:0]
-	s := unsafe.String(unsafe.SliceData(r.buf), len(r.buf))
+func (w *csvRecord) record(delimited bool) []string {
+	w.rec = w.rec[:0]
+	s := unsafe.String(unsafe.SliceData(w.buf), len(w.buf))
 	start := 0
-	for _, end := range r.ends {
-		r.rec = append(r.rec, s[start:end])
+	for _, end := range w.ends {
+		w.rec = append(w.rec, s[start:end])
 		start = end
 		if delimited {
 			start++
 		}
 	}
-	return r.rec
+	return w.rec
 }
 
 func lengthNL(b []byte) int {
@@ -190,28 +203,6 @@ func lengthNL(b []byte) int {
 		return 1
 	}
 	return 0
-}
-
-// heldRecord is a copy of a record that outlives the next Read.
-type heldRecord struct {
-	buf   []byte
-	cells []string
-}
-
-// hold copies rec into h, over the copy h held before.
-func (h *heldRecord) hold(rec []string) []string {
-	h.buf = h.buf[:0]
-	for _, c := range rec {
-		h.buf = append(h.buf, c...)
-	}
-	s := unsafe.String(unsafe.SliceData(h.buf), len(h.buf))
-	h.cells = h.cells[:0]
-	start := 0
-	for _, c := range rec {
-		h.cells = append(h.cells, s[start:start+len(c)])
-		start += len(c)
-	}
-	return h.cells
 }
 
 // cloneStrings returns a copy of ss whose texts are copies too.
