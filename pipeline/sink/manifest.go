@@ -4,12 +4,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"readiness/pipeline"
 )
@@ -65,7 +67,10 @@ func Outputs(dir string, sinks []pipeline.Sink) ([]pipeline.ManifestOutput, erro
 			reported[f] = true
 		}
 	}
-	var outs []pipeline.ManifestOutput
+	var (
+		outs  []pipeline.ManifestOutput
+		paths []string
+	)
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -82,11 +87,7 @@ func Outputs(dir string, sinks []pipeline.Sink) ([]pipeline.ManifestOutput, erro
 			return fmt.Errorf("output folder holds %s, which no sink reports", rel)
 		}
 		delete(reported, rel)
-		size, sum, err := HashFile(p)
-		if err != nil {
-			return err
-		}
-		outs = append(outs, pipeline.ManifestOutput{Path: rel, Size: size, SHA256: sum})
+		outs, paths = append(outs, pipeline.ManifestOutput{Path: rel}), append(paths, p)
 		return nil
 	})
 	if err != nil {
@@ -94,6 +95,17 @@ func Outputs(dir string, sinks []pipeline.Sink) ([]pipeline.ManifestOutput, erro
 	}
 	for f := range reported {
 		return nil, fmt.Errorf("a sink reports %s, which is not in the output folder", f)
+	}
+	// The files are hashed side by side: this is the run's end, with a
+	// core free for each of the largest.
+	errs := make([]error, len(outs))
+	var wg sync.WaitGroup
+	for i := range outs {
+		wg.Go(func() { outs[i].Size, outs[i].SHA256, errs[i] = HashFile(paths[i]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	sort.Slice(outs, func(i, j int) bool { return outs[i].Path < outs[j].Path })
 	return outs, nil
