@@ -384,9 +384,12 @@ func sortPrintOrder(ps []allocPerson, q []int32) {
 
 // sortPrintOrderPacked is sortPrintOrder's fast path: it sorts q and
 // reports true if q is in index order, Seq does not decrease along it, and
-// each person's tier (8 bits), missing date (1 bit), date less the
-// earliest (d bits) and index (b bits) fit 64 bits; otherwise it leaves q
-// alone and reports false.
+// each person's class (tier, missing date, date less the earliest: under
+// 9+d bits for dates spanning fewer than 2^d days) and index (b bits) fit
+// 64 bits; otherwise it leaves q alone and reports false. The keys are
+// sorted by counting when their classes span fewer than four per key
+// (a region's persons over a few years of request dates), as integers
+// otherwise.
 func sortPrintOrderPacked(ps []allocPerson, q []int32) bool {
 	if len(q) < 2 {
 		return true
@@ -403,26 +406,44 @@ func sortPrintOrderPacked(ps []allocPerson, q []int32) bool {
 		}
 	}
 	lo = min(lo, hi) // no date at all: every span is 0
-	dBits := bits.Len64(uint64(hi - lo))
+	span := uint64(hi-lo) + 1
 	iBits := bits.Len32(uint32(q[len(q)-1]))
-	if 9+dBits+iBits > 64 {
+	if 9+bits.Len64(span-1)+iBits > 64 {
 		return false
 	}
 	keys := make([]uint64, len(q))
+	cLo, cHi := uint64(math.MaxUint64), uint64(0)
 	for k, i := range q {
 		p := &ps[i]
-		key := uint64(uint8(p.Tier)) << 1
+		c := uint64(uint8(p.Tier)) * 2 * span // below 2^(9+d): 256·2·span
 		if p.Request == noDate {
-			key = (key | 1) << dBits
+			c += span
 		} else {
-			key = key<<dBits | uint64(int64(p.Request)-lo)
+			c += uint64(int64(p.Request) - lo)
 		}
-		keys[k] = key<<iBits | uint64(i)
+		cLo, cHi = min(cLo, c), max(cHi, c)
+		keys[k] = c<<iBits | uint64(i)
+	}
+	if cHi-cLo < 4*uint64(len(q)) {
+		// Counting: the keys of a class stay in the order given, index
+		// order, which is what a key's low bits would decide.
+		start := make([]int, cHi-cLo+2)
+		for _, key := range keys {
+			start[key>>iBits-cLo+1]++
+		}
+		for c := 1; c < len(start); c++ {
+			start[c] += start[c-1]
+		}
+		for _, key := range keys {
+			c := key>>iBits - cLo
+			q[start[c]] = int32(key & (1<<iBits - 1))
+			start[c]++
+		}
+		return true
 	}
 	slices.Sort(keys)
-	mask := uint64(1)<<iBits - 1
 	for k, key := range keys {
-		q[k] = int32(key & mask)
+		q[k] = int32(key & (1<<iBits - 1))
 	}
 	return true
 }

@@ -941,6 +941,7 @@ func comparePrintOrder(ps []allocPerson, a, b int) int {
 func TestSortPrintOrder(t *testing.T) {
 	wide := []int32{noDate, noDate + 1, -1, 0, 1, 18000, 18001, math.MaxInt32}
 	narrow := []int32{noDate, -3, 17999, 18000, 18001, 18400}
+	dense := []int32{noDate, 18000, 18001, 18002, 18003, 18005, 18008}
 	tests := []struct {
 		name    string
 		dates   []int32
@@ -948,7 +949,8 @@ func TestSortPrintOrder(t *testing.T) {
 	}{
 		{"shuffled queue, Seq out of index order", wide, false},
 		{"queue in index order, dates at the ends of int32", wide, true},
-		{"queue in index order, real dates", narrow, true},
+		{"queue in index order, dates over years (sorted as integers)", narrow, true},
+		{"queue in index order, dates over days (sorted by counting)", dense, true},
 	}
 	r := rand.New(rand.NewPCG(5, 8))
 	for _, tt := range tests {
