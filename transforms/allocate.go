@@ -54,7 +54,8 @@ func (c AllocateConfig) validate() error {
 //
 //   - Planner (allocate_plan) reads the persons table: it notes, for
 //     each person in input order, the compact keys the plan needs (tier,
-//     region, request date) and lets the batch pass on unchanged, keeping
+//     region as its index in the reference, request date: 12 bytes
+//     without a pointer) and lets the batch pass on unchanged, keeping
 //     nothing of it. Its Finish starts making the plan in a goroutine of
 //     its own and emits nothing: the plan is made while the stages
 //     between the two finish (ganda's search).
