@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"math"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -33,6 +33,9 @@ func (c AllocateConfig) validate() error {
 	if c.Stock == nil {
 		errs = append(errs, errors.New("allocate: stock plan missing"))
 	}
+	if c.Regions != nil && len(c.Regions.Regencies()) >= noRegion {
+		errs = append(errs, fmt.Errorf("allocate: %d regencies in the reference, at most %d", len(c.Regions.Regencies()), noRegion-1))
+	}
 	if c.AsOf.IsZero() || c.ElectionDate.IsZero() {
 		errs = append(errs, errors.New("allocate: as-of or election date missing"))
 	}
@@ -51,7 +54,8 @@ func (c AllocateConfig) validate() error {
 //
 //   - Planner (allocate_plan) reads the persons table: it notes, for
 //     each person in input order, the compact keys the plan needs (tier,
-//     region, request date) and lets the batch pass on unchanged, keeping
+//     region as its index in the reference, request date: 12 bytes
+//     without a pointer) and lets the batch pass on unchanged, keeping
 //     nothing of it. Its Finish starts making the plan in a goroutine of
 //     its own and emits nothing: the plan is made while the stages
 //     between the two finish (ganda's search).
@@ -84,7 +88,10 @@ type Allocate struct {
 	// blank; persons are those who need one.
 	needy   []int32
 	persons []allocPerson
-	regions map[string]string // region codes, held apart from the batches
+
+	// regionIndex is each regency code's index in the reference (and in
+	// the plan's regions), the first of a code repeated.
+	regionIndex map[string]uint16
 
 	// The annotator's, from the planner's Finish: the plan once planning
 	// is closed, needy handed over as marks, and how many persons it has
@@ -101,7 +108,14 @@ func NewAllocate(cfg AllocateConfig) (*Allocate, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Allocate{cfg: cfg, printDays: pipeline.PrintDays(cfg.AsOf, cfg.ElectionDate, cfg.Holidays)}, nil
+	a := &Allocate{cfg: cfg, printDays: pipeline.PrintDays(cfg.AsOf, cfg.ElectionDate, cfg.Holidays)}
+	a.regionIndex = make(map[string]uint16, len(cfg.Regions.Regencies()))
+	for r, reg := range cfg.Regions.Regencies() {
+		if _, dup := a.regionIndex[reg.Code]; !dup {
+			a.regionIndex[reg.Code] = uint16(r)
+		}
+	}
+	return a, nil
 }
 
 // Planner returns the stage that notes every person's needs and makes
@@ -137,31 +151,60 @@ var allocateReads = []string{
 	pipeline.ColRegionCode, pipeline.ColStatus, pipeline.ColCardEvent, pipeline.ColCardRequestDate,
 }
 
-// Apply implements pipeline.TableStage: it notes who needs a blank.
+// Apply implements pipeline.TableStage: it notes who needs a blank. A
+// run of more than math.MaxInt32 persons fails: a person's place in the
+// input is an int32.
 func (pl allocPlanner) Apply(ctx context.Context, mem memory.Allocator, t pipeline.Table, rec arrow.Record, emit pipeline.Emit) error {
 	a := pl.Allocate
 	if err := requireColumns(pl.Name(), rec, pipeline.PersonSchema, allocateReads...); err != nil {
 		return err
 	}
-	if a.regions == nil {
-		a.regions = map[string]string{}
+	rows := int(rec.NumRows())
+	if len(a.needy) > math.MaxInt32-rows {
+		return fmt.Errorf("%s: more than %d persons", pl.Name(), math.MaxInt32)
 	}
 	region, status := stringCol(rec, pipeline.ColRegionCode), stringCol(rec, pipeline.ColStatus)
 	event, request := stringCol(rec, pipeline.ColCardEvent), dateCol(rec, pipeline.ColCardRequestDate)
-	for j := 0; j < int(rec.NumRows()); j++ {
+	needy, persons := doubled(a.needy, rows), doubled(a.persons, rows)
+	code, index := "", a.regionOf("") // the last code looked up: a run of one region's persons costs one look-up
+	for j := range rows {
 		tier := tierOf(status.Value(j), event.Value(j))
 		if tier == 0 {
-			a.needy = append(a.needy, -1)
+			needy = append(needy, -1)
 			continue
 		}
-		p := allocPerson{Region: a.region(region.Value(j)), Tier: tier, Request: noDate, Seq: len(a.needy)}
+		if c := region.Value(j); c != code {
+			code, index = c, a.regionOf(c)
+		}
+		p := allocPerson{Region: index, Tier: tier, Request: noDate, Seq: int32(len(needy))}
 		if request.IsValid(j) {
 			p.Request = int32(request.Value(j))
 		}
-		a.needy = append(a.needy, int32(len(a.persons)))
-		a.persons = append(a.persons, p)
+		needy = append(needy, int32(len(persons)))
+		persons = append(persons, p)
 	}
+	a.needy, a.persons = needy, persons
 	return nil
+}
+
+// doubled returns s with room for n more, its capacity at least doubled
+// when it grows: append grows a large slice by a quarter, so a slice of a
+// million persons grown batch by batch was copied about four times its
+// final size in all.
+func doubled[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	return append(make([]T, 0, max(2*cap(s), len(s)+n)), s...)
+}
+
+// regionOf returns the index of a regency code in the reference, noRegion
+// for a code not in it.
+func (a *Allocate) regionOf(code string) uint16 {
+	if r, ok := a.regionIndex[code]; ok {
+		return r
+	}
+	return noRegion
 }
 
 // Finish implements pipeline.TableStage: it starts making the plan, for
@@ -198,17 +241,7 @@ func (a *Allocate) madePlan() *allocPlan {
 // Release implements pipeline.TableStage: it drops what the planner
 // gathered; a plan already made stays the annotator's.
 func (pl allocPlanner) Release() {
-	pl.needy, pl.persons, pl.regions = nil, nil, nil
-}
-
-// region returns code as a string of its own: the batch is not kept.
-func (a *Allocate) region(code string) string {
-	s, ok := a.regions[code]
-	if !ok {
-		s = strings.Clone(code)
-		a.regions[s] = s
-	}
-	return s
+	pl.needy, pl.persons = nil, nil
 }
 
 // tierOf is the priority tier of a person's blank (SPEC §7), 0 when the
@@ -338,7 +371,7 @@ func (a *Allocate) annotate(mem memory.Allocator, rec arrow.Record, plan allocPl
 		if plan.Blank[p] == blankNone {
 			order.AppendNull()
 		} else {
-			order.Append(int32(plan.Rank[p]) + 1)
+			order.Append(plan.Rank[p] + 1)
 		}
 	}
 	cols := []arrow.Array{tier.NewArray(), blank.NewArray(), ifDelivered.NewArray(), order.NewArray()}

@@ -282,7 +282,7 @@ func TestAllocateReleasedWithoutFinish(t *testing.T) {
 	planner.Release()
 	planner.Release() // twice is harmless
 	annotator.Release()
-	if a.needy != nil || a.persons != nil || a.regions != nil || a.plan != nil || a.marks != nil {
+	if a.needy != nil || a.persons != nil || a.plan != nil || a.marks != nil {
 		t.Error("released stages still hold the persons' keys or a plan")
 	}
 }

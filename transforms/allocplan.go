@@ -3,6 +3,7 @@ package transforms
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -50,13 +51,19 @@ const (
 	reasonBufferOut        = "BUFFER_OUT"
 )
 
-// allocPerson is one person who needs a blank.
+// allocPerson is one person who needs a blank. It is 12 bytes and holds
+// no pointer: the planner notes one for every such person of the run, and
+// the collector never scans a slice of them.
 type allocPerson struct {
-	Region  string // current region code; a code not in allocInput.Regions leaves the person unplanned
-	Tier    int8   // 1, 2 or 3 (1 = highest priority); any other value leaves the person unplanned
 	Request int32  // request date, days since 1970-01-01; noDate when missing (sorts after every date)
-	Seq     int    // input order, unique; the final tie-break
+	Seq     int32  // input order, unique; the final tie-break
+	Region  uint16 // current region, an index into allocInput.Regions; an index out of range (noRegion) leaves the person unplanned
+	Tier    int8   // 1, 2 or 3 (1 = highest priority); any other value leaves the person unplanned
 }
+
+// noRegion is the region of a person whose region code is not in the
+// reference: such a person is planned nowhere.
+const noRegion = math.MaxUint16
 
 // allocRegion is a region's own means.
 type allocRegion struct {
@@ -113,9 +120,9 @@ type deliveryPlan struct {
 
 // allocPlan is the outcome of planAllocation.
 type allocPlan struct {
-	Blank       []int8 // per person (index of allocInput.Persons): blankNone, blankStock or blankBuffer
-	BlankWhatIf []int8 // per person: Blank, plus blankDelivery for persons served by deliveries
-	Rank        []int  // per person: 0-based place in its region's print order; -1 when unplanned
+	Blank       []int8  // per person (index of allocInput.Persons): blankNone, blankStock or blankBuffer
+	BlankWhatIf []int8  // per person: Blank, plus blankDelivery for persons served by deliveries
+	Rank        []int32 // per person: 0-based place in its region's print order; -1 when unplanned
 	Regions     []regionPlan
 	BufferGiven int
 	BufferLeft  int
@@ -161,19 +168,20 @@ type allocPlan struct {
 // each delivery. The tests assert the prefix on every case.
 //
 // Each person's outcome and each region's plan depend only on the input
-// values, never on the order of Regions or Persons beyond Seq (persons
-// with equal Seq, which the caller must not pass, fall back to their
-// index); Regions of the plan follow allocInput.Regions. Persons of an
-// unknown region or with a tier outside 1–3 get blankNone and Rank −1 and
-// count nowhere. Of two regions with the same code, the first takes the
-// persons and the second plans for nobody. planAllocation never panics.
+// values, never on the order of Regions (the persons' Region following
+// them) or Persons beyond Seq (persons with equal Seq, which the caller
+// must not pass, fall back to their index); Regions of the plan follow
+// allocInput.Regions. Persons whose Region is out of range or whose tier
+// is outside 1–3 get blankNone and Rank −1 and count nowhere. There are at
+// most math.MaxInt32 persons (the planner stage sees to it).
+// planAllocation never panics.
 func planAllocation(in allocInput) allocPlan {
 	nr := len(in.Regions)
 	printDays := max(in.PrintDays, 0)
 	plan := allocPlan{
 		Blank:       make([]int8, len(in.Persons)),
 		BlankWhatIf: make([]int8, len(in.Persons)),
-		Rank:        make([]int, len(in.Persons)),
+		Rank:        make([]int32, len(in.Persons)),
 		Regions:     make([]regionPlan, nr),
 		Deliveries:  make([]deliveryPlan, len(in.Deliveries)),
 	}
@@ -181,42 +189,33 @@ func planAllocation(in allocInput) allocPlan {
 	// byCode is the region indices in code order, the order every tie is
 	// broken in; apportion favours the lower position.
 	byCode := make([]int, nr)
-	index := make(map[string]int, nr)
 	for r := range byCode {
 		byCode[r] = r
-		if _, dup := index[in.Regions[r].Code]; !dup {
-			index[in.Regions[r].Code] = r
-		}
 	}
 	slices.SortStableFunc(byCode, func(a, b int) int { return cmp.Compare(in.Regions[a].Code, in.Regions[b].Code) })
 
 	// Print order per region. The queues are sized first: grown one
 	// person at a time, they took most of the plan's time at 1M persons.
-	regionOf := make([]int32, len(in.Persons))
 	sizes := make([]int, nr)
 	for i, p := range in.Persons {
 		plan.Rank[i] = -1
-		regionOf[i] = -1
-		r, ok := index[p.Region]
-		if !ok || p.Tier < 1 || p.Tier > 3 {
-			continue
+		if int(p.Region) < nr && p.Tier >= 1 && p.Tier <= 3 {
+			sizes[p.Region]++
 		}
-		regionOf[i] = int32(r)
-		sizes[r]++
 	}
-	queue := make([][]int, nr)
+	queue := make([][]int32, nr)
 	for r, n := range sizes {
-		queue[r] = make([]int, 0, n)
+		queue[r] = make([]int32, 0, n)
 	}
-	for i, r := range regionOf {
-		if r >= 0 {
-			queue[r] = append(queue[r], i)
+	for i, p := range in.Persons {
+		if int(p.Region) < nr && p.Tier >= 1 && p.Tier <= 3 {
+			queue[p.Region] = append(queue[p.Region], int32(i))
 		}
 	}
 	for r := range queue {
 		sortPrintOrder(in.Persons, queue[r])
 		for k, i := range queue[r] {
-			plan.Rank[i] = k
+			plan.Rank[i] = int32(k)
 		}
 	}
 
@@ -345,14 +344,24 @@ func tierReason(tp tierPlan, full bool, buffer, atTier int) string {
 
 // sortPrintOrder sorts the indexes q of persons of one region into print
 // order: tier, then request date oldest first with missing dates last,
-// then Seq, then index. It sorts the persons' keys packed side by
-// side, not the indexes: a comparison then reads two adjacent entries
-// instead of two persons anywhere in ps.
-func sortPrintOrder(ps []allocPerson, q []int) {
+// then Seq, then index. It sorts the persons' keys packed side by side,
+// not the indexes: a comparison then reads two adjacent entries instead of
+// two persons anywhere in ps.
+//
+// When q is in index order and Seq does not decrease along it (as
+// planAllocation's queues of the planner stage's persons are: Seq is the
+// person's place in the input), the index alone breaks the ties Seq and
+// index break, and tier, date and index are packed into one uint64 if
+// they fit (dates spanning fewer than 2^35 days at a million persons), to
+// be sorted as plain integers.
+func sortPrintOrder(ps []allocPerson, q []int32) {
+	if sortPrintOrderPacked(ps, q) {
+		return
+	}
 	type entry struct {
 		key uint64 // tier, then whether the request date is missing, then the date
-		seq int
-		i   int
+		seq int32
+		i   int32
 	}
 	es := make([]entry, len(q))
 	for k, i := range q {
@@ -371,6 +380,72 @@ func sortPrintOrder(ps []allocPerson, q []int) {
 	for k := range es {
 		q[k] = es[k].i
 	}
+}
+
+// sortPrintOrderPacked is sortPrintOrder's fast path: it sorts q and
+// reports true if q is in index order, Seq does not decrease along it, and
+// each person's class (tier, missing date, date less the earliest: under
+// 9+d bits for dates spanning fewer than 2^d days) and index (b bits) fit
+// 64 bits; otherwise it leaves q alone and reports false. The keys are
+// sorted by counting when their classes span fewer than four per key
+// (a region's persons over a few years of request dates), as integers
+// otherwise.
+func sortPrintOrderPacked(ps []allocPerson, q []int32) bool {
+	if len(q) < 2 {
+		return true
+	}
+	lo, hi := int64(math.MaxInt32), int64(math.MinInt32)
+	prev := q[0]
+	for k, i := range q {
+		if k > 0 && (i <= prev || ps[i].Seq < ps[prev].Seq) {
+			return false
+		}
+		prev = i
+		if d := ps[i].Request; d != noDate {
+			lo, hi = min(lo, int64(d)), max(hi, int64(d))
+		}
+	}
+	lo = min(lo, hi) // no date at all: every span is 0
+	span := uint64(hi-lo) + 1
+	iBits := bits.Len32(uint32(q[len(q)-1]))
+	if 9+bits.Len64(span-1)+iBits > 64 {
+		return false
+	}
+	keys := make([]uint64, len(q))
+	cLo, cHi := uint64(math.MaxUint64), uint64(0)
+	for k, i := range q {
+		p := &ps[i]
+		c := uint64(uint8(p.Tier)) * 2 * span // below 2^(9+d): 256·2·span
+		if p.Request == noDate {
+			c += span
+		} else {
+			c += uint64(int64(p.Request) - lo)
+		}
+		cLo, cHi = min(cLo, c), max(cHi, c)
+		keys[k] = c<<iBits | uint64(i)
+	}
+	if cHi-cLo < 4*uint64(len(q)) {
+		// Counting: the keys of a class stay in the order given, index
+		// order, which is what a key's low bits would decide.
+		start := make([]int, cHi-cLo+2)
+		for _, key := range keys {
+			start[key>>iBits-cLo+1]++
+		}
+		for c := 1; c < len(start); c++ {
+			start[c] += start[c-1]
+		}
+		for _, key := range keys {
+			c := key>>iBits - cLo
+			q[start[c]] = int32(key & (1<<iBits - 1))
+			start[c]++
+		}
+		return true
+	}
+	slices.Sort(keys)
+	for k, key := range keys {
+		q[k] = int32(key & (1<<iBits - 1))
+	}
+	return true
 }
 
 // mulSat returns a × b for a, b ≥ 0, saturated at math.MaxInt64.

@@ -11,12 +11,49 @@ import (
 	"testing"
 )
 
+// codedPerson is an allocPerson as the tests write it: its region a code,
+// not an index.
+type codedPerson struct {
+	Region  string
+	Tier    int8
+	Request int32
+	Seq     int
+}
+
+// codedInput is an allocInput of codedPersons.
+type codedInput struct {
+	Regions    []allocRegion
+	Persons    []codedPerson
+	Buffer     int
+	PrintDays  int
+	Deliveries []allocDelivery
+}
+
+// compact returns in as planAllocation takes it, each person's region
+// the index of the first region of its code, noRegion for a code of no
+// region, as the planner stage notes them.
+func (in codedInput) compact() allocInput {
+	index := map[string]uint16{}
+	for r, reg := range slices.Backward(in.Regions) {
+		index[reg.Code] = uint16(r)
+	}
+	out := allocInput{Regions: in.Regions, Buffer: in.Buffer, PrintDays: in.PrintDays, Deliveries: in.Deliveries}
+	for _, p := range in.Persons {
+		r, ok := index[p.Region]
+		if !ok {
+			r = noRegion
+		}
+		out.Persons = append(out.Persons, allocPerson{Region: r, Tier: p.Tier, Request: p.Request, Seq: int32(p.Seq)})
+	}
+	return out
+}
+
 // persons returns n persons of one region and tier, requested on
 // consecutive days from day, with Seq from seq on.
-func persons(region string, tier int8, n int, day int32, seq int) []allocPerson {
-	ps := make([]allocPerson, n)
+func persons(region string, tier int8, n int, day int32, seq int) []codedPerson {
+	ps := make([]codedPerson, n)
 	for i := range ps {
-		ps[i] = allocPerson{Region: region, Tier: tier, Request: day + int32(i), Seq: seq + i}
+		ps[i] = codedPerson{Region: region, Tier: tier, Request: day + int32(i), Seq: seq + i}
 	}
 	return ps
 }
@@ -33,7 +70,7 @@ func TestPlanAllocationWorked(t *testing.T) {
 	noNeed := tier(0, 0, 0, 0, reasonNoNeed)
 	tests := []struct {
 		name        string
-		in          allocInput
+		in          codedInput
 		want        []regionPlan
 		bufferLeft  int
 		deliveries  []deliveryPlan
@@ -61,7 +98,7 @@ func TestPlanAllocationWorked(t *testing.T) {
 			// Tier 1 waiting: 15, 20, 4, limits 15, 0, 4: 19 given. Tier 2
 			// waiting: 5 and 4: 9 given. 30 − 28 = 2 unusable.
 			name: "largest remainder with a cap and redistribution",
-			in: allocInput{
+			in: codedInput{
 				Regions: []allocRegion{
 					{Code: "1703", Stock: 0, CapPerDay: 20},
 					{Code: "1701", Stock: 10, CapPerDay: 20},
@@ -102,7 +139,7 @@ func TestPlanAllocationWorked(t *testing.T) {
 			// h=1 1702 (.45 tie with 1703, lower code), h=2 1703 (.91),
 			// h=3 1702 (.36 tie, lower code), h=4 1703 (.82), h=5 1701 (.45).
 			name: "alabama paradox, buffer 5",
-			in: allocInput{
+			in: codedInput{
 				Regions: []allocRegion{{Code: "1701", CapPerDay: 9}, {Code: "1702", CapPerDay: 9}, {Code: "1703", CapPerDay: 9}},
 				Persons: slices.Concat(persons("1701", 1, 1, 18000, 0), persons("1702", 1, 5, 18000, 10), persons("1703", 1, 5, 18000, 20)),
 				Buffer:  5, PrintDays: 1,
@@ -122,7 +159,7 @@ func TestPlanAllocationWorked(t *testing.T) {
 			// blank, the 6th blank goes to 1702 (.73, tie with 1703, lower
 			// code): 1, 3, 2, within one blank of every share.
 			name: "alabama paradox, buffer 6",
-			in: allocInput{
+			in: codedInput{
 				Regions: []allocRegion{{Code: "1701", CapPerDay: 9}, {Code: "1702", CapPerDay: 9}, {Code: "1703", CapPerDay: 9}},
 				Persons: slices.Concat(persons("1701", 1, 1, 18000, 0), persons("1702", 1, 5, 18000, 10), persons("1703", 1, 5, 18000, 20)),
 				Buffer:  6, PrintDays: 1,
@@ -145,7 +182,7 @@ func TestPlanAllocationWorked(t *testing.T) {
 			// (1702), limits 1 and 5, budget 3: shares 1/3, 8/3 = .33,
 			// 2.67; floors 0 + 2, the blank left to 1702 (.67): 0, 3.
 			name: "tiers in turn",
-			in: allocInput{
+			in: codedInput{
 				Regions: []allocRegion{{Code: "1701", Stock: 4, CapPerDay: 5}, {Code: "1702", CapPerDay: 5}},
 				Persons: slices.Concat(
 					persons("1701", 3, 1, 18000, 0), persons("1701", 2, 2, 18000, 1), persons("1701", 1, 3, 18000, 3),
@@ -167,7 +204,7 @@ func TestPlanAllocationWorked(t *testing.T) {
 			// 10 stock, 1702 has neither stock nor buffer. A late delivery
 			// (DaysBefore past PrintDays) is unusable everywhere.
 			name: "capacity and no buffer",
-			in: allocInput{
+			in: codedInput{
 				Regions:    []allocRegion{{Code: "1701", Stock: 10, CapPerDay: 2}, {Code: "1702", CapPerDay: 2}},
 				Persons:    slices.Concat(persons("1701", 1, 8, 18000, 0), persons("1702", 2, 1, 18000, 10)),
 				PrintDays:  3,
@@ -184,7 +221,7 @@ func TestPlanAllocationWorked(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := planAllocation(tt.in)
+			got := planAllocation(tt.in.compact())
 			if !reflect.DeepEqual(got.Regions, tt.want) {
 				t.Errorf("regions:\n got %+v\nwant %+v", got.Regions, tt.want)
 			}
@@ -214,9 +251,9 @@ func TestPlanAllocationWorked(t *testing.T) {
 }
 
 func TestPlanAllocationPrintOrder(t *testing.T) {
-	in := allocInput{
+	in := codedInput{
 		Regions: []allocRegion{{Code: "1701", Stock: 3, CapPerDay: 10}},
-		Persons: []allocPerson{
+		Persons: []codedPerson{
 			{Region: "1701", Tier: 2, Request: 100, Seq: 0},
 			{Region: "1701", Tier: 1, Request: noDate, Seq: 1},
 			{Region: "1701", Tier: 1, Request: 300, Seq: 2},
@@ -228,8 +265,8 @@ func TestPlanAllocationPrintOrder(t *testing.T) {
 		},
 		PrintDays: 1,
 	}
-	got := planAllocation(in)
-	wantRank := []int{4, 3, 2, 0, 1, 5, -1, -1}
+	got := planAllocation(in.compact())
+	wantRank := []int32{4, 3, 2, 0, 1, 5, -1, -1}
 	wantBlank := []int8{blankNone, blankNone, blankStock, blankStock, blankStock, blankNone, blankNone, blankNone}
 	if !slices.Equal(got.Rank, wantRank) {
 		t.Errorf("Rank = %v, want %v", got.Rank, wantRank)
@@ -243,23 +280,23 @@ func TestPlanAllocationPrintOrder(t *testing.T) {
 func TestPlanAllocationOddInput(t *testing.T) {
 	tests := []struct {
 		name string
-		in   allocInput
+		in   codedInput
 		want func(t *testing.T, p allocPlan)
 	}{
-		{"empty", allocInput{}, func(t *testing.T, p allocPlan) {
+		{"empty", codedInput{}, func(t *testing.T, p allocPlan) {
 			if len(p.Regions) != 0 || p.BufferGiven != 0 || p.BufferLeft != 0 {
 				t.Errorf("got %+v", p)
 			}
 		}},
-		{"no regions, buffer and persons", allocInput{
+		{"no regions, buffer and persons", codedInput{
 			Persons: persons("1701", 1, 3, 0, 0), Buffer: 5, PrintDays: 3,
 			Deliveries: []allocDelivery{{Quantity: 4}},
 		}, func(t *testing.T, p allocPlan) {
-			if p.BufferLeft != 5 || p.DeliveryUnusable != 4 || !slices.Equal(p.Rank, []int{-1, -1, -1}) {
+			if p.BufferLeft != 5 || p.DeliveryUnusable != 4 || !slices.Equal(p.Rank, []int32{-1, -1, -1}) {
 				t.Errorf("got %+v", p)
 			}
 		}},
-		{"negatives count as zero", allocInput{
+		{"negatives count as zero", codedInput{
 			Regions:    []allocRegion{{Code: "1701", Stock: -4, CapPerDay: -3}, {Code: "1702", Stock: 2, CapPerDay: 1}},
 			Persons:    slices.Concat(persons("1701", 1, 2, 0, 0), persons("1702", 1, 4, 0, 10)),
 			Buffer:     -9,
@@ -271,7 +308,7 @@ func TestPlanAllocationOddInput(t *testing.T) {
 				t.Errorf("got %+v", p)
 			}
 		}},
-		{"negative print days", allocInput{
+		{"negative print days", codedInput{
 			Regions: []allocRegion{{Code: "1701", Stock: 9, CapPerDay: 3}},
 			Persons: persons("1701", 1, 2, 0, 0), Buffer: 4, PrintDays: -2,
 		}, func(t *testing.T, p allocPlan) {
@@ -280,7 +317,7 @@ func TestPlanAllocationOddInput(t *testing.T) {
 				t.Errorf("got %+v", p)
 			}
 		}},
-		{"huge capacity saturates", allocInput{
+		{"huge capacity saturates", codedInput{
 			Regions: []allocRegion{{Code: "1701", CapPerDay: math.MaxInt}},
 			Persons: persons("1701", 1, 2, 0, 0), Buffer: 4, PrintDays: math.MaxInt,
 			Deliveries: []allocDelivery{{Quantity: math.MaxInt, DaysBefore: 1}},
@@ -290,7 +327,7 @@ func TestPlanAllocationOddInput(t *testing.T) {
 				t.Errorf("got %+v", p)
 			}
 		}},
-		{"duplicate region code: the first takes the persons", allocInput{
+		{"duplicate region code: the first takes the persons", codedInput{
 			Regions: []allocRegion{{Code: "1701", CapPerDay: 5}, {Code: "1701", Stock: 50, CapPerDay: 5}},
 			Persons: persons("1701", 1, 3, 0, 0), Buffer: 2, PrintDays: 1,
 		}, func(t *testing.T, p allocPlan) {
@@ -298,28 +335,28 @@ func TestPlanAllocationOddInput(t *testing.T) {
 				t.Errorf("got %+v", p)
 			}
 		}},
-		{"invalid tiers are unplanned", allocInput{
+		{"invalid tiers are unplanned", codedInput{
 			Regions: []allocRegion{{Code: "1701", Stock: 5, CapPerDay: 5}},
-			Persons: []allocPerson{{Region: "1701", Tier: 4}, {Region: "1701", Tier: -1, Seq: 1}, {Region: "1701", Tier: 3, Seq: 2}},
+			Persons: []codedPerson{{Region: "1701", Tier: 4}, {Region: "1701", Tier: -1, Seq: 1}, {Region: "1701", Tier: 3, Seq: 2}},
 			Buffer:  2, PrintDays: 1,
 		}, func(t *testing.T, p allocPlan) {
-			if !slices.Equal(p.Blank, []int8{blankNone, blankNone, blankStock}) || !slices.Equal(p.Rank, []int{-1, -1, 0}) {
+			if !slices.Equal(p.Blank, []int8{blankNone, blankNone, blankStock}) || !slices.Equal(p.Rank, []int32{-1, -1, 0}) {
 				t.Errorf("got %+v", p)
 			}
 		}},
-		{"equal Seq falls back to input order", allocInput{
+		{"equal Seq falls back to input order", codedInput{
 			Regions: []allocRegion{{Code: "1701", Stock: 1, CapPerDay: 5}},
-			Persons: []allocPerson{{Region: "1701", Tier: 1, Seq: 3}, {Region: "1701", Tier: 1, Seq: 3}},
+			Persons: []codedPerson{{Region: "1701", Tier: 1, Seq: 3}, {Region: "1701", Tier: 1, Seq: 3}},
 			Buffer:  0, PrintDays: 1,
 		}, func(t *testing.T, p allocPlan) {
-			if !slices.Equal(p.Rank, []int{0, 1}) || !slices.Equal(p.Blank, []int8{blankStock, blankNone}) {
+			if !slices.Equal(p.Rank, []int32{0, 1}) || !slices.Equal(p.Blank, []int8{blankStock, blankNone}) {
 				t.Errorf("got %+v", p)
 			}
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := planAllocation(tt.in)
+			p := planAllocation(tt.in.compact())
 			tt.want(t, p)
 			checkPlan(t, tt.in, p)
 		})
@@ -464,8 +501,8 @@ func withinQuota(b int, weight, limit, x []int) (int, bool) {
 // randomInput draws a case in the ranges of the brief: 1–12 regions,
 // stock 0–500, 0–50 cards a day, 0–130 print days, 0–3000 persons,
 // buffer 0–5000, 0–2 deliveries. Some persons belong to no region.
-func randomInput(rng *rand.Rand) allocInput {
-	in := allocInput{PrintDays: rng.IntN(131), Buffer: rng.IntN(5001)}
+func randomInput(rng *rand.Rand) codedInput {
+	in := codedInput{PrintDays: rng.IntN(131), Buffer: rng.IntN(5001)}
 	codes := rng.Perm(40)
 	n := 1 + rng.IntN(12)
 	share := make([]int, n)
@@ -481,7 +518,7 @@ func randomInput(rng *rand.Rand) allocInput {
 	np := rng.IntN(3001)
 	seqs := rng.Perm(np)
 	for i := range np {
-		p := allocPerson{Seq: 3*seqs[i] + 7, Request: int32(17900 + rng.IntN(300))}
+		p := codedPerson{Seq: 3*seqs[i] + 7, Request: int32(17900 + rng.IntN(300))}
 		if rng.IntN(10) == 0 {
 			p.Request = noDate
 		}
@@ -529,20 +566,20 @@ func TestPlanAllocationProperties(t *testing.T) {
 		for c := range cases {
 			in := randomInput(rng)
 			name := fmt.Sprintf("seed %d case %d", seed, c)
-			got := planAllocation(in)
+			got := planAllocation(in.compact())
 			if !checkPlan(t, in, got) {
 				t.Fatalf("%s: plan fails its checks (input %+v)", name, summarize(in))
 			}
 
 			// Deterministic.
-			if again := planAllocation(in); !reflect.DeepEqual(again, got) {
+			if again := planAllocation(in.compact()); !reflect.DeepEqual(again, got) {
 				t.Fatalf("%s: two runs differ", name)
 			}
 
 			// Deliveries never change the plan in hand.
 			inHand := in
 			inHand.Deliveries = nil
-			alone := planAllocation(inHand)
+			alone := planAllocation(inHand.compact())
 			if !slices.Equal(alone.Blank, got.Blank) || alone.BufferGiven != got.BufferGiven {
 				t.Fatalf("%s: deliveries change the plan in hand", name)
 			}
@@ -550,7 +587,7 @@ func TestPlanAllocationProperties(t *testing.T) {
 			// More buffer never takes a blank away.
 			more := in
 			more.Buffer += []int{1, 1 + rng.IntN(20), 1 + rng.IntN(2000)}[rng.IntN(3)]
-			bigger := planAllocation(more)
+			bigger := planAllocation(more.compact())
 			for r := range got.Regions {
 				g, b := got.Regions[r], bigger.Regions[r]
 				if b.Allocation < g.Allocation || b.Printable < g.Printable {
@@ -565,7 +602,8 @@ func TestPlanAllocationProperties(t *testing.T) {
 			}
 
 			// Input order beyond Seq does not matter: shuffle persons and
-			// regions.
+			// regions, or put the persons in Seq order (as the planner
+			// stage notes them: sortPrintOrder's packed path).
 			shuffled := in
 			shuffled.Persons = slices.Clone(in.Persons)
 			shuffled.Regions = slices.Clone(in.Regions)
@@ -575,34 +613,42 @@ func TestPlanAllocationProperties(t *testing.T) {
 			rng.Shuffle(len(shuffled.Regions), func(i, j int) {
 				shuffled.Regions[i], shuffled.Regions[j] = shuffled.Regions[j], shuffled.Regions[i]
 			})
-			sp := planAllocation(shuffled)
+			inSeqOrder := in
+			inSeqOrder.Persons = slices.SortedFunc(slices.Values(in.Persons), func(a, b codedPerson) int { return cmp.Compare(a.Seq, b.Seq) })
 			type outcome struct {
 				blank, whatIf int8
-				rank          int
+				rank          int32
 			}
 			bySeq := map[int]outcome{}
 			for i, p := range in.Persons {
 				bySeq[p.Seq] = outcome{got.Blank[i], got.BlankWhatIf[i], got.Rank[i]}
 			}
-			for i, p := range shuffled.Persons {
-				if o := (outcome{sp.Blank[i], sp.BlankWhatIf[i], sp.Rank[i]}); o != bySeq[p.Seq] {
-					t.Fatalf("%s: Seq %d: %+v after shuffling, %+v before", name, p.Seq, o, bySeq[p.Seq])
-				}
-			}
 			byCode := map[string]regionPlan{}
 			for _, rp := range got.Regions {
 				byCode[rp.Code] = rp
 			}
-			for _, rp := range sp.Regions {
-				if !reflect.DeepEqual(rp, byCode[rp.Code]) {
-					t.Fatalf("%s: region %s: %+v after shuffling, %+v before", name, rp.Code, rp, byCode[rp.Code])
+			for _, o := range []struct {
+				how   string
+				other codedInput
+			}{{"after shuffling", shuffled}, {"in Seq order", inSeqOrder}} {
+				how, other := o.how, o.other
+				sp := planAllocation(other.compact())
+				for i, p := range other.Persons {
+					if o := (outcome{sp.Blank[i], sp.BlankWhatIf[i], sp.Rank[i]}); o != bySeq[p.Seq] {
+						t.Fatalf("%s: Seq %d: %+v %s, %+v before", name, p.Seq, o, how, bySeq[p.Seq])
+					}
+				}
+				for _, rp := range sp.Regions {
+					if !reflect.DeepEqual(rp, byCode[rp.Code]) {
+						t.Fatalf("%s: region %s: %+v %s, %+v before", name, rp.Code, rp, how, byCode[rp.Code])
+					}
 				}
 			}
 		}
 	}
 }
 
-func summarize(in allocInput) string {
+func summarize(in codedInput) string {
 	return fmt.Sprintf("regions %+v, %d persons, buffer %d, print days %d, deliveries %+v",
 		in.Regions, len(in.Persons), in.Buffer, in.PrintDays, in.Deliveries)
 }
@@ -619,7 +665,7 @@ func mulSatTest(a, b int64) int64 {
 // checkPlan checks every property of the plan p of in that holds for any
 // input, recomputing from the persons rather than trusting p's totals. It
 // reports whether all held.
-func checkPlan(t *testing.T, in allocInput, p allocPlan) bool {
+func checkPlan(t *testing.T, in codedInput, p allocPlan) bool {
 	t.Helper()
 	ok := true
 	fail := func(format string, args ...any) {
@@ -669,7 +715,7 @@ func checkPlan(t *testing.T, in allocInput, p allocPlan) bool {
 		stage := map[int8]int{blankStock: 0, blankBuffer: 1, blankDelivery: 2, blankNone: 3}
 		last := 0
 		for k, i := range queue[r] {
-			if p.Rank[i] != k {
+			if p.Rank[i] != int32(k) {
 				fail("region %s: person %d has rank %d, print order puts it at %d", in.Regions[r].Code, i, p.Rank[i], k)
 			}
 			b, w := p.Blank[i], p.BlankWhatIf[i]
@@ -889,22 +935,82 @@ func comparePrintOrder(ps []allocPerson, a, b int) int {
 // sortPrintOrder orders persons as comparePrintOrder does: random regions
 // with few tiers and dates (so that every key decides some comparisons),
 // missing dates, dates at the ends of int32, and Seq out of index order.
+// Queues in index order with Seq not decreasing along them, as
+// planAllocation's are of the planner stage's persons, take the packed
+// path; the others the general one.
 func TestSortPrintOrder(t *testing.T) {
+	wide := []int32{noDate, noDate + 1, -1, 0, 1, 18000, 18001, math.MaxInt32}
+	narrow := []int32{noDate, -3, 17999, 18000, 18001, 18400}
+	dense := []int32{noDate, 18000, 18001, 18002, 18003, 18005, 18008}
+	tests := []struct {
+		name    string
+		dates   []int32
+		inOrder bool // the queue in index order, Seq not decreasing along the persons
+	}{
+		{"shuffled queue, Seq out of index order", wide, false},
+		{"queue in index order, dates at the ends of int32", wide, true},
+		{"queue in index order, dates over years (sorted as integers)", narrow, true},
+		{"queue in index order, dates over days (sorted by counting)", dense, true},
+	}
 	r := rand.New(rand.NewPCG(5, 8))
-	dates := []int32{noDate, noDate + 1, -1, 0, 1, 18000, 18001, math.MaxInt32}
-	for range 200 {
-		n := r.IntN(300)
-		ps := make([]allocPerson, n)
-		seqs := r.Perm(n)
-		for i := range ps {
-			ps[i] = allocPerson{Tier: int8(1 + r.IntN(3)), Request: dates[r.IntN(len(dates))], Seq: seqs[i] / 2}
-		}
-		got, want := r.Perm(n), []int(nil)
-		want = append(want, got...)
-		sortPrintOrder(ps, got)
-		slices.SortFunc(want, func(a, b int) int { return comparePrintOrder(ps, a, b) })
-		if !slices.Equal(got, want) {
-			t.Fatalf("%d persons: print order %v, want %v", n, got, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 200 {
+				n := r.IntN(300)
+				ps := make([]allocPerson, n)
+				seqs := r.Perm(n)
+				if tt.inOrder {
+					slices.Sort(seqs)
+				}
+				for i := range ps {
+					ps[i] = allocPerson{Tier: int8(1 + r.IntN(3)), Request: tt.dates[r.IntN(len(tt.dates))], Seq: int32(seqs[i] / 2)}
+				}
+				var q []int32
+				for _, i := range r.Perm(n) {
+					if r.IntN(4) > 0 { // one region's persons among others'
+						q = append(q, int32(i))
+					}
+				}
+				if tt.inOrder {
+					slices.Sort(q)
+				}
+				want := slices.Clone(q)
+				slices.SortFunc(want, func(a, b int32) int { return comparePrintOrder(ps, int(a), int(b)) })
+				// The packed path takes the queues in index order with Seq
+				// not decreasing (whatever the dates: the indexes here are
+				// small) and only those; a shuffled queue of two or three
+				// may happen to be one.
+				inOrder := true
+				for k := 1; k < len(q); k++ {
+					inOrder = inOrder && q[k-1] < q[k] && ps[q[k-1]].Seq <= ps[q[k]].Seq
+				}
+				got := slices.Clone(q)
+				if packed := sortPrintOrderPacked(ps, got); packed != inOrder {
+					t.Fatalf("%d persons: packed path taken %v, want %v", len(q), packed, inOrder)
+				} else if !packed && !slices.Equal(got, q) {
+					t.Fatalf("%d persons: the packed path declined but changed the queue", len(q))
+				}
+				got = slices.Clone(q)
+				sortPrintOrder(ps, got)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%d persons: print order %v, want %v", len(q), got, want)
+				}
+			}
+		})
+	}
+}
+
+// A queue in index order whose Seq decreases once is sorted by the
+// general path, with Seq breaking the tie the index would break the
+// other way.
+func TestSortPrintOrderSeqAgainstIndex(t *testing.T) {
+	ps := []allocPerson{{Tier: 1, Request: 5, Seq: 1}, {Tier: 1, Request: 5, Seq: 0}, {Tier: 1, Request: 4, Seq: 2}}
+	q := []int32{0, 1, 2}
+	if sortPrintOrderPacked(ps, slices.Clone(q)) {
+		t.Fatal("the packed path took a queue whose Seq decreases")
+	}
+	sortPrintOrder(ps, q)
+	if want := []int32{2, 1, 0}; !slices.Equal(q, want) {
+		t.Errorf("print order %v, want %v", q, want)
 	}
 }
