@@ -81,7 +81,8 @@ func (c NormalizeConfig) validate() error {
 // nulling it would also make two distinct requests of the same event look
 // like one (SPEC §5 K1 keys on the request date).
 type Normalize struct {
-	cfg NormalizeConfig
+	cfg  NormalizeConfig
+	asOf asOfDay // cfg.AsOf, for birthImplausible
 }
 
 var _ pipeline.RowLocalStage = (*Normalize)(nil)
@@ -92,7 +93,7 @@ func NewNormalize(cfg NormalizeConfig) (*Normalize, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Normalize{cfg: cfg}, nil
+	return &Normalize{cfg: cfg, asOf: newAsOfDay(cfg.AsOf)}, nil
 }
 
 // Name identifies the stage.
@@ -219,7 +220,7 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		} else {
 			bMother.AppendNull()
 		}
-		appendBirth(bBirth, lahir, i, n.cfg.AsOf)
+		appendBirth(bBirth, lahir, i, n.asOf)
 		appendLookup(bSex, jk, i, sexOf)
 		appendLookup(bMarital, kawin, i, maritalOf)
 		appendLookup(bEvent, jenis, i, eventOf)
@@ -340,40 +341,20 @@ func appendDate(b *array.Date32Builder, a *array.String, i int, parse func(strin
 	b.Append(d)
 }
 
-// parseDay is parseDate as a date32.
-func parseDay(s string) (arrow.Date32, bool) {
-	t, ok := parseDate(s)
-	if !ok {
-		return 0, false
-	}
-	return dateOf(t), true
-}
-
 // appendBirth appends the parsed birth date of a text cell, or a null when
 // the cell is null, unreadable or implausible (birthImplausible).
-func appendBirth(b *array.Date32Builder, a *array.String, i int, asOf time.Time) {
+func appendBirth(b *array.Date32Builder, a *array.String, i int, asOf asOfDay) {
 	v, ok := cellText(a, i)
 	if !ok {
 		b.AppendNull()
 		return
 	}
-	t, ok := parseDate(v)
-	if !ok || birthImplausible(t, asOf) != "" {
+	d, ok := parseDay(v)
+	if !ok || birthImplausible(d, asOf) != "" {
 		b.AppendNull()
 		return
 	}
-	b.Append(dateOf(t))
-}
-
-// dateOf converts a UTC midnight to a date32.
-func dateOf(t time.Time) arrow.Date32 {
-	const day = 24 * 60 * 60
-	s := t.Unix()
-	d := s / day
-	if s%day < 0 {
-		d--
-	}
-	return arrow.Date32(d)
+	b.Append(d)
 }
 
 // dataLen is the number of bytes of a's values.
