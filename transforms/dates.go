@@ -218,13 +218,14 @@ func parseDate(raw string) (time.Time, bool) {
 	return textDate(s)
 }
 
-// parseDay is parseDate as a date32. The two forms that fill almost
-// every date column, day first (30/06/2020) and year first (2020-06-30),
-// written in exactly ten ASCII bytes with one of parseDate's separators
-// twice, are read here without building a time.Time (numericDay10);
-// anything else goes through parseDate. The result is the same either
-// way: parseDate reads such a text as numericDate does, and nothing else
-// can read it.
+// parseDay is parseDate as a date32. The forms that fill almost every
+// date column are read here without building a time.Time: day first
+// (30/06/2020) and year first (2020-06-30) in exactly ten ASCII bytes with
+// one of parseDate's separators twice (numericDay10), and a whole Excel
+// serial of up to seven digits, the text of an xlsx date cell. Anything
+// else goes through parseDate. The result is the same either way: these
+// are texts parseDate reads with numericDate and serialDays, as they are
+// read here, after its folding, which leaves them as they are.
 func parseDay(s string) (arrow.Date32, bool) {
 	if y, m, d, ok := numericDay10(s); ok {
 		if y < minTextYear || y > maxTextYear || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
@@ -232,12 +233,33 @@ func parseDay(s string) (arrow.Date32, bool) {
 		}
 		return dayOf(y, m, d), true
 	}
+	if len(s) <= 7 && allDigits(s) {
+		return serialDay(atoi(s))
+	}
 	t, ok := parseDate(s)
 	if !ok {
 		return 0, false
 	}
 	return dateOf(t), true
 }
+
+// serialDay is parseDate of the whole Excel serial n, in days.
+func serialDay(n int) (arrow.Date32, bool) {
+	switch {
+	case bareYear(n) || n < 1 || n == excelLeapDay || n > maxSerial:
+		return 0, false
+	case n < excelLeapDay:
+		return excelEpochEarlyDay + arrow.Date32(n), true
+	default:
+		return excelEpochDay + arrow.Date32(n), true
+	}
+}
+
+// The Excel epochs in days (see excelEpoch).
+var (
+	excelEpochEarlyDay = dayOf(1899, 12, 31)
+	excelEpochDay      = dayOf(1899, 12, 30)
+)
 
 // numericDay10 splits a text of the shape DD?MM?YYYY or YYYY?MM?DD, ? being
 // '/', '-' or '.' (the same twice) and every other byte an ASCII digit,

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -201,7 +202,8 @@ func TestBirthImplausibleDays(t *testing.T) {
 
 // parseDay against parseDate: every ten-byte numeric text numericDay10
 // reads (both orders, each separator, days, months and years around their
-// bounds, leap days) and texts of nearly that shape, which parseDate reads.
+// bounds, leap days), whole serials, and texts of nearly those shapes,
+// which parseDate reads.
 func TestParseDay(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
@@ -227,7 +229,16 @@ func TestParseDay(t *testing.T) {
 		"30/06-2020", "2020-06/30", "3O/06/2020", "30/06/2O20", "2020-06-3x", "30/6/20200", "300/6/2020",
 		" 30/06/2020", "30/06/2020 ", "1/1/2020", "2020-1-1", "44012.5000", "4401200000", "30.06.2020",
 		"06/30/2020", "29/02/2019", "29/02/2020", "29/02/1900", "29-02-2000", "１２/０５/１９９０", "",
+		"44012.5", "44012,5", " 44012", "+44012", "044012", "0044012", "00044012", "12345678",
 	} {
 		check(s)
+	}
+	// Whole serials: all of 1900 to 2100, around the bare years and the
+	// leap day that never was, and the last.
+	for n := 0; n <= 100_000; n++ {
+		check(strconv.Itoa(n))
+	}
+	for _, n := range []int{maxSerial - 1, maxSerial, maxSerial + 1, 9_999_999} {
+		check(strconv.Itoa(n))
 	}
 }
