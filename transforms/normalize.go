@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"readiness/pipeline"
+	"readiness/pipeline/colbuild"
 	"readiness/pipeline/regions"
 )
 
@@ -161,40 +162,39 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 	)
 
 	rows := int(rec.NumRows())
-	newStr := func() *array.StringBuilder {
-		b := array.NewStringBuilder(mem)
-		b.Reserve(rows)
-		return b
-	}
-	newDate := func() *array.Date32Builder {
-		b := array.NewDate32Builder(mem)
-		b.Reserve(rows)
-		return b
-	}
 	var (
-		bNIK, bDisplay, bNorm, bMother     = newStr(), newStr(), newStr(), newStr()
-		bBirth                             = newDate()
-		bSex, bMarital, bEvent             = newStr(), newStr(), newStr()
-		bRequest                           = newDate()
-		bState                             = newStr()
-		bService                           = newDate()
-		bRegion, bDest                     = newStr(), newStr()
-		builders                           = []array.Builder{bNIK, bDisplay, bNorm, bMother, bBirth, bSex, bMarital, bEvent, bRequest, bState, bService, bRegion, bDest}
+		bNIK, bDisplay, bNorm, bMother     colbuild.Strings
+		bSex, bMarital, bEvent, bState     colbuild.Strings
+		bRegion, bDest                     colbuild.Strings
+		bBirth, bRequest, bService         colbuild.Dates
 		regionOf                           = n.regionFinder()
 		destOf                             = memoLookup(n.cfg.Regions.ResolveAny)
 		sexOf, maritalOf, eventOf, stateOf = memoLookup(lookupSex), memoLookup(lookupMarital), memoLookup(lookupEvent), memoLookup(lookupState)
 		requestOf, serviceOf               = memoLookup(parseDay), memoLookup(parseDay) // a few hundred days a batch
 	)
+	strs := []*colbuild.Strings{&bNIK, &bDisplay, &bNorm, &bMother, &bSex, &bMarital, &bEvent, &bState, &bRegion, &bDest}
+	dates := []*colbuild.Dates{&bBirth, &bRequest, &bService}
 	defer func() {
-		for _, b := range builders {
+		for _, b := range strs {
+			b.Release()
+		}
+		for _, b := range dates {
 			b.Release()
 		}
 	}()
-	// The cleaned texts are about as long as the raw ones.
-	bNIK.ReserveData(dataLen(nik))
-	bDisplay.ReserveData(dataLen(nama))
-	bNorm.ReserveData(dataLen(nama))
-	bMother.ReserveData(dataLen(ibu))
+	// The cleaned texts are about as long as the raw ones; the codes are
+	// short, and their bytes grow as the first rows show (Expect).
+	bNIK.Reserve(mem, rows, dataLen(nik))
+	bDisplay.Reserve(mem, rows, dataLen(nama))
+	bNorm.Reserve(mem, rows, dataLen(nama))
+	bMother.Reserve(mem, rows, dataLen(ibu))
+	for _, b := range strs[4:] {
+		b.Reserve(mem, rows, 0)
+		b.Expect(rows)
+	}
+	for _, b := range dates {
+		b.Reserve(mem, rows)
+	}
 
 	for i := 0; i < rows; i++ {
 		if i%4096 == 0 {
@@ -204,42 +204,45 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		}
 		if v, ok := cellText(nik, i); ok {
 			c := cleanNIK(v)
-			appendOptString(bNIK, c, c != "")
+			appendOptString(mem, &bNIK, c, c != "")
 		} else {
-			bNIK.AppendNull()
+			bNIK.AppendNull(mem)
 		}
 		if v, ok := cellText(nama, i); ok {
-			bDisplay.Append(displayName(v))
-			bNorm.Append(normalizeName(v))
+			bDisplay.Append(mem, displayName(v))
+			bNorm.Append(mem, normalizeName(v))
 		} else {
-			bDisplay.AppendNull()
-			bNorm.AppendNull()
+			bDisplay.AppendNull(mem)
+			bNorm.AppendNull(mem)
 		}
 		if v, ok := cellText(ibu, i); ok {
-			bMother.Append(normalizeName(v))
+			bMother.Append(mem, normalizeName(v))
 		} else {
-			bMother.AppendNull()
+			bMother.AppendNull(mem)
 		}
-		appendBirth(bBirth, lahir, i, n.asOf)
-		appendLookup(bSex, jk, i, sexOf)
-		appendLookup(bMarital, kawin, i, maritalOf)
-		appendLookup(bEvent, jenis, i, eventOf)
-		appendDate(bRequest, aju, i, requestOf)
-		appendLookup(bState, layanan, i, stateOf)
-		appendDate(bService, lyn, i, serviceOf)
+		appendBirth(mem, &bBirth, lahir, i, n.asOf)
+		appendLookup(mem, &bSex, jk, i, sexOf)
+		appendLookup(mem, &bMarital, kawin, i, maritalOf)
+		appendLookup(mem, &bEvent, jenis, i, eventOf)
+		appendDate(mem, &bRequest, aju, i, requestOf)
+		appendLookup(mem, &bState, layanan, i, stateOf)
+		appendDate(mem, &bService, lyn, i, serviceOf)
 		kabText, _ := cellText(kab, i)
 		sheetName, _ := cellText(sheet, i)
 		fileName, _ := cellText(file, i)
 		code, ok := regionOf(kabText, sheetName, fileName)
-		appendOptString(bRegion, code, ok)
-		appendLookup(bDest, tujuan, i, destOf)
+		appendOptString(mem, &bRegion, code, ok)
+		appendLookup(mem, &bDest, tujuan, i, destOf)
 	}
 
-	for _, b := range builders {
-		a := b.NewArray()
-		owned = append(owned, a)
-		cols = append(cols, a)
+	// In the order of pipeline.NormColumns.
+	built := []arrow.Array{
+		bNIK.Finish(mem), bDisplay.Finish(mem), bNorm.Finish(mem), bMother.Finish(mem), bBirth.Finish(mem),
+		bSex.Finish(mem), bMarital.Finish(mem), bEvent.Finish(mem), bRequest.Finish(mem), bState.Finish(mem),
+		bService.Finish(mem), bRegion.Finish(mem), bDest.Finish(mem),
 	}
+	owned = append(owned, built...)
+	cols = append(cols, built...)
 	fields := append(append([]arrow.Field{}, rec.Schema().Fields()...), pipeline.NormColumns()...)
 	return array.NewRecord(arrow.NewSchema(fields, nil), cols, int64(rows)), nil
 }
@@ -308,53 +311,53 @@ func cellText(a *array.String, i int) (string, bool) {
 
 // appendLookup appends the lookup of a cell, or a null when the cell is
 // null or the lookup fails.
-func appendLookup(b *array.StringBuilder, a *array.String, i int, f func(string) (string, bool)) {
+func appendLookup(mem memory.Allocator, b *colbuild.Strings, a *array.String, i int, f func(string) (string, bool)) {
 	v, ok := cellText(a, i)
 	if ok {
 		v, ok = f(v)
 	}
-	appendOptString(b, v, ok)
+	appendOptString(mem, b, v, ok)
 }
 
 // appendOptString appends v, or a null when ok is false.
-func appendOptString(b *array.StringBuilder, v string, ok bool) {
+func appendOptString(mem memory.Allocator, b *colbuild.Strings, v string, ok bool) {
 	if ok {
-		b.Append(v)
+		b.Append(mem, v)
 	} else {
-		b.AppendNull()
+		b.AppendNull(mem)
 	}
 }
 
 // appendDate appends the date of a text cell as parse (parseDay,
 // memoised) reads it, or a null.
-func appendDate(b *array.Date32Builder, a *array.String, i int, parse func(string) (arrow.Date32, bool)) {
+func appendDate(mem memory.Allocator, b *colbuild.Dates, a *array.String, i int, parse func(string) (arrow.Date32, bool)) {
 	v, ok := cellText(a, i)
 	if !ok {
-		b.AppendNull()
+		b.AppendNull(mem)
 		return
 	}
 	d, ok := parse(v)
 	if !ok {
-		b.AppendNull()
+		b.AppendNull(mem)
 		return
 	}
-	b.Append(d)
+	b.Append(mem, int32(d))
 }
 
 // appendBirth appends the parsed birth date of a text cell, or a null when
 // the cell is null, unreadable or implausible (birthImplausible).
-func appendBirth(b *array.Date32Builder, a *array.String, i int, asOf asOfDay) {
+func appendBirth(mem memory.Allocator, b *colbuild.Dates, a *array.String, i int, asOf asOfDay) {
 	v, ok := cellText(a, i)
 	if !ok {
-		b.AppendNull()
+		b.AppendNull(mem)
 		return
 	}
 	d, ok := parseDay(v)
 	if !ok || birthImplausible(d, asOf) != "" {
-		b.AppendNull()
+		b.AppendNull(mem)
 		return
 	}
-	b.Append(d)
+	b.Append(mem, int32(d))
 }
 
 // dataLen is the number of bytes of a's values.
