@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -106,15 +107,24 @@ func (*Normalize) Name() string { return "normalize" }
 func (*Normalize) RowLocal() bool { return true }
 
 // cleaners are the input columns normalize replaces, with their cleaning.
-var cleaners = map[string]func(string) string{
-	pipeline.ColNKK:         cleanNIK,
-	pipeline.ColTempatLahir: cleanText,
-	pipeline.ColNamaIbu:     cleanText,
-	pipeline.ColAlamat:      cleanText,
-	pipeline.ColRT:          cleanText,
-	pipeline.ColRW:          cleanText,
-	pipeline.ColKelurahan:   cleanText,
-	pipeline.ColKecamatan:   cleanText,
+var cleaners = map[string]cleaner{
+	pipeline.ColNKK:         {cleanNIK, digitsColumn},
+	pipeline.ColTempatLahir: {cleanText, displayedColumn},
+	pipeline.ColNamaIbu:     {cleanText, displayedColumn},
+	pipeline.ColAlamat:      {cleanText, displayedColumn},
+	pipeline.ColRT:          {cleanText, displayedColumn},
+	pipeline.ColRW:          {cleanText, displayedColumn},
+	pipeline.ColKelurahan:   {cleanText, displayedColumn},
+	pipeline.ColKecamatan:   {cleanText, displayedColumn},
+}
+
+// A cleaner is the cleaning of a text column: clean of each value, and
+// asIs, a test of the whole column at once that, when it holds, proves
+// clean leaves every value as it is (when it does not, the values are
+// looked at one by one).
+type cleaner struct {
+	clean func(string) string
+	asIs  func(*array.String) bool
 }
 
 // Apply normalises one RawSchema batch. rec is borrowed; the returned
@@ -141,12 +151,12 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 
 	cols := make([]arrow.Array, 0, int(rec.NumCols())+len(pipeline.NormColumns()))
 	for i, f := range rec.Schema().Fields() {
-		clean, ok := cleaners[f.Name]
-		if !ok {
+		c, ok := cleaners[f.Name]
+		if !ok || c.asIs(rec.Column(i).(*array.String)) {
 			cols = append(cols, rec.Column(i))
 			continue
 		}
-		a := mapStrings(mem, rec.Column(i).(*array.String), clean)
+		a := mapStrings(mem, rec.Column(i).(*array.String), c.clean)
 		owned = append(owned, a)
 		cols = append(cols, a)
 	}
@@ -366,6 +376,41 @@ func dataLen(a *array.String) int {
 		return 0
 	}
 	return int(a.ValueOffset64(a.Len()) - a.ValueOffset64(0))
+}
+
+// displayedColumn reports whether every value of a is one displayName
+// leaves as it is because displayedASCII holds for it, tested on the
+// column's bytes at once: no value starts or ends with a space, and
+// displayedASCII holds for all the values' bytes together (a value that
+// ends without a space and one that starts without one make no pair of
+// spaces). The bytes of a null value are tested too: a false answer only
+// means the values are to be looked at one by one.
+func displayedColumn(a *array.String) bool {
+	data := a.ValueBytes()
+	if len(data) == 0 {
+		return true // every value is ""
+	}
+	offs := a.ValueOffsets()
+	base := offs[0]
+	for i := 1; i < len(offs); i++ {
+		start, end := offs[i-1]-base, offs[i]-base
+		if start < end && (data[start] == ' ' || data[end-1] == ' ') {
+			return false
+		}
+	}
+	return displayedASCII(unsafe.String(&data[0], len(data)))
+}
+
+// digitsColumn reports whether every value of a is ASCII digits (or
+// empty), which cleanNIK leaves as they are, tested on the column's bytes
+// at once.
+func digitsColumn(a *array.String) bool {
+	for _, c := range a.ValueBytes() {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // mapStrings returns a string array holding f of every value of a; nulls
