@@ -428,10 +428,10 @@ func TestCleanersAsIs(t *testing.T) {
 		b := array.NewStringBuilder(mem)
 		n := rng.IntN(41)
 		for range n {
-			switch k := rng.IntN(20); {
-			case k == 0:
+			switch rng.IntN(20) {
+			case 0:
 				b.AppendNull()
-			case k == 1:
+			case 1:
 				b.Append(dirty[rng.IntN(len(dirty))])
 			default:
 				b.Append(clean[rng.IntN(len(clean))])
