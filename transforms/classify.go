@@ -85,6 +85,7 @@ func (c ClassifyConfig) validate() error {
 // read is Apply's or Finish's error.
 type Classify struct {
 	cfg  ClassifyConfig
+	asOf asOfDay  // cfg.AsOf, for nikBirth
 	rows rowStore // every gathered row, in input order, chained by NIK
 	ws   []string // scratch for a row's warnings
 }
@@ -96,7 +97,7 @@ func NewClassify(cfg ClassifyConfig) (*Classify, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Classify{cfg: cfg, rows: newRowStore(cfg.Spill, cfg.SpillBudget)}, nil
+	return &Classify{cfg: cfg, asOf: newAsOfDay(cfg.AsOf), rows: newRowStore(cfg.Spill, cfg.SpillBudget)}, nil
 }
 
 // Name implements pipeline.TableStage.
@@ -454,9 +455,9 @@ func (c *Classify) resolve(nik string, all []row, sc *resolveScratch) person {
 		}
 	}
 	if p.birth == noDate || p.sex == "" {
-		nikDate, female, nikOK := nikBirth(nik, c.cfg.AsOf)
+		nikDate, female, nikOK := nikBirth(nik, c.asOf)
 		if p.birth == noDate && nikOK {
-			p.birth = int32(arrow.Date32FromTime(nikDate))
+			p.birth = int32(nikDate)
 		}
 		if p.sex == "" && nikOK {
 			p.sex = "L"

@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/apache/arrow/go/v17/arrow"
+
 	"readiness/pipeline"
 )
 
@@ -50,7 +52,7 @@ func bareYear(n int) bool { return n >= minBareYear && n <= maxBareYear }
 
 // minBirth is the earliest birth date the pipeline believes: an earlier
 // one (1890, 1800) is a typing slip or a placeholder, not a resident.
-var minBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+var minBirth = dayOf(1900, 1, 1)
 
 // birthImplausible returns the warning of a birth date no resident can
 // have, or "" for a plausible one: pipeline.WarnBirthBefore1900 before
@@ -59,14 +61,91 @@ var minBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 // birth_date, so a person's birth date falls back to another row's or the
 // NIK's; validate warns from the date as written. Both call this, so they
 // agree on what is implausible.
-func birthImplausible(birth, asOf time.Time) string {
+func birthImplausible(birth arrow.Date32, asOf asOfDay) string {
 	switch {
-	case birth.Before(minBirth):
+	case birth < minBirth:
 		return pipeline.WarnBirthBefore1900
-	case birth.After(asOf):
+	case birth > asOf.last:
 		return pipeline.WarnBirthAfterAsOf
 	}
 	return ""
+}
+
+// The row-local stages work on dates as arrow's date32 does, as days since
+// 1970-01-01 in the proleptic Gregorian calendar: comparing two dates or
+// reading a date's fields is then a few integer operations per row, not a
+// time.Time built and taken apart.
+
+// dayOf returns the date32 of a calendar date: year any, month 1–12, day
+// 1–31 (a day the month lacks counts on into the next month, as time.Date
+// does). It is time.Date(y, m, d, 0, 0, 0, 0, time.UTC) in days, computed
+// as in Howard Hinnant's days_from_civil: years start on 1 March, so the
+// leap day is a year's last, and a 400-year era has 146,097 days.
+func dayOf(y, m, d int) arrow.Date32 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400                             // 0..399
+	doy := (153*((m+9)%12)+2)/5 + d - 1            // day of the year from 1 March: 0..365
+	doe := yoe*365 + yoe/4 - yoe/100 + doy         // day of the era: 0..146096
+	return arrow.Date32(era*146097 + doe - 719468) // 719468: 0000-03-01 to 1970-01-01
+}
+
+// civil returns the calendar fields of a date32, month 1–12: the inverse
+// of dayOf (Hinnant's civil_from_days), and (time.Time).Date of the day's
+// UTC midnight.
+func civil(day arrow.Date32) (y, m, d int) {
+	z := int(day) + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // 0..146096
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // 0..399
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // from 1 March: 0..365
+	mp := (5*doy + 2) / 153                                // month from March: 0..11
+	d = doy - (153*mp+2)/5 + 1
+	m = (mp+2)%12 + 1
+	y = yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// asOfDay is the as-of date as the row-local stages compare with it,
+// worked out once per stage.
+type asOfDay struct {
+	// last is the last day whose UTC midnight is not after the as-of
+	// instant: a date is after the as-of date when it is after last, as
+	// the date's time.Time would be After the as-of one.
+	last arrow.Date32
+	// year, month and day are the as-of date's fields in its own location
+	// (asOf.Date()): they pick a NIK's century (nikBirth).
+	year, month, day int
+}
+
+// newAsOfDay returns asOf in days. For the run's as-of date, a UTC
+// midnight, last is that date itself.
+func newAsOfDay(asOf time.Time) asOfDay {
+	y, m, d := asOf.Date()
+	return asOfDay{last: dateOf(asOf), year: y, month: int(m), day: d}
+}
+
+// dateOf returns the day of t's UTC date: the date32 of a UTC midnight,
+// and of any instant the day it falls on.
+func dateOf(t time.Time) arrow.Date32 {
+	const secondsPerDay = 24 * 60 * 60
+	s := t.Unix()
+	d := s / secondsPerDay
+	if s%secondsPerDay < 0 {
+		d--
+	}
+	return arrow.Date32(d)
 }
 
 // monthNames maps Indonesian and English month names and their usual
@@ -137,6 +216,69 @@ func parseDate(raw string) (time.Time, bool) {
 		return t, true
 	}
 	return textDate(s)
+}
+
+// parseDay is parseDate as a date32. The forms that fill almost every
+// date column are read here without building a time.Time: day first
+// (30/06/2020) and year first (2020-06-30) in exactly ten ASCII bytes with
+// one of parseDate's separators twice (numericDay10), and a whole Excel
+// serial of up to seven digits, the text of an xlsx date cell. Anything
+// else goes through parseDate. The result is the same either way: these
+// are texts parseDate reads with numericDate and serialDays, as they are
+// read here, after its folding, which leaves them as they are.
+func parseDay(s string) (arrow.Date32, bool) {
+	if y, m, d, ok := numericDay10(s); ok {
+		if y < minTextYear || y > maxTextYear || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+			return 0, false // makeDate's refusal
+		}
+		return dayOf(y, m, d), true
+	}
+	if len(s) <= 7 && allDigits(s) {
+		return serialDay(atoi(s))
+	}
+	t, ok := parseDate(s)
+	if !ok {
+		return 0, false
+	}
+	return dateOf(t), true
+}
+
+// serialDay is parseDate of the whole Excel serial n, in days.
+func serialDay(n int) (arrow.Date32, bool) {
+	switch {
+	case bareYear(n) || n < 1 || n == excelLeapDay || n > maxSerial:
+		return 0, false
+	case n < excelLeapDay:
+		return excelEpochEarlyDay + arrow.Date32(n), true
+	default:
+		return excelEpochDay + arrow.Date32(n), true
+	}
+}
+
+// The Excel epochs in days (see excelEpoch).
+var (
+	excelEpochEarlyDay = dayOf(1899, 12, 31)
+	excelEpochDay      = dayOf(1899, 12, 30)
+)
+
+// numericDay10 splits a text of the shape DD?MM?YYYY or YYYY?MM?DD, ? being
+// '/', '-' or '.' (the same twice) and every other byte an ASCII digit,
+// into its numbers; ok is false for a text of any other shape. A text of
+// this shape is one parseDate reads with numericDate, as this splits it:
+// it is not an Excel serial (a serial has one separator, '.' or ','), has
+// no time of day (no ':') and names no month.
+func numericDay10(s string) (y, m, d int, ok bool) {
+	if len(s) != 10 {
+		return 0, 0, 0, false
+	}
+	dateSep := func(c byte) bool { return c == '/' || c == '-' || c == '.' }
+	if sep := s[2]; dateSep(sep) && s[5] == sep && allDigits(s[:2]) && allDigits(s[3:5]) && allDigits(s[6:]) {
+		return atoi(s[6:]), atoi2(s[3:5]), atoi2(s[:2]), true
+	}
+	if sep := s[4]; dateSep(sep) && s[7] == sep && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]) {
+		return atoi(s[:4]), atoi2(s[5:7]), atoi2(s[8:]), true
+	}
+	return 0, 0, 0, false
 }
 
 // foldDateText drops invisible characters, turns white space into ASCII

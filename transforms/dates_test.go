@@ -1,8 +1,12 @@
 package transforms
 
 import (
+	"fmt"
+	"strconv"
 	"testing"
 	"time"
+
+	"readiness/pipeline"
 )
 
 func TestParseDate(t *testing.T) {
@@ -129,7 +133,7 @@ func TestBirthImplausible(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := birthImplausible(tt.birth, testAsOf); got != tt.want {
+			if got := birthImplausible(dateOf(tt.birth), newAsOfDay(testAsOf)); got != tt.want {
 				t.Errorf("birthImplausible(%s) = %q, want %q", tt.birth.Format(time.DateOnly), got, tt.want)
 			}
 		})
@@ -141,5 +145,100 @@ func TestExcelSerial60(t *testing.T) {
 		if got := excelSerial60(raw); got != want {
 			t.Errorf("excelSerial60(%q) = %v, want %v", raw, got, want)
 		}
+	}
+}
+
+// dayOf and civil against time.Date, every day of years before the
+// common era to Excel's last, and dayOf's reading of a day the month
+// lacks.
+func TestDayOfCivil(t *testing.T) {
+	for d := utcDate(-801, 1, 1); d.Year() < 10000; d = d.AddDate(0, 0, 1) {
+		y, m, day := d.Date()
+		got := dayOf(y, int(m), day)
+		if want := dateOf(d); got != want {
+			t.Fatalf("dayOf(%d, %d, %d) = %d, want %d", y, m, day, got, want)
+		}
+		if gy, gm, gd := civil(got); gy != y || gm != int(m) || gd != day {
+			t.Fatalf("civil(%d) = %d-%d-%d, want %s", got, gy, gm, gd, d.Format(time.DateOnly))
+		}
+	}
+	for _, c := range []struct{ y, m, d int }{{2019, 2, 29}, {2020, 2, 30}, {2020, 4, 31}, {1900, 2, 29}, {2020, 12, 31}} {
+		if got, want := dayOf(c.y, c.m, c.d), dateOf(utcDate(c.y, time.Month(c.m), c.d)); got != want {
+			t.Errorf("dayOf(%d, %d, %d) = %d, want %d as time.Date reads it", c.y, c.m, c.d, got, want)
+		}
+	}
+}
+
+// birthImplausible in days against the rule it states in times, around
+// its two bounds, for as-of dates that are UTC midnights and for instants
+// that are not (an hour into the day, another zone).
+func TestBirthImplausibleDays(t *testing.T) {
+	ref := func(birth, asOf time.Time) string {
+		switch {
+		case birth.Before(utcDate(1900, 1, 1)):
+			return pipeline.WarnBirthBefore1900
+		case birth.After(asOf):
+			return pipeline.WarnBirthAfterAsOf
+		}
+		return ""
+	}
+	wib := time.FixedZone("WIB", 7*60*60)
+	for _, asOf := range []time.Time{
+		testAsOf, utcDate(2000, 2, 29), utcDate(2024, 2, 29), utcDate(1999, 12, 31), utcDate(1900, 1, 1),
+		testAsOf.Add(time.Hour), testAsOf.Add(-time.Nanosecond), time.Date(2020, 6, 30, 0, 0, 0, 0, wib),
+		time.Date(2020, 6, 30, 23, 0, 0, 0, wib),
+	} {
+		a := newAsOfDay(asOf)
+		for _, around := range []time.Time{utcDate(1900, 1, 1), asOf.UTC().Truncate(24 * time.Hour)} {
+			for k := -3; k <= 3; k++ {
+				birth := around.AddDate(0, 0, k)
+				if got, want := birthImplausible(dateOf(birth), a), ref(birth, asOf); got != want {
+					t.Errorf("birthImplausible(%s, as of %s) = %q, want %q", birth.Format(time.DateOnly), asOf, got, want)
+				}
+			}
+		}
+	}
+}
+
+// parseDay against parseDate: every ten-byte numeric text numericDay10
+// reads (both orders, each separator, days, months and years around their
+// bounds, leap days), whole serials, and texts of nearly those shapes,
+// which parseDate reads.
+func TestParseDay(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		got, ok := parseDay(s)
+		want, wantOK := parseDate(s)
+		if ok != wantOK || ok && got != dateOf(want) {
+			t.Fatalf("parseDay(%q) = %d (%s), %v; parseDate %s, %v", s, got, got.ToTime().Format(time.DateOnly), ok,
+				want.Format(time.DateOnly), wantOK)
+		}
+	}
+	years := []int{0, 1799, 1800, 1899, 1900, 1904, 1999, 2000, 2001, 2004, 2019, 2020, 2100, 2400, 9999}
+	for _, sep := range []string{"/", "-", ".", ",", " ", ":"} {
+		for _, y := range years {
+			for m := 0; m <= 13; m++ {
+				for d := 0; d <= 32; d++ {
+					check(fmt.Sprintf("%02d%s%02d%s%04d", d, sep, m, sep, y))
+					check(fmt.Sprintf("%04d%s%02d%s%02d", y, sep, m, sep, d))
+				}
+			}
+		}
+	}
+	for _, s := range []string{
+		"30/06-2020", "2020-06/30", "3O/06/2020", "30/06/2O20", "2020-06-3x", "30/6/20200", "300/6/2020",
+		" 30/06/2020", "30/06/2020 ", "1/1/2020", "2020-1-1", "44012.5000", "4401200000", "30.06.2020",
+		"06/30/2020", "29/02/2019", "29/02/2020", "29/02/1900", "29-02-2000", "１２/０５/１９９０", "",
+		"44012.5", "44012,5", " 44012", "+44012", "044012", "0044012", "00044012", "12345678",
+	} {
+		check(s)
+	}
+	// Whole serials: all of 1900 to 2100, around the bare years and the
+	// leap day that never was, and the last.
+	for n := 0; n <= 100_000; n++ {
+		check(strconv.Itoa(n))
+	}
+	for _, n := range []int{maxSerial - 1, maxSerial, maxSerial + 1, 9_999_999} {
+		check(strconv.Itoa(n))
 	}
 }

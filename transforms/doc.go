@@ -27,7 +27,8 @@
 // same results.
 //
 //	cleanNIK, scientific, nikBirth         nik.go      NIK text and its embedded birth date and sex
-//	parseDate                              dates.go    Excel serials and day-first dates, Indonesian and English months
+//	parseDate, parseDay                    dates.go    Excel serials and day-first dates, Indonesian and English months;
+//	                                                   dates as date32 days (dayOf, civil, asOfDay)
 //	normalizeName, displayName, jaroWinkler names.go   name matching (titles in titles.txt);
 //	                                                   similarNames, the one threshold rule
 //	invisible, asciiDigit                  text.go     invisible characters and full-width digits, shared by the above;

@@ -76,6 +76,7 @@ func FuzzParseDate(f *testing.F) {
 		"2020-06-30", "2020/06/30", "2020-06-30 00:00:00", "2020-06-30T00:00:00Z",
 		"30 Juni 2020", "30 Jun 2020", "30-Jun-2020", "29/02/2019", "06/30/2020", "",
 		"2020-06-30T08:00:00+07:00", "1 1 1", "::", " T:", "9999999999999999999",
+		"29/02/2000", "2000.02.29", "31-04-2020", "1799/12/31", "30/06-2020",
 	} {
 		f.Add(s, uint32(0))
 	}
@@ -83,6 +84,9 @@ func FuzzParseDate(f *testing.F) {
 		// Any text: a date read is UTC midnight within the accepted range,
 		// and its canonical forms (and its Excel serial) read back as it.
 		got, ok := parseDate(raw)
+		if day, dayOK := parseDay(raw); dayOK != ok || ok && day != dateOf(got) {
+			t.Fatalf("parseDay(%q) = %d, %v; parseDate %v, %v", raw, day, dayOK, got, ok)
+		}
 		if !ok {
 			if !got.IsZero() {
 				t.Fatalf("parseDate(%q) failed but returned %v", raw, got)
@@ -207,7 +211,7 @@ func FuzzNIK(f *testing.F) {
 			t.Fatalf("cleanNIK(%q) = %q, then %q", raw, c, cc)
 		}
 		sci := scientific(raw)
-		if birth, fem, ok := nikBirth(c, asOf); ok {
+		if birth, fem, ok := nikBirthTime(c, asOf); ok {
 			if sci {
 				t.Fatalf("scientific(%q) yet nikBirth(%q) = %s", raw, c, birth.Format(time.DateOnly))
 			}
@@ -233,7 +237,7 @@ func FuzzNIK(f *testing.F) {
 			day += 40
 		}
 		nik := fmt.Sprintf("177101%02d%02d%02d%04d", day, int(birth.Month()), birth.Year()%100, int(serial%10000))
-		got, gotFemale, ok := nikBirth(nik, asOf)
+		got, gotFemale, ok := nikBirthTime(nik, asOf)
 		if !ok || !got.Equal(birth) || gotFemale != female {
 			t.Fatalf("nikBirth(%s, as of %s) = %s, %v, %v; want %s, %v", nik, asOf.Format(time.DateOnly),
 				got.Format(time.DateOnly), gotFemale, ok, birth.Format(time.DateOnly), female)

@@ -3,6 +3,7 @@ package transforms
 import (
 	"bufio"
 	_ "embed"
+	"encoding/binary"
 	"math/big"
 	"math/bits"
 	"slices"
@@ -49,6 +50,9 @@ func parseTitles(text string) map[string]bool {
 // fixed point: normalizeName(normalizeName(x)) == normalizeName(x). A name
 // made only of titles normalises to "".
 func normalizeName(s string) string {
+	if normalizedASCII(s) {
+		return s
+	}
 	if !isASCII(s) {
 		return normalizeNameUnicode(s)
 	}
@@ -60,6 +64,61 @@ func normalizeName(s string) string {
 		}
 		s = string(next)
 	}
+}
+
+// normalizedASCII reports whether s is a name normalizeName leaves as it
+// is because it is in the normal form already, in ASCII: words of
+// upper-case letters and digits, one space between two words, none at
+// either end, and no word a title. Most names are; checking is cheaper
+// than a round of appendNameStepASCII and the comparison of its result.
+// (That round keeps such a word as it is and joins the words with one
+// space: it gives s back.) The bytes are checked eight at a time, as in
+// displayedASCII, the spaces found in each word of eight bytes ending the
+// words of the name, which are then looked up as titles.
+func normalizedASCII(s string) bool {
+	n := len(s)
+	if n == 0 || s[0] == ' ' || s[n-1] == ' ' {
+		return false
+	}
+	start := 0 // the first byte of the name's current word
+	for i := 0; i < n; i += 8 {
+		var x uint64
+		seen := 0 // bytes of x checked with the word before
+		switch {
+		case i+8 <= n:
+			x = le64(s[i:])
+		case n >= 8: // the last eight bytes, overlapping the word before
+			x, seen, i = le64(s[n-8:]), i-(n-8), n-8
+		default: // a short name, padded with letters
+			buf := [8]byte{'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'}
+			copy(buf[:], s)
+			x = binary.LittleEndian.Uint64(buf[:])
+		}
+		// Every byte below 0x80, so adding a constant below 0x80 to it
+		// carries into no other byte: bit 7 of x+c is set when the byte
+		// is at least 0x80-c.
+		upper := (x + lo8*(0x80-'A')) &^ (x + lo8*(0x80-'Z'-1))
+		digit := (x + lo8*(0x80-'0')) &^ (x + lo8*(0x80-'9'-1))
+		y := x ^ (lo8 * ' ')
+		spaces := ^((y&^hi8 + ^hi8) | y) & hi8 // exact, as in displayedASCII
+		if x&hi8 != 0 || (upper|digit|spaces)&hi8 != hi8 {
+			return false
+		}
+		for m := spaces &^ (1<<(8*seen) - 1); m != 0; m &= m - 1 {
+			end := i + bits.TrailingZeros64(m)/8
+			if end == start || titleWord(s[start:end]) {
+				return false
+			}
+			start = end + 1
+		}
+	}
+	return !titleWord(s[start:])
+}
+
+// titleWord is titleASCII of a word of upper-case letters and digits (no
+// dot to drop, no case to change): the word itself is the key.
+func titleWord(w string) bool {
+	return titleShapes[w[0]&0x7f]&(1<<min(len(w), 63)) != 0 && titles[w]
 }
 
 // normalizeNameUnicode is normalizeName for any text, rune by rune.

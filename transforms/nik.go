@@ -5,6 +5,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/apache/arrow/go/v17/arrow"
 )
 
 // A NIK is 16 digits, PP KK CC DDMMYY SSSS: province, regency, district,
@@ -107,33 +109,28 @@ func scientific(raw string) bool {
 
 // nikBirth reads the birth date and sex embedded in a 16-digit NIK:
 // digits 7–12 are DDMMYY, with 40 added to the day for women. The century
-// is 20YY when that date is not after asOf, else 19YY. ok is false when
-// nik is not 16 ASCII digits or the date is impossible: day 0 or over 31
-// after removing 40 (so 32–40 and over 71 are impossible), month 0 or over
-// 12, a day the month lacks (31 April), 29 February of a non-leap year of
-// the chosen century. The date is UTC midnight.
-func nikBirth(nik string, asOf time.Time) (birth time.Time, female bool, ok bool) {
+// is 20YY when that date is not after the as-of date (its calendar
+// fields: asOf.year, month, day), else 19YY. ok is false when nik is not
+// 16 ASCII digits or the date is impossible: day 0 or over 31 after
+// removing 40 (so 32–40 and over 71 are impossible), month 0 or over 12,
+// a day the month lacks (31 April), 29 February of a non-leap year of the
+// chosen century.
+func nikBirth(nik string, asOf asOfDay) (birth arrow.Date32, female bool, ok bool) {
 	if len(nik) != nikLen || !allDigits(nik) {
-		return time.Time{}, false, false
+		return 0, false, false
 	}
-	day := atoi2(nik[6:8])
-	month := atoi2(nik[8:10])
-	yy := atoi2(nik[10:12])
-	if day > 40 {
-		day, female = day-40, true
-	}
+	day, month, yy, female := nikDayMonthYY(nik)
 	if day < 1 || day > 31 || month < 1 || month > 12 {
-		return time.Time{}, false, false
+		return 0, false, false
 	}
 	year := 2000 + yy
-	ay, am, ad := asOf.Date()
-	if year > ay || (year == ay && (month > int(am) || (month == int(am) && day > ad))) {
+	if year > asOf.year || (year == asOf.year && (month > asOf.month || (month == asOf.month && day > asOf.day))) {
 		year -= 100
 	}
 	if day > daysIn(year, time.Month(month)) {
-		return time.Time{}, false, false
+		return 0, false, false
 	}
-	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), female, true
+	return dayOf(year, month, day), female, true
 }
 
 // nikDayMonthYY returns the embedded day (women's 40 removed), month and

@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -114,7 +115,7 @@ func TestNIKBirth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, female, ok := nikBirth(tt.nik, tt.asOf)
+			got, female, ok := nikBirthTime(tt.nik, tt.asOf)
 			if ok != tt.ok || !got.Equal(tt.want) || female != tt.female {
 				t.Errorf("nikBirth(%s) = %s, %v, %v; want %s, %v, %v", tt.nik,
 					got.Format(time.DateOnly), female, ok, tt.want.Format(time.DateOnly), tt.female, tt.ok)
@@ -126,11 +127,70 @@ func TestNIKBirth(t *testing.T) {
 	}
 }
 
+// nikBirthTime is nikBirth with the as-of date and the birth date as
+// times: the birth date UTC midnight, the zero time when ok is false.
+func nikBirthTime(nik string, asOf time.Time) (birth time.Time, female, ok bool) {
+	d, female, ok := nikBirth(nik, newAsOfDay(asOf))
+	if !ok {
+		return time.Time{}, female, false
+	}
+	return d.ToTime(), female, true
+}
+
 func TestDaysIn(t *testing.T) {
 	for y := -1000; y <= 10000; y++ {
 		for m := time.Month(0); m <= 13; m++ {
 			if got, want := daysIn(y, m), daysInByDate(y, m); got != want {
 				t.Fatalf("daysIn(%d, %d) = %d, want %d", y, m, got, want)
+			}
+		}
+	}
+}
+
+// nikBirthRef is nikBirth as it was written in times, the reference its
+// version in days is held to.
+func nikBirthRef(nik string, asOf time.Time) (birth time.Time, female, ok bool) {
+	if len(nik) != nikLen || !allDigits(nik) {
+		return time.Time{}, false, false
+	}
+	day, month, yy := atoi2(nik[6:8]), atoi2(nik[8:10]), atoi2(nik[10:12])
+	if day > 40 {
+		day, female = day-40, true
+	}
+	if day < 1 || day > 31 || month < 1 || month > 12 {
+		return time.Time{}, false, false
+	}
+	year := 2000 + yy
+	ay, am, ad := asOf.Date()
+	if year > ay || (year == ay && (month > int(am) || (month == int(am) && day > ad))) {
+		year -= 100
+	}
+	if day > daysInByDate(year, time.Month(month)) {
+		return time.Time{}, false, false
+	}
+	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), female, true
+}
+
+// Every DDMMYY a NIK can hold (day 00–99, month 00–14, year 00–99)
+// against nikBirthRef, for as-of dates on and around leap days, the turn
+// of the century and the year's ends, and for an as-of instant that is
+// not a UTC midnight: the century follows the as-of date's own fields.
+func TestNIKBirthDays(t *testing.T) {
+	wib := time.FixedZone("WIB", 7*60*60)
+	for _, asOf := range []time.Time{
+		testAsOf, utcDate(2000, 2, 28), utcDate(2000, 2, 29), utcDate(2000, 3, 1), utcDate(1999, 12, 31), utcDate(2000, 1, 1),
+		utcDate(2024, 2, 29), utcDate(2099, 12, 31), utcDate(2100, 3, 1), time.Date(2020, 6, 30, 3, 0, 0, 0, wib),
+	} {
+		a := newAsOfDay(asOf)
+		for dm := 0; dm < 100*15; dm++ {
+			for yy := 0; yy < 100; yy++ {
+				nik := fmt.Sprintf("177101%02d%02d%02d0001", dm/15, dm%15, yy)
+				got, female, ok := nikBirth(nik, a)
+				want, wantFemale, wantOK := nikBirthRef(nik, asOf)
+				if ok != wantOK || female != wantFemale || ok && got != dateOf(want) {
+					t.Fatalf("nikBirth(%s, as of %s) = %s, %v, %v; want %s, %v, %v", nik, asOf,
+						got.ToTime().Format(time.DateOnly), female, ok, want.Format(time.DateOnly), wantFemale, wantOK)
+				}
 			}
 		}
 	}

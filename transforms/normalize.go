@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"readiness/pipeline"
+	"readiness/pipeline/colbuild"
 	"readiness/pipeline/regions"
 )
 
@@ -81,7 +83,8 @@ func (c NormalizeConfig) validate() error {
 // nulling it would also make two distinct requests of the same event look
 // like one (SPEC §5 K1 keys on the request date).
 type Normalize struct {
-	cfg NormalizeConfig
+	cfg  NormalizeConfig
+	asOf asOfDay // cfg.AsOf, for birthImplausible
 }
 
 var _ pipeline.RowLocalStage = (*Normalize)(nil)
@@ -92,7 +95,7 @@ func NewNormalize(cfg NormalizeConfig) (*Normalize, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Normalize{cfg: cfg}, nil
+	return &Normalize{cfg: cfg, asOf: newAsOfDay(cfg.AsOf)}, nil
 }
 
 // Name identifies the stage.
@@ -104,15 +107,24 @@ func (*Normalize) Name() string { return "normalize" }
 func (*Normalize) RowLocal() bool { return true }
 
 // cleaners are the input columns normalize replaces, with their cleaning.
-var cleaners = map[string]func(string) string{
-	pipeline.ColNKK:         cleanNIK,
-	pipeline.ColTempatLahir: cleanText,
-	pipeline.ColNamaIbu:     cleanText,
-	pipeline.ColAlamat:      cleanText,
-	pipeline.ColRT:          cleanText,
-	pipeline.ColRW:          cleanText,
-	pipeline.ColKelurahan:   cleanText,
-	pipeline.ColKecamatan:   cleanText,
+var cleaners = map[string]cleaner{
+	pipeline.ColNKK:         {cleanNIK, digitsColumn},
+	pipeline.ColTempatLahir: {cleanText, displayedColumn},
+	pipeline.ColNamaIbu:     {cleanText, displayedColumn},
+	pipeline.ColAlamat:      {cleanText, displayedColumn},
+	pipeline.ColRT:          {cleanText, displayedColumn},
+	pipeline.ColRW:          {cleanText, displayedColumn},
+	pipeline.ColKelurahan:   {cleanText, displayedColumn},
+	pipeline.ColKecamatan:   {cleanText, displayedColumn},
+}
+
+// A cleaner is the cleaning of a text column: clean of each value, and
+// asIs, a test of the whole column at once that, when it holds, proves
+// clean leaves every value as it is (when it does not, the values are
+// looked at one by one).
+type cleaner struct {
+	clean func(string) string
+	asIs  func(*array.String) bool
 }
 
 // Apply normalises one RawSchema batch. rec is borrowed; the returned
@@ -139,12 +151,12 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 
 	cols := make([]arrow.Array, 0, int(rec.NumCols())+len(pipeline.NormColumns()))
 	for i, f := range rec.Schema().Fields() {
-		clean, ok := cleaners[f.Name]
-		if !ok {
+		c, ok := cleaners[f.Name]
+		if !ok || c.asIs(rec.Column(i).(*array.String)) {
 			cols = append(cols, rec.Column(i))
 			continue
 		}
-		a := mapStrings(mem, rec.Column(i).(*array.String), clean)
+		a := mapStrings(mem, rec.Column(i).(*array.String), c.clean)
 		owned = append(owned, a)
 		cols = append(cols, a)
 	}
@@ -160,40 +172,39 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 	)
 
 	rows := int(rec.NumRows())
-	newStr := func() *array.StringBuilder {
-		b := array.NewStringBuilder(mem)
-		b.Reserve(rows)
-		return b
-	}
-	newDate := func() *array.Date32Builder {
-		b := array.NewDate32Builder(mem)
-		b.Reserve(rows)
-		return b
-	}
 	var (
-		bNIK, bDisplay, bNorm, bMother     = newStr(), newStr(), newStr(), newStr()
-		bBirth                             = newDate()
-		bSex, bMarital, bEvent             = newStr(), newStr(), newStr()
-		bRequest                           = newDate()
-		bState                             = newStr()
-		bService                           = newDate()
-		bRegion, bDest                     = newStr(), newStr()
-		builders                           = []array.Builder{bNIK, bDisplay, bNorm, bMother, bBirth, bSex, bMarital, bEvent, bRequest, bState, bService, bRegion, bDest}
+		bNIK, bDisplay, bNorm, bMother     colbuild.Strings
+		bSex, bMarital, bEvent, bState     colbuild.Strings
+		bRegion, bDest                     colbuild.Strings
+		bBirth, bRequest, bService         colbuild.Dates
 		regionOf                           = n.regionFinder()
 		destOf                             = memoLookup(n.cfg.Regions.ResolveAny)
 		sexOf, maritalOf, eventOf, stateOf = memoLookup(lookupSex), memoLookup(lookupMarital), memoLookup(lookupEvent), memoLookup(lookupState)
 		requestOf, serviceOf               = memoLookup(parseDay), memoLookup(parseDay) // a few hundred days a batch
 	)
+	strs := []*colbuild.Strings{&bNIK, &bDisplay, &bNorm, &bMother, &bSex, &bMarital, &bEvent, &bState, &bRegion, &bDest}
+	dates := []*colbuild.Dates{&bBirth, &bRequest, &bService}
 	defer func() {
-		for _, b := range builders {
+		for _, b := range strs {
+			b.Release()
+		}
+		for _, b := range dates {
 			b.Release()
 		}
 	}()
-	// The cleaned texts are about as long as the raw ones.
-	bNIK.ReserveData(dataLen(nik))
-	bDisplay.ReserveData(dataLen(nama))
-	bNorm.ReserveData(dataLen(nama))
-	bMother.ReserveData(dataLen(ibu))
+	// The cleaned texts are about as long as the raw ones; the codes are
+	// short, and their bytes grow as the first rows show (Expect).
+	bNIK.Reserve(mem, rows, dataLen(nik))
+	bDisplay.Reserve(mem, rows, dataLen(nama))
+	bNorm.Reserve(mem, rows, dataLen(nama))
+	bMother.Reserve(mem, rows, dataLen(ibu))
+	for _, b := range strs[4:] {
+		b.Reserve(mem, rows, 0)
+		b.Expect(rows)
+	}
+	for _, b := range dates {
+		b.Reserve(mem, rows)
+	}
 
 	for i := 0; i < rows; i++ {
 		if i%4096 == 0 {
@@ -203,42 +214,45 @@ func (n *Normalize) Apply(ctx context.Context, mem memory.Allocator, rec arrow.R
 		}
 		if v, ok := cellText(nik, i); ok {
 			c := cleanNIK(v)
-			appendOptString(bNIK, c, c != "")
+			appendOptString(mem, &bNIK, c, c != "")
 		} else {
-			bNIK.AppendNull()
+			bNIK.AppendNull(mem)
 		}
 		if v, ok := cellText(nama, i); ok {
-			bDisplay.Append(displayName(v))
-			bNorm.Append(normalizeName(v))
+			bDisplay.Append(mem, displayName(v))
+			bNorm.Append(mem, normalizeName(v))
 		} else {
-			bDisplay.AppendNull()
-			bNorm.AppendNull()
+			bDisplay.AppendNull(mem)
+			bNorm.AppendNull(mem)
 		}
 		if v, ok := cellText(ibu, i); ok {
-			bMother.Append(normalizeName(v))
+			bMother.Append(mem, normalizeName(v))
 		} else {
-			bMother.AppendNull()
+			bMother.AppendNull(mem)
 		}
-		appendBirth(bBirth, lahir, i, n.cfg.AsOf)
-		appendLookup(bSex, jk, i, sexOf)
-		appendLookup(bMarital, kawin, i, maritalOf)
-		appendLookup(bEvent, jenis, i, eventOf)
-		appendDate(bRequest, aju, i, requestOf)
-		appendLookup(bState, layanan, i, stateOf)
-		appendDate(bService, lyn, i, serviceOf)
+		appendBirth(mem, &bBirth, lahir, i, n.asOf)
+		appendLookup(mem, &bSex, jk, i, sexOf)
+		appendLookup(mem, &bMarital, kawin, i, maritalOf)
+		appendLookup(mem, &bEvent, jenis, i, eventOf)
+		appendDate(mem, &bRequest, aju, i, requestOf)
+		appendLookup(mem, &bState, layanan, i, stateOf)
+		appendDate(mem, &bService, lyn, i, serviceOf)
 		kabText, _ := cellText(kab, i)
 		sheetName, _ := cellText(sheet, i)
 		fileName, _ := cellText(file, i)
 		code, ok := regionOf(kabText, sheetName, fileName)
-		appendOptString(bRegion, code, ok)
-		appendLookup(bDest, tujuan, i, destOf)
+		appendOptString(mem, &bRegion, code, ok)
+		appendLookup(mem, &bDest, tujuan, i, destOf)
 	}
 
-	for _, b := range builders {
-		a := b.NewArray()
-		owned = append(owned, a)
-		cols = append(cols, a)
+	// In the order of pipeline.NormColumns.
+	built := []arrow.Array{
+		bNIK.Finish(mem), bDisplay.Finish(mem), bNorm.Finish(mem), bMother.Finish(mem), bBirth.Finish(mem),
+		bSex.Finish(mem), bMarital.Finish(mem), bEvent.Finish(mem), bRequest.Finish(mem), bState.Finish(mem),
+		bService.Finish(mem), bRegion.Finish(mem), bDest.Finish(mem),
 	}
+	owned = append(owned, built...)
+	cols = append(cols, built...)
 	fields := append(append([]arrow.Field{}, rec.Schema().Fields()...), pipeline.NormColumns()...)
 	return array.NewRecord(arrow.NewSchema(fields, nil), cols, int64(rows)), nil
 }
@@ -307,73 +321,53 @@ func cellText(a *array.String, i int) (string, bool) {
 
 // appendLookup appends the lookup of a cell, or a null when the cell is
 // null or the lookup fails.
-func appendLookup(b *array.StringBuilder, a *array.String, i int, f func(string) (string, bool)) {
+func appendLookup(mem memory.Allocator, b *colbuild.Strings, a *array.String, i int, f func(string) (string, bool)) {
 	v, ok := cellText(a, i)
 	if ok {
 		v, ok = f(v)
 	}
-	appendOptString(b, v, ok)
+	appendOptString(mem, b, v, ok)
 }
 
 // appendOptString appends v, or a null when ok is false.
-func appendOptString(b *array.StringBuilder, v string, ok bool) {
+func appendOptString(mem memory.Allocator, b *colbuild.Strings, v string, ok bool) {
 	if ok {
-		b.Append(v)
+		b.Append(mem, v)
 	} else {
-		b.AppendNull()
+		b.AppendNull(mem)
 	}
 }
 
 // appendDate appends the date of a text cell as parse (parseDay,
 // memoised) reads it, or a null.
-func appendDate(b *array.Date32Builder, a *array.String, i int, parse func(string) (arrow.Date32, bool)) {
+func appendDate(mem memory.Allocator, b *colbuild.Dates, a *array.String, i int, parse func(string) (arrow.Date32, bool)) {
 	v, ok := cellText(a, i)
 	if !ok {
-		b.AppendNull()
+		b.AppendNull(mem)
 		return
 	}
 	d, ok := parse(v)
 	if !ok {
-		b.AppendNull()
+		b.AppendNull(mem)
 		return
 	}
-	b.Append(d)
-}
-
-// parseDay is parseDate as a date32.
-func parseDay(s string) (arrow.Date32, bool) {
-	t, ok := parseDate(s)
-	if !ok {
-		return 0, false
-	}
-	return dateOf(t), true
+	b.Append(mem, int32(d))
 }
 
 // appendBirth appends the parsed birth date of a text cell, or a null when
 // the cell is null, unreadable or implausible (birthImplausible).
-func appendBirth(b *array.Date32Builder, a *array.String, i int, asOf time.Time) {
+func appendBirth(mem memory.Allocator, b *colbuild.Dates, a *array.String, i int, asOf asOfDay) {
 	v, ok := cellText(a, i)
 	if !ok {
-		b.AppendNull()
+		b.AppendNull(mem)
 		return
 	}
-	t, ok := parseDate(v)
-	if !ok || birthImplausible(t, asOf) != "" {
-		b.AppendNull()
+	d, ok := parseDay(v)
+	if !ok || birthImplausible(d, asOf) != "" {
+		b.AppendNull(mem)
 		return
 	}
-	b.Append(dateOf(t))
-}
-
-// dateOf converts a UTC midnight to a date32.
-func dateOf(t time.Time) arrow.Date32 {
-	const day = 24 * 60 * 60
-	s := t.Unix()
-	d := s / day
-	if s%day < 0 {
-		d--
-	}
-	return arrow.Date32(d)
+	b.Append(mem, int32(d))
 }
 
 // dataLen is the number of bytes of a's values.
@@ -382,6 +376,41 @@ func dataLen(a *array.String) int {
 		return 0
 	}
 	return int(a.ValueOffset64(a.Len()) - a.ValueOffset64(0))
+}
+
+// displayedColumn reports whether every value of a is one displayName
+// leaves as it is because displayedASCII holds for it, tested on the
+// column's bytes at once: no value starts or ends with a space, and
+// displayedASCII holds for all the values' bytes together (a value that
+// ends without a space and one that starts without one make no pair of
+// spaces). The bytes of a null value are tested too: a false answer only
+// means the values are to be looked at one by one.
+func displayedColumn(a *array.String) bool {
+	data := a.ValueBytes()
+	if len(data) == 0 {
+		return true // every value is ""
+	}
+	offs := a.ValueOffsets()
+	base := offs[0]
+	for i := 1; i < len(offs); i++ {
+		start, end := offs[i-1]-base, offs[i]-base
+		if start < end && (data[start] == ' ' || data[end-1] == ' ') {
+			return false
+		}
+	}
+	return displayedASCII(unsafe.String(&data[0], len(data)))
+}
+
+// digitsColumn reports whether every value of a is ASCII digits (or
+// empty), which cleanNIK leaves as they are, tested on the column's bytes
+// at once.
+func digitsColumn(a *array.String) bool {
+	for _, c := range a.ValueBytes() {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // mapStrings returns a string array holding f of every value of a; nulls

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -407,5 +408,65 @@ func TestMemoLookupLongKeys(t *testing.T) {
 	}
 	if calls != 4 { // KOTA once, the long text every time
 		t.Errorf("%d lookups, want 4", calls)
+	}
+}
+
+// The whole-column tests of the cleaners (displayedColumn, digitsColumn)
+// against their values one by one, on columns of 0 to 40 values mixing
+// clean values, values each cleaner changes (spaces at an end, two
+// spaces, lower case, controls, non-ASCII, separators in a number), empty
+// values and nulls, whole and sliced; and where a test holds, mapStrings
+// gives the column itself.
+func TestCleanersAsIs(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	clean := []string{"", "A", "JL. MERDEKA NO. 1", "001", "RATU SAMBAN", "BENGKULU", "ABCDEFGH", "ABCDEFGHI J", "17710101", "1771010101900001"}
+	dirty := []string{" A", "A ", "A  B", "a", "JL. merdeka", "A\tB", "A\x00", "\x7f", "É", "12 34", "12.34", "'1771", "17-71",
+		"ABCDEFG  H", "ABCDEFGH ", " ABCDEFGH", "ABCDEFGh"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20_000 {
+		b := array.NewStringBuilder(mem)
+		n := rng.IntN(41)
+		for range n {
+			switch rng.IntN(20) {
+			case 0:
+				b.AppendNull()
+			case 1:
+				b.Append(dirty[rng.IntN(len(dirty))])
+			default:
+				b.Append(clean[rng.IntN(len(clean))])
+			}
+		}
+		whole := b.NewStringArray()
+		b.Release()
+		lo := rng.IntN(n + 1)
+		hi := lo + rng.IntN(n-lo+1)
+		sliced := array.NewSlice(whole, int64(lo), int64(hi)).(*array.String)
+		for _, a := range []*array.String{whole, sliced} {
+			wantDisplayed, wantDigits := true, true
+			for i := range a.Len() {
+				v := a.Value(i) // a null's bytes count too
+				wantDisplayed = wantDisplayed && displayedASCII(v)
+				wantDigits = wantDigits && (v == "" || allDigits(v))
+			}
+			if got := displayedColumn(a); got != wantDisplayed {
+				t.Fatalf("displayedColumn(%v) = %v, want %v", a, got, wantDisplayed)
+			}
+			if got := digitsColumn(a); got != wantDigits {
+				t.Fatalf("digitsColumn(%v) = %v, want %v", a, got, wantDigits)
+			}
+			for _, c := range []cleaner{{cleanText, displayedColumn}, {cleanNIK, digitsColumn}} {
+				if !c.asIs(a) {
+					continue
+				}
+				m := mapStrings(mem, a, c.clean)
+				if m != arrow.Array(a) {
+					t.Fatalf("column %v passes its test, but mapStrings made %v", a, m)
+				}
+				m.Release()
+			}
+		}
+		sliced.Release()
+		whole.Release()
 	}
 }

@@ -31,6 +31,11 @@ func checkCleaners(t *testing.T, s string) {
 			t.Fatalf("%s(%q) = %q, but rune by rune %q", c.name, s, got, want)
 		}
 	}
+	// normalizedASCII holds for exactly the non-empty ASCII texts that
+	// normalizeName gives back as they are.
+	if got, want := normalizedASCII(s), s != "" && isASCII(s) && normalizeNameUnicode(s) == s; got != want {
+		t.Fatalf("normalizedASCII(%q) = %v, want %v", s, got, want)
+	}
 }
 
 func FuzzCleaners(f *testing.F) {
@@ -121,5 +126,34 @@ func TestTitleASCII(t *testing.T) {
 		if got, want := titleASCII(tok), titles[strings.ToUpper(strings.ReplaceAll(tok, ".", ""))]; got != want {
 			t.Errorf("titleASCII(%q) = %v, want %v", tok, got, want)
 		}
+	}
+}
+
+// normalizedASCII against the normal form, on names of 0 to 24 bytes (its
+// words of eight bytes, the last one overlapping, and the padded short
+// ones) made of upper-case words, titles, title-like words and the bytes
+// that are not in the normal form, in every position.
+func TestNormalizedASCII(t *testing.T) {
+	for _, s := range []string{
+		"ABDUL RAHMAN", "A", "H", "HJ SITI", "SITI HJ", "SITI  AMINAH", " SITI", "SITI ", "SITI AMINAH H",
+		"ABDULRAHMANSYAHPUTRA", "ABDUL RAHMAN SYAHPUTRA H", "ABDUL RAHMAN SYAH PUTRA", "ABCDEFG H", "ABCDEFGH H",
+		"ABCDEFGHI HJ", "SPDI", "SPDX", "HAJ", "17710 0001", "SITI.AMINAH", "SITI,AMINAH", "Siti", "SITI\x00",
+		"SITI\tAMINAH", "JOSÉ", "ABC@", "ABC[", "ABC`", "ABC{", "ABC/", "ABC:", "AMDKEB", "AMDKEBA",
+	} {
+		checkCleaners(t, s)
+	}
+	pieces := []string{"A", "B", "Z", "0", "9", " ", " ", "H", "HJ", "SPD", "DR", "SITI", "AMINAH", "ABDULRAHMAN",
+		",", ".", "a", "z", "@", "[", "`", "{", "/", ":", "\x7f", "\t", "\xc3\x89"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200_000 {
+		var sb strings.Builder
+		for sb.Len() < 24 && rng.IntN(8) > 0 {
+			p := pieces[rng.IntN(len(pieces))]
+			if rng.IntN(4) > 0 { // mostly names already in the normal form
+				p = pieces[rng.IntN(13)]
+			}
+			sb.WriteString(p)
+		}
+		checkCleaners(t, sb.String())
 	}
 }

@@ -85,7 +85,8 @@ func (c ValidateConfig) validate() error {
 // only warned about: it is probably a typo, for a reviewer to fix at the
 // source.
 type Validate struct {
-	cfg ValidateConfig
+	cfg  ValidateConfig
+	asOf asOfDay // cfg.AsOf, in days
 }
 
 var _ pipeline.RowLocalStage = (*Validate)(nil)
@@ -96,7 +97,7 @@ func NewValidate(cfg ValidateConfig) (*Validate, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Validate{cfg: cfg}, nil
+	return &Validate{cfg: cfg, asOf: newAsOfDay(cfg.AsOf)}, nil
 }
 
 // Name identifies the stage.
@@ -224,10 +225,11 @@ type rowFacts struct {
 	tujuan       string // raw kabupaten_tujuan
 	dest         string
 	sex          string
-	birth        time.Time // tanggal_lahir as written, implausible or not; zero when empty or unreadable
-	unparseable  bool      // a non-blank date cell parseDate cannot read
-	serial60     bool      // ... and it is Excel's serial 60
-	afterAsOf    bool      // a request or service date after the as-of date
+	birth        arrow.Date32 // tanggal_lahir as written, implausible or not, when hasBirth
+	hasBirth     bool         // tanggal_lahir holds a date: not empty, not unreadable
+	unparseable  bool         // a non-blank date cell parseDate cannot read
+	serial60     bool         // ... and it is Excel's serial 60
+	afterAsOf    bool         // a request or service date after the as-of date
 	cellWarnings []string
 }
 
@@ -238,24 +240,24 @@ type rowFacts struct {
 // again, to tell an unreadable cell from a birth date normalize dropped as
 // implausible.
 func (v *Validate) readDate(r *rowFacts, isBirth bool, raw *array.String, parsed *array.Date32, i int) {
-	var t time.Time
+	var d arrow.Date32
 	if parsed.IsValid(i) {
-		t = parsed.Value(i).ToTime()
+		d = parsed.Value(i)
 	} else {
 		text, _ := cellText(raw, i)
 		if strings.TrimSpace(foldDateText(text)) == "" {
 			return
 		}
 		var ok bool
-		if t, ok = parseDate(text); !ok {
+		if d, ok = parseDay(text); !ok {
 			r.unparseable = true
 			r.serial60 = r.serial60 || excelSerial60(text)
 			return
 		}
 	}
 	if isBirth {
-		r.birth = t
-	} else if t.After(v.cfg.AsOf) {
+		r.birth, r.hasBirth = d, true
+	} else if d > v.asOf.last {
 		r.afterAsOf = true
 	}
 }
@@ -304,7 +306,7 @@ func (v *Validate) reject(r *rowFacts) (reason, detail string) {
 	if !v.cfg.Regions.IsProvinceCode(nik[:2]) {
 		return pipeline.ReasonNIKBadProvince, "nik digits 1-2 are not a province code of the national list"
 	}
-	if _, _, ok := nikBirth(nik, v.cfg.AsOf); !ok {
+	if _, _, ok := nikBirth(nik, v.asOf); !ok {
 		return pipeline.ReasonNIKBadDate, "nik digits 7-12 are not a possible birth date (DDMMYY, day + 40 for women)"
 	}
 	if nik[12:] == "0000" {
@@ -347,9 +349,8 @@ func (r *rowFacts) empty(column string) string {
 func (v *Validate) warn(r *rowFacts, w []string) []string {
 	nik := r.nikClean
 	day, month, yy, female := nikDayMonthYY(nik)
-	if !r.birth.IsZero() {
-		by, bm, bd := r.birth.Date()
-		if bd != day || int(bm) != month || by%100 != yy {
+	if r.hasBirth {
+		if by, bm, bd := civil(r.birth); bd != day || bm != month || by%100 != yy {
 			w = append(w, pipeline.WarnNIKDOBMismatch)
 		}
 	}
@@ -365,8 +366,8 @@ func (v *Validate) warn(r *rowFacts, w []string) []string {
 	if r.serial60 {
 		w = append(w, pipeline.WarnExcelLeapDay1900)
 	}
-	if !r.birth.IsZero() {
-		if code := birthImplausible(r.birth, v.cfg.AsOf); code != "" {
+	if r.hasBirth {
+		if code := birthImplausible(r.birth, v.asOf); code != "" {
 			w = append(w, code)
 		}
 	}
