@@ -99,8 +99,7 @@ func normalizedASCII(s string) bool {
 		// is at least 0x80-c.
 		upper := (x + lo8*(0x80-'A')) &^ (x + lo8*(0x80-'Z'-1))
 		digit := (x + lo8*(0x80-'0')) &^ (x + lo8*(0x80-'9'-1))
-		y := x ^ (lo8 * ' ')
-		spaces := ^((y&^hi8 + ^hi8) | y) & hi8 // exact, as in displayedASCII
+		spaces := spaceFlags(x)
 		if x&hi8 != 0 || (upper|digit|spaces)&hi8 != hi8 {
 			return false
 		}
@@ -248,11 +247,7 @@ func displayedASCII(s string) bool {
 			(lo8*(127+0x7B)-low)&^x&(low+lo8*(127-0x60))&hi8 != 0 { // a–z
 			return false
 		}
-		// Exact flags of the spaces, in each byte's bit 7: every byte is
-		// below 0x80 here, so adding 0x7F to a byte of y carries into
-		// its bit 7 unless the byte is zero.
-		y := x ^ (lo8 * ' ')
-		spaces := ^((y&^hi8 + ^hi8) | y) & hi8
+		spaces := spaceFlags(x)
 		if spaces&(spaces<<8|spaceBefore) != 0 {
 			return false
 		}
@@ -271,7 +266,17 @@ func le64(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// The bytes' constants of the word-at-a-time tests in displayedASCII.
+// spaceFlags returns bit 7 of each byte of x that is an ASCII space, and
+// no other bit, for x whose bytes are all below 0x80: y = x XOR spaces
+// has a zero byte where x has a space, and adding 0x7F to a byte of y
+// below 0x80 carries into its bit 7 unless the byte is zero.
+func spaceFlags(x uint64) uint64 {
+	y := x ^ (lo8 * ' ')
+	return ^((y&^hi8 + ^hi8) | y) & hi8
+}
+
+// The bytes' constants of the word-at-a-time tests (displayedASCII,
+// normalizedASCII).
 const (
 	lo8 uint64 = 0x0101010101010101
 	hi8 uint64 = 0x8080808080808080
