@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/apache/arrow/go/v17/arrow"
 )
 
 // The K3 matcher (SPEC §5): which pairs of persons are probable
@@ -390,34 +392,8 @@ type k3Prepared struct {
 // year, then the day and month in increasing order, so that a date and
 // its day/month swap share it and no other date does.
 func k3Block(days int32) int64 {
-	y, m, d := civilDate(int64(days))
-	return y*10000 + min(d, m)*100 + max(d, m)
-}
-
-// civilDate is the proleptic Gregorian date of a day counted from
-// 1970-01-01, as time.Unix(days*86400, 0).UTC().Date() gives it, in
-// integer arithmetic (H. Hinnant's civil_from_days): the block search
-// keys every person by it.
-func civilDate(days int64) (year, month, day int64) {
-	z := days + 719468 // days since 0000-03-01
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era-- // floor division
-	}
-	doe := z - era*146097                                  // day of the 400-year era, [0, 146096]
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // year of the era, [0, 399]
-	doy := doe - (365*yoe + yoe/4 - yoe/100)               // day of the year from 1 March, [0, 365]
-	mp := (5*doy + 2) / 153                                // month from March, [0, 11]
-	day = doy - (153*mp+2)/5 + 1
-	month = mp + 3
-	if mp >= 10 {
-		month = mp - 9
-	}
-	year = yoe + era*400
-	if month <= 2 {
-		year++
-	}
-	return year, month, day
+	y, m, d := civil(arrow.Date32(days))
+	return int64(y)*10000 + int64(min(d, m)*100+max(d, m))
 }
 
 // findK3 returns the candidate pairs among the prepared persons
