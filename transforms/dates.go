@@ -28,8 +28,8 @@ const (
 // fictitious 1900-02-29, and from serial 61 on the count is one day ahead,
 // as if it started on 1899-12-30.
 var (
-	excelEpochEarly = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC) // serials 1..59
-	excelEpoch      = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC) // serials 61..
+	excelEpochEarlyDay = dayOf(1899, 12, 31) // serials 1..59
+	excelEpochDay      = dayOf(1899, 12, 30) // serials 61..
 )
 
 // excelLeapDay is Excel's serial for 1900-02-29, a day that never was.
@@ -206,7 +206,11 @@ func parseDate(raw string) (time.Time, bool) {
 		if bareYear(n) {
 			return time.Time{}, false
 		}
-		return serialDate(n)
+		d, ok := serialDay(n)
+		if !ok {
+			return time.Time{}, false
+		}
+		return d.ToTime(), true
 	}
 	s, ok := stripTime(s)
 	if !ok {
@@ -254,12 +258,6 @@ func serialDay(n int) (arrow.Date32, bool) {
 		return excelEpochDay + arrow.Date32(n), true
 	}
 }
-
-// The Excel epochs in days (see excelEpoch).
-var (
-	excelEpochEarlyDay = dayOf(1899, 12, 31)
-	excelEpochDay      = dayOf(1899, 12, 30)
-)
 
 // numericDay10 splits a text of the shape DD?MM?YYYY or YYYY?MM?DD, ? being
 // '/', '-' or '.' (the same twice) and every other byte an ASCII digit,
@@ -325,17 +323,6 @@ func serialDays(s string) (int, bool) {
 func excelSerial60(raw string) bool {
 	n, ok := serialDays(strings.TrimSpace(foldDateText(raw)))
 	return ok && n == excelLeapDay
-}
-
-func serialDate(n int) (time.Time, bool) {
-	switch {
-	case n < 1 || n == excelLeapDay || n > maxSerial:
-		return time.Time{}, false
-	case n < excelLeapDay:
-		return excelEpochEarly.AddDate(0, 0, n), true
-	default:
-		return excelEpoch.AddDate(0, 0, n), true
-	}
 }
 
 // stripTime removes a trailing time of day ("00:00", "00:00:00",

@@ -53,7 +53,7 @@ func dateForms(d time.Time) []string {
 	return forms
 }
 
-// excelSerialOf is the inverse of serialDate, written from Excel's rules:
+// excelSerialOf is the inverse of serialDay, written from Excel's rules:
 // 1900-01-01 is 1, and from 1900-03-01 (serial 61) the count is one ahead
 // for the 1900-02-29 that never was. Serials 1900–2100 (days of 1905)
 // have no form: parseDate reads them as bare years, not dates.
