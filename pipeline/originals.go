@@ -46,12 +46,11 @@ func WithOriginals(mem memory.Allocator, rec arrow.Record, orig Originals, want 
 // written from orig, the batch's source's; rec itself, retained, when no
 // row is rejected. The caller releases the result.
 func rejectedOriginals(mem memory.Allocator, rec arrow.Record, orig Originals) (arrow.Record, error) {
-	idx := rec.Schema().FieldIndices(ColReason)
-	if len(idx) != 1 || rec.Column(idx[0]).NullN() == int(rec.NumRows()) {
+	if rejectedRows(rec) == 0 {
 		rec.Retain()
 		return rec, nil
 	}
-	reason := rec.Column(idx[0])
+	reason := rec.Column(rec.Schema().FieldIndices(ColReason)[0])
 	return WithOriginals(mem, rec, orig, reason.IsValid)
 }
 
